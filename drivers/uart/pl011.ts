@@ -1,0 +1,176 @@
+/**
+ * ARM PrimeCell UART (PL011) driver.
+ *
+ * Follows the PL011 Technical Reference Manual r1p5 (ARM DDI 0183G): register map (3.2), register
+ * descriptions (3.3), the Control Register programming sequence (3.3.8) and the baud rate divisor
+ * (3.3.5-3.3.6). Polled: no interrupts are used (they are masked by init()).
+ *
+ * On BCM2835 (Raspberry Pi Zero / 1) UART0 is a PL011 at 0x20201000 with a 48 MHz UART clock.
+ */
+import { defineRegisters, field, register, type Field, type Register, type RegisterBus, type WaitOptions } from "../../hal/register.ts";
+import { encodeScalar, scalarValueAt, utf16Length } from "../../hal/utf8.ts";
+
+/** Interrupt bits, shared by IMSC, RIS, MIS and ICR (3.3.10-3.3.13). */
+const INTERRUPTS = {
+  RI: field(0), CTS: field(1), DCD: field(2), DSR: field(3), RX: field(4), TX: field(5),
+  RT: field(6), FE: field(7), PE: field(8), BE: field(9), OE: field(10),
+} as const;
+
+/** PL011 registers, TRM table 3-1. */
+export const PL011_REGS = defineRegisters({
+  DR: register(0x00, { DATA: field(0, 8), FE: field(8), PE: field(9), BE: field(10), OE: field(11) }),
+  RSR_ECR: register(0x04, { FE: field(0), PE: field(1), BE: field(2), OE: field(3) }),
+  FR: register(0x18, {
+    CTS: field(0), DSR: field(1), DCD: field(2), BUSY: field(3), RXFE: field(4),
+    TXFF: field(5), RXFF: field(6), TXFE: field(7), RI: field(8),
+  }),
+  ILPR: register(0x20, { ILPDVSR: field(0, 8) }),
+  IBRD: register(0x24, { BAUDDIVINT: field(0, 16) }),
+  FBRD: register(0x28, { BAUDDIVFRAC: field(0, 6) }),
+  LCR_H: register(0x2c, { BRK: field(0), PEN: field(1), EPS: field(2), STP2: field(3), FEN: field(4), WLEN: field(5, 2), SPS: field(7) }),
+  CR: register(0x30, {
+    UARTEN: field(0), SIREN: field(1), SIRLP: field(2), LBE: field(7), TXE: field(8), RXE: field(9),
+    DTR: field(10), RTS: field(11), OUT1: field(12), OUT2: field(13), RTSEN: field(14), CTSEN: field(15),
+  }),
+  IFLS: register(0x34, { TXIFLSEL: field(0, 3), RXIFLSEL: field(3, 3) }),
+  IMSC: register(0x38, INTERRUPTS),
+  RIS: register(0x3c, INTERRUPTS),
+  MIS: register(0x40, INTERRUPTS),
+  ICR: register(0x44, INTERRUPTS),
+  DMACR: register(0x48, { RXDMAE: field(0), TXDMAE: field(1), DMAONERR: field(2) }),
+}, { name: "PL011" });
+
+export type Pl011Registers = ReturnType<typeof PL011_REGS.at>;
+
+export interface Pl011Options {
+  /** Physical base address of the UART's registers. */
+  readonly base: number;
+  /** UARTCLK, the reference clock the baud rate is divided from. */
+  readonly clockHz: number;
+  /** Defaults to the bus installed by hal/mmio-bus.ts. */
+  readonly bus?: RegisterBus;
+  /** Poll limit for waits on FR (TX FIFO full, BUSY); see DEFAULT_MAX_POLLS. */
+  readonly maxPolls?: number;
+}
+
+/** Receive errors seen by readByte() (3.3.1), counted rather than thrown: a console keeps going. */
+export interface Pl011RxErrors {
+  framing: number;
+  parity: number;
+  break: number;
+  overrun: number;
+}
+
+export class Pl011 {
+  readonly base: number;
+  readonly clockHz: number;
+  readonly rxErrors: Pl011RxErrors = { framing: 0, parity: 0, break: 0, overrun: 0 };
+  private readonly bus?: RegisterBus;
+  private readonly wait?: WaitOptions;
+  // Set by init(); the TX/RX paths use these so that a byte costs few property lookups.
+  private regs!: Pl011Registers;
+  private dr!: Register<typeof PL011_REGS.DR.fields>;
+  private fr!: Register<typeof PL011_REGS.FR.fields>;
+  private txff!: Field;
+  private rxfe!: Field;
+  private readonly utf8 = new Uint8Array(4);
+
+  constructor(options: Pl011Options) {
+    this.base = options.base;
+    this.clockHz = options.clockHz;
+    this.bus = options.bus;
+    this.wait = options.maxPolls !== undefined ? { maxPolls: options.maxPolls } : undefined;
+  }
+
+  /** The register block (after init()), for what this driver does not wrap. */
+  get registers(): Pl011Registers {
+    return this.regs;
+  }
+
+  /** Programs the UART for `baud` 8N1 with FIFOs, interrupts masked, following TRM 3.3.8. */
+  init({ baud = 115200 }: { baud?: number } = {}): void {
+    if (!this.base) throw new Error("Pl011: invalid base address");
+    const { ibrd, fbrd } = baudDivisor(this.clockHz, baud);
+    const r = (this.regs = PL011_REGS.at(this.base, this.bus));
+    this.dr = r.DR;
+    this.fr = r.FR;
+    this.txff = r.FR.TXFF;
+    this.rxfe = r.FR.RXFE;
+
+    // Let output queued by an earlier stage go out first: once disabled, a non-empty TX FIFO keeps
+    // FR.BUSY set (3.3.3) and step 2 would never end.
+    if (r.CR.UARTEN.get() !== 0 && r.CR.TXE.get() !== 0) r.FR.waitUntil("BUSY", 0, this.wait);
+    r.CR.write(0); // 1. disable the UART
+    r.FR.waitUntil("BUSY", 0, this.wait); // 2. wait for the end of the current character
+    r.LCR_H.FEN.set(0); // 3. flush the transmit FIFO
+    r.IBRD.write(ibrd);
+    r.FBRD.write(fbrd);
+    r.LCR_H.writeFields({ WLEN: 3, FEN: 1 }); // 8N1; this write also latches IBRD/FBRD (3.3.7)
+    r.ICR.write(0x7ff); // clear pending interrupts
+    r.IMSC.write(0); // mask them all: this driver polls
+    r.CR.writeFields({ UARTEN: 1, TXE: 1, RXE: 1 }); // 4-5. reprogram CR and enable
+  }
+
+  writeByte(b: number): void {
+    if (this.txff.get() !== 0) this.fr.waitUntil("TXFF", 0, this.wait);
+    this.dr.write(b & 0xff);
+  }
+
+  write(bytes: Uint8Array): void {
+    for (let i = 0; i < bytes.length; i++) this.writeByte(bytes[i]);
+  }
+
+  /** Sends `s` as UTF-8 (a lone surrogate as U+FFFD), without allocating. */
+  writeString(s: string): void {
+    for (let i = 0; i < s.length; ) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        this.writeByte(c);
+        i++;
+        continue;
+      }
+      const cp = scalarValueAt(s, i);
+      const n = encodeScalar(cp, this.utf8, 0);
+      for (let j = 0; j < n; j++) this.writeByte(this.utf8[j]);
+      i += utf16Length(cp);
+    }
+  }
+
+  /** The next received byte, or -1 if the RX FIFO is empty. Never waits. */
+  readByte(): number {
+    if (this.rxfe.get() !== 0) return -1;
+    const v = this.dr.read();
+    if (v & 0xf00) this.countErrors(v);
+    return v & 0xff;
+  }
+
+  /** Waits until the last character, stop bits included, has left the shift register. */
+  flush(): void {
+    this.fr.waitUntil("BUSY", 0, this.wait);
+  }
+
+  private countErrors(v: number): void {
+    const e = this.rxErrors;
+    if (v & 0x100) e.framing++;
+    if (v & 0x200) e.parity++;
+    if (v & 0x400) e.break++;
+    if (v & 0x800) e.overrun++;
+  }
+}
+
+/**
+ * IBRD and FBRD for `baud` from `clockHz` (3.3.6): divisor = clock / (16 * baud), FBRD =
+ * round(fraction * 64). Computed as round(64 * divisor) = round(4 * clock / baud) so that a
+ * fraction rounding up to 64 carries into IBRD.
+ */
+export function baudDivisor(clockHz: number, baud: number): { ibrd: number; fbrd: number } {
+  if (!(clockHz > 0) || !(baud > 0)) throw new RangeError(`Pl011: clock ${clockHz} Hz and baud ${baud} must be positive`);
+  const scaled = Math.round((4 * clockHz) / baud);
+  const ibrd = Math.floor(scaled / 64);
+  const fbrd = scaled % 64;
+  // 3.3.5: IBRD=0 is invalid; the largest divisor is 0xFFFF with FBRD=0.
+  if (ibrd < 1 || ibrd > 0xffff || (ibrd === 0xffff && fbrd !== 0)) {
+    throw new RangeError(`Pl011: ${baud} baud cannot be divided from ${clockHz} Hz`);
+  }
+  return { ibrd, fbrd };
+}

@@ -1,0 +1,349 @@
+/* Hot path of every engine allocation: worth speed over size even in an -Os build. */
+#pragma GCC optimize("O2")
+
+#include <stdint.h>
+#include <string.h>
+#include "alloc.h"
+
+#define INLINE static inline __attribute__((always_inline))
+
+/* Payload alignment: what malloc must guarantee (8 on 32-bit ARM, 16 on 64-bit ABIs). The
+   header is two words, which on every target here equals the alignment. */
+#define ALIGN (2 * sizeof(size_t))
+#define HDR (2 * sizeof(size_t))
+#define MIN_PAYLOAD ALIGN
+
+#define SL_LOG2 4
+#define SL_COUNT (1u << SL_LOG2)
+#define ALIGN_LOG2 (sizeof(size_t) == 8 ? 4 : 3)
+#define FL_SHIFT (SL_LOG2 + ALIGN_LOG2)
+#define SMALL_BLOCK ((size_t)1 << FL_SHIFT)
+/* First-level lists cover blocks up to 2^(FL_COUNT + FL_SHIFT - 2) bytes: all of RAM on 32-bit
+   targets, 512 GiB on 64-bit ones; fl_bitmap has a bit per list. */
+#define FL_COUNT (sizeof(size_t) == 8 ? 32 : 32 - FL_SHIFT + 1)
+#define MAX_BLOCK ((size_t)1 << (FL_COUNT + FL_SHIFT - 2))
+
+#define FREE 1u
+#define PREV_FREE 2u
+#define FLAGS (FREE | PREV_FREE)
+
+typedef struct block {
+    struct block *prev_phys; /* meaningful only while PREV_FREE is set */
+    size_t size;             /* payload bytes | FREE | PREV_FREE */
+    /* free blocks only, in the payload: */
+    struct block *next_free;
+    struct block *prev_free;
+} block;
+
+static struct {
+    uint32_t fl_bitmap;
+    uint32_t sl_bitmap[FL_COUNT];
+    block *heads[FL_COUNT][SL_COUNT];
+    tsm_alloc_stats stats;
+    block *first;
+} heap;
+
+static inline size_t size_of(const block *b) { return b->size & ~(size_t)FLAGS; }
+static inline void *payload(block *b) { return (char *)b + HDR; }
+static inline block *from_payload(const void *p) { return (block *)((char *)p - HDR); }
+static inline block *next_phys(const block *b) { return (block *)((char *)b + HDR + size_of(b)); }
+
+static inline int fls_size(size_t x)
+{
+    return (int)(sizeof(size_t) * 8 - 1) - (sizeof(size_t) == 8 ? __builtin_clzll(x) : __builtin_clz((unsigned)x));
+}
+
+INLINE void mapping_insert(size_t size, unsigned *fl, unsigned *sl)
+{
+    if (size < SMALL_BLOCK) {
+        *fl = 0;
+        *sl = (unsigned)(size / (SMALL_BLOCK / SL_COUNT));
+    } else {
+        int f = fls_size(size);
+        *sl = (unsigned)(size >> (f - SL_LOG2)) ^ SL_COUNT;
+        *fl = (unsigned)(f - (FL_SHIFT - 1));
+    }
+}
+
+/* Rounds the request up to the next list boundary so any block found there fits. */
+INLINE void mapping_search(size_t size, unsigned *fl, unsigned *sl)
+{
+    if (size >= SMALL_BLOCK)
+        size += ((size_t)1 << (fls_size(size) - SL_LOG2)) - 1;
+    mapping_insert(size, fl, sl);
+}
+
+INLINE void insert_free(block *b)
+{
+    unsigned fl, sl;
+    mapping_insert(size_of(b), &fl, &sl);
+    block *head = heap.heads[fl][sl];
+    b->next_free = head;
+    b->prev_free = NULL;
+    if (head)
+        head->prev_free = b;
+    heap.heads[fl][sl] = b;
+    heap.fl_bitmap |= 1u << fl;
+    heap.sl_bitmap[fl] |= 1u << sl;
+}
+
+INLINE void unlink_free(block *prev, block *next, unsigned fl, unsigned sl)
+{
+    if (prev)
+        prev->next_free = next;
+    else
+        heap.heads[fl][sl] = next;
+    if (next)
+        next->prev_free = prev;
+    if (!heap.heads[fl][sl]) {
+        heap.sl_bitmap[fl] &= ~(1u << sl);
+        if (!heap.sl_bitmap[fl])
+            heap.fl_bitmap &= ~(1u << fl);
+    }
+}
+
+INLINE void remove_free(block *b)
+{
+    unsigned fl, sl;
+    mapping_insert(size_of(b), &fl, &sl);
+    unlink_free(b->prev_free, b->next_free, fl, sl);
+}
+
+/* Puts nb where a free block with links prev/next was, in list (fl, sl): splitting a large free
+   block usually leaves a remainder of the same class, and this skips the bitmap work. */
+INLINE void replace_free(block *prev, block *next, block *nb, unsigned fl, unsigned sl)
+{
+    nb->prev_free = prev;
+    nb->next_free = next;
+    if (prev)
+        prev->next_free = nb;
+    else
+        heap.heads[fl][sl] = nb;
+    if (next)
+        next->prev_free = nb;
+}
+
+/* Free block f (in list fl, sl) gives its first `take` bytes (header included) to the used block
+   before it or to a new allocation; the rest stays free, in place of f. */
+INLINE void carve(block *f, unsigned fl, unsigned sl, size_t take, block *rest_at)
+{
+    block *prev = f->prev_free, *next = f->next_free;
+    size_t left = HDR + size_of(f) - take;
+    block *after = next_phys(f);
+    rest_at->size = (left - HDR) | FREE;
+    after->prev_phys = rest_at;
+    unsigned rfl, rsl;
+    mapping_insert(left - HDR, &rfl, &rsl);
+    if (rfl == fl && rsl == sl) {
+        replace_free(prev, next, rest_at, fl, sl);
+    } else {
+        unlink_free(prev, next, fl, sl);
+        insert_free(rest_at);
+    }
+}
+
+INLINE block *find_free(size_t size, unsigned *pfl, unsigned *psl)
+{
+    unsigned fl, sl;
+    mapping_search(size, &fl, &sl);
+    if (fl >= FL_COUNT)
+        return NULL;
+    uint32_t sl_map = heap.sl_bitmap[fl] & (~0u << sl);
+    if (!sl_map) {
+        uint32_t fl_map = fl + 1 < 32 ? heap.fl_bitmap & (~0u << (fl + 1)) : 0;
+        if (!fl_map)
+            return NULL;
+        fl = (unsigned)__builtin_ctz(fl_map);
+        sl_map = heap.sl_bitmap[fl];
+    }
+    sl = (unsigned)__builtin_ctz(sl_map);
+    *pfl = fl;
+    *psl = sl;
+    return heap.heads[fl][sl];
+}
+
+/* Marks b (size_of(b) payload) as used or free in its successor's PREV_FREE/prev_phys. */
+INLINE void link_next(block *b, int is_free)
+{
+    block *n = next_phys(b);
+    if (is_free) {
+        n->size |= PREV_FREE;
+        n->prev_phys = b;
+    } else {
+        n->size &= ~(size_t)PREV_FREE;
+    }
+}
+
+/* Shrinks used block b to `size` payload, returning the tail to the free lists. */
+INLINE void trim(block *b, size_t size)
+{
+    size_t have = size_of(b);
+    if (have - size < HDR + MIN_PAYLOAD)
+        return;
+    block *rest = (block *)((char *)b + HDR + size);
+    rest->size = (have - size - HDR) | FREE;
+    b->size = size | (b->size & PREV_FREE);
+    block *after = next_phys(rest);
+    if (after->size & FREE) {
+        /* the tail of a shrinking realloc can meet a free neighbour */
+        remove_free(after);
+        rest->size += HDR + size_of(after);
+    }
+    link_next(rest, 1);
+    insert_free(rest);
+}
+
+INLINE size_t adjust(size_t size)
+{
+    if (size > MAX_BLOCK)
+        return 0;
+    size = (size + ALIGN - 1) & ~(ALIGN - 1);
+    return size < MIN_PAYLOAD ? MIN_PAYLOAD : size;
+}
+
+INLINE void account(long delta)
+{
+    heap.stats.used += (size_t)delta;
+    if (heap.stats.used > heap.stats.peak)
+        heap.stats.peak = heap.stats.used;
+}
+
+void tsm_alloc_init(void *start, size_t size)
+{
+    memset(&heap, 0, sizeof heap);
+    uintptr_t lo = ((uintptr_t)start + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
+    uintptr_t hi = ((uintptr_t)start + size) & ~(uintptr_t)(ALIGN - 1);
+    if (hi <= lo + 2 * HDR + MIN_PAYLOAD)
+        return;
+    if (hi - lo > MAX_BLOCK)
+        hi = lo + MAX_BLOCK;
+    block *b = (block *)lo;
+    b->size = (hi - lo - 2 * HDR) | FREE;
+    /* Sentinel: a used, empty block that ends every walk to the right. */
+    block *end = next_phys(b);
+    end->size = 0;
+    link_next(b, 1);
+    insert_free(b);
+    heap.first = b;
+    heap.stats.capacity = hi - lo;
+}
+
+void *tsm_alloc(size_t size)
+{
+    size_t want = adjust(size);
+    if (!want)
+        return NULL;
+    unsigned fl, sl;
+    block *b = find_free(want, &fl, &sl);
+    if (!b)
+        return NULL;
+    if (size_of(b) - want >= HDR + MIN_PAYLOAD) {
+        carve(b, fl, sl, HDR + want, (block *)((char *)b + HDR + want));
+        b->size = want | (b->size & PREV_FREE);
+    } else {
+        unlink_free(b->prev_free, b->next_free, fl, sl);
+        b->size &= ~(size_t)FREE;
+        link_next(b, 0);
+    }
+    account((long)(size_of(b) + HDR));
+    return payload(b);
+}
+
+void tsm_alloc_free(void *p)
+{
+    if (!p)
+        return;
+    block *b = from_payload(p);
+    account(-(long)(size_of(b) + HDR));
+    if (b->size & PREV_FREE) {
+        block *prev = b->prev_phys;
+        remove_free(prev);
+        prev->size += HDR + size_of(b);
+        b = prev;
+    }
+    block *n = next_phys(b);
+    if (n->size & FREE) {
+        remove_free(n);
+        b->size += HDR + size_of(n);
+    }
+    b->size |= FREE;
+    link_next(b, 1);
+    insert_free(b);
+}
+
+void *tsm_alloc_realloc(void *p, size_t size)
+{
+    if (!p)
+        return tsm_alloc(size);
+    if (size == 0) {
+        tsm_alloc_free(p);
+        return NULL;
+    }
+    size_t want = adjust(size);
+    if (!want)
+        return NULL;
+    block *b = from_payload(p);
+    size_t have = size_of(b);
+    if (want > have) {
+        block *n = next_phys(b);
+        size_t room = (n->size & FREE) ? have + HDR + size_of(n) : 0;
+        if (room >= want + HDR + MIN_PAYLOAD) {
+            /* grow into the free neighbour, leaving the rest of it free */
+            unsigned fl, sl;
+            mapping_insert(size_of(n), &fl, &sl);
+            carve(n, fl, sl, want - have, (block *)((char *)b + HDR + want));
+            b->size = want | (b->size & PREV_FREE);
+            account((long)want - (long)have);
+            return p;
+        } else if (room >= want) {
+            remove_free(n);
+            b->size += HDR + size_of(n);
+            link_next(b, 0);
+        } else {
+            void *q = tsm_alloc(size);
+            if (q) {
+                memcpy(q, p, have);
+                tsm_alloc_free(p);
+            }
+            return q;
+        }
+    }
+    trim(b, want);
+    account((long)size_of(b) - (long)have);
+    return p;
+}
+
+size_t tsm_alloc_usable_size(const void *p)
+{
+    return p ? size_of(from_payload(p)) : 0;
+}
+
+void tsm_alloc_get_stats(tsm_alloc_stats *out)
+{
+    *out = heap.stats;
+}
+
+int tsm_alloc_check(void)
+{
+    if (!heap.first)
+        return 0;
+    size_t used = 0;
+    int prev_free = 0;
+    block *prev = NULL;
+    for (block *b = heap.first; size_of(b) != 0; b = next_phys(b)) {
+        int is_free = (b->size & FREE) != 0;
+        if (((b->size & PREV_FREE) != 0) != prev_free)
+            return 1;
+        if (prev_free && b->prev_phys != prev)
+            return 2;
+        if (is_free && prev_free)
+            return 3; /* two free neighbours were not coalesced */
+        if ((uintptr_t)payload(b) % ALIGN)
+            return 4;
+        if (!is_free)
+            used += size_of(b) + HDR;
+        prev_free = is_free;
+        prev = b;
+    }
+    return used == heap.stats.used ? 0 : 5;
+}

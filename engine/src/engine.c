@@ -1,0 +1,139 @@
+/*
+ * Engine entry: runtime and context, the bytecode image, the job loop, the exit code.
+ * Boot order (docs/build-pipeline.md): heap from linker symbols → JSRuntime with memory and stack
+ * limits → context with the ES2020 intrinsics (no eval unless TSM_ENABLE_EVAL) → native module
+ * `hal` → image header check → JS_ReadObject → board module, then the app → jobs → exit.
+ */
+#include <string.h>
+#include "quickjs.h"
+#include "tsmetal.h"
+#include "blob.h"
+#include "alloc.h"
+#include "heap.h"
+#include "report.h"
+#include "rejections.h"
+#include "hal-module.h"
+
+/* Room the C code below the interpreter needs beyond QuickJS's own stack checks. */
+#define STACK_RESERVE (16 * 1024)
+
+static JSContext *new_context(JSRuntime *rt)
+{
+    JSContext *ctx = JS_NewContextRaw(rt);
+    if (!ctx)
+        return NULL;
+    JS_AddIntrinsicBaseObjects(ctx);
+    JS_AddIntrinsicDate(ctx);
+#ifdef TSM_ENABLE_EVAL
+    /* Pulls the parser and compiler into the image; off by default (attack surface). */
+    JS_AddIntrinsicEval(ctx);
+#endif
+    JS_AddIntrinsicStringNormalize(ctx);
+    JS_AddIntrinsicRegExp(ctx);
+    JS_AddIntrinsicJSON(ctx);
+    JS_AddIntrinsicProxy(ctx);
+    JS_AddIntrinsicMapSet(ctx);
+    JS_AddIntrinsicTypedArrays(ctx);
+    JS_AddIntrinsicPromise(ctx);
+    JS_AddIntrinsicBigInt(ctx);
+    return ctx;
+}
+
+static JSModuleDef *load_module(JSContext *ctx, const char *name, void *opaque)
+{
+    (void)opaque;
+    if (strcmp(name, "hal") == 0)
+        return tsm_hal_module_init(ctx, name);
+    JS_ThrowReferenceError(ctx, "module '%s' is not part of the firmware image", name);
+    return NULL;
+}
+
+static int check_image(const uint8_t *image, size_t size, tsm_blob_info *info)
+{
+    tsm_blob_status status = tsm_blob_check(image, size, info);
+    if (status == TSM_BLOB_OK)
+        return 1;
+    tsm_console_puts("tsmetal: refusing bytecode image: ");
+    tsm_console_puts(tsm_blob_status_text(status));
+    tsm_console_puts("\n");
+    if (status == TSM_BLOB_FINGERPRINT_MISMATCH)
+        tsm_console_puts("tsmetal: rebuild the firmware with this engine (npm run build)\n");
+    return 0;
+}
+
+/* Runs queued promise jobs until none is left; returns an exit code, or -1 to go on. */
+static int drain_jobs(JSRuntime *rt, JSContext *ctx)
+{
+    for (;;) {
+        JSContext *job_ctx;
+        int r = JS_ExecutePendingJob(rt, &job_ctx);
+        if (r == 0)
+            break;
+        if (r < 0)
+            return tsm_report_pending_exception(job_ctx);
+    }
+    JSValue reason;
+    if (tsm_rejections_take(ctx, &reason)) {
+        int code = tsm_report_exception(ctx, reason, "Uncaught (in promise) ");
+        JS_FreeValue(ctx, reason);
+        return code;
+    }
+    return -1;
+}
+
+static int run_image(JSRuntime *rt, JSContext *ctx, const uint8_t *image, size_t size)
+{
+    tsm_blob_info info;
+    if (!check_image(image, size, &info))
+        return TSM_EXIT_BAD_IMAGE;
+    JSValue module = JS_ReadObject(ctx, image + TSM_BLOB_HEADER_SIZE, info.length,
+                                   JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(module))
+        return tsm_report_pending_exception(ctx);
+    if (JS_ResolveModule(ctx, module) < 0) {
+        JS_FreeValue(ctx, module);
+        return tsm_report_pending_exception(ctx);
+    }
+    JSValue result = JS_EvalFunction(ctx, module);
+    if (JS_IsException(result))
+        return tsm_report_pending_exception(ctx);
+    JS_FreeValue(ctx, result);
+    int code = drain_jobs(rt, ctx);
+    return code < 0 ? TSM_EXIT_OK : code;
+}
+
+void tsm_engine_boot(void)
+{
+    size_t heap_size = (size_t)(__heap_end - __heap_start);
+    size_t stack_size = (size_t)(__stack_top - __stack_bottom);
+
+    tsm_alloc_init(__heap_start, heap_size);
+    JSRuntime *rt = JS_NewRuntime2(&tsm_heap_functions, NULL);
+    if (!rt) {
+        tsm_console_puts("tsmetal: cannot create the JS runtime (heap too small?)\n");
+        tsm_exit(TSM_EXIT_ENGINE_INIT);
+    }
+    /* The board or the build may set a limit (link-time symbol, 0 = none); otherwise leave
+       headroom for the C library's own allocations inside the same heap. */
+    uintptr_t limit_symbol;
+    /* Through an empty asm: the compiler may otherwise assume a symbol's address is never 0. */
+    __asm__("" : "=r"(limit_symbol) : "0"(tsm_memory_limit));
+    size_t limit = (size_t)limit_symbol;
+    if (limit == 0 || limit > heap_size - heap_size / 16)
+        limit = heap_size - heap_size / 16;
+    JS_SetMemoryLimit(rt, limit);
+    tsm_heap_set_limit(limit);
+    JS_SetMaxStackSize(rt, stack_size > 2 * STACK_RESERVE ? stack_size - STACK_RESERVE
+                                                          : stack_size / 2);
+    JS_SetModuleLoaderFunc(rt, NULL, load_module, NULL);
+    tsm_rejections_install(rt);
+
+    JSContext *ctx = new_context(rt);
+    if (!ctx) {
+        tsm_console_puts("tsmetal: cannot create the JS context (heap too small?)\n");
+        tsm_exit(TSM_EXIT_ENGINE_INIT);
+    }
+    int code = run_image(rt, ctx, tsm_bytecode_start,
+                         (size_t)(tsm_bytecode_end - tsm_bytecode_start));
+    tsm_exit(code);
+}

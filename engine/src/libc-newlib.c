@@ -1,0 +1,87 @@
+/*
+ * The system calls newlib expects underneath it. There is no OS: malloc is served by the firmware
+ * heap (libc-malloc.c, so no sbrk), output goes to the early console, files do not exist, and time
+ * is a fixed epoch until the board provides a clock.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include "tsmetal.h"
+
+#undef errno
+extern int errno;
+
+int _write(int fd, const char *buf, int len)
+{
+    if (fd != 1 && fd != 2) {
+        errno = EBADF;
+        return -1;
+    }
+    tsm_console_write(buf, (size_t)len);
+    return len;
+}
+
+int _read(int fd, char *buf, int len)
+{
+    (void)fd; (void)buf; (void)len;
+    errno = EBADF;
+    return -1;
+}
+
+int _close(int fd)
+{
+    (void)fd;
+    errno = EBADF;
+    return -1;
+}
+
+int _lseek(int fd, int offset, int whence)
+{
+    (void)fd; (void)offset; (void)whence;
+    errno = ESPIPE;
+    return -1;
+}
+
+int _fstat(int fd, struct stat *st)
+{
+    (void)fd;
+    st->st_mode = S_IFCHR;
+    return 0;
+}
+
+int _isatty(int fd)
+{
+    return fd <= 2;
+}
+
+int _getpid(void)
+{
+    return 1;
+}
+
+/* abort() raises SIGABRT through here: report it as a fault rather than hang. */
+int _kill(int pid, int sig)
+{
+    (void)pid; (void)sig;
+    tsm_console_puts("tsmetal: abort() called (signal raised inside the C runtime)\n");
+    tsm_exit(TSM_EXIT_FAULT);
+}
+
+void _exit(int code)
+{
+    tsm_exit(code);
+}
+
+/* Until a board registers a clock, Date.now() reads the documented epoch, 2000-01-01T00:00:00Z. */
+#define TSM_DEFAULT_EPOCH_S 946684800
+
+int _gettimeofday(struct timeval *tv, void *tz)
+{
+    (void)tz;
+    if (tv) {
+        tv->tv_sec = TSM_DEFAULT_EPOCH_S;
+        tv->tv_usec = 0;
+    }
+    return 0;
+}

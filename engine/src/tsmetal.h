@@ -1,0 +1,47 @@
+/*
+ * The contract between the engine and the HAL. The engine knows no board: everything it needs
+ * from the machine is here, implemented by hal/arch/<arch>/ and hal/early/.
+ */
+#ifndef TSMETAL_H
+#define TSMETAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes (docs/build-pipeline.md). An app's own hal.cpu.exit(n) passes n through. */
+enum {
+    TSM_EXIT_OK = 0,
+    TSM_EXIT_UNCAUGHT = 1,      /* uncaught exception or unhandled promise rejection */
+    TSM_EXIT_BAD_IMAGE = 2,     /* bytecode image corrupt or built for another engine */
+    TSM_EXIT_OUT_OF_MEMORY = 3,
+    TSM_EXIT_FAULT = 4,         /* CPU exception (abort, undefined instruction) */
+    TSM_EXIT_ENGINE_INIT = 5,   /* runtime or context could not be created */
+};
+
+/* Early console: polled, usable before and after JS runs (panics, uncaught errors). */
+void tsm_console_write(const char *s, size_t len);
+void tsm_console_puts(const char *s);
+
+/* Ends the program: under QEMU the emulator exits with `code`; on hardware the CPU halts. */
+void tsm_exit(int code) __attribute__((noreturn));
+
+/* Entered by the arch boot stub once stack, .bss and FPU are ready. Never returns. */
+void tsm_engine_boot(void) __attribute__((noreturn));
+
+/* Heap accounting shared by the engine allocator and hal.mem.stats(). */
+typedef struct {
+    size_t used;
+    size_t peak;
+    size_t limit;
+} tsm_heap_stats;
+
+void tsm_heap_get_stats(tsm_heap_stats *out);
+
+/* Linker-script symbols (hal/arch/<arch>/*.ld), one set for every arch. */
+extern uint8_t __heap_start[], __heap_end[];
+extern uint8_t __stack_bottom[], __stack_top[];
+extern const uint8_t tsm_bytecode_start[], tsm_bytecode_end[];
+/* Absolute symbol whose address is the JS memory limit in bytes (0: derived from the heap). */
+extern uint8_t tsm_memory_limit[];
+
+#endif

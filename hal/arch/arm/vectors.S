@@ -1,0 +1,53 @@
+/*
+ * Exception vectors, copied to address 0 by start.S. Each entry loads its handler from the literal
+ * pool right after the table so the copy stays position independent.
+ */
+    .syntax unified
+    .arm
+    .section .rodata.vectors, "a"
+    .align  5
+    .global tsm_vectors
+tsm_vectors:
+    ldr     pc, [pc, #24]       /* reset */
+    ldr     pc, [pc, #24]       /* undefined instruction */
+    ldr     pc, [pc, #24]       /* SVC */
+    ldr     pc, [pc, #24]       /* prefetch abort */
+    ldr     pc, [pc, #24]       /* data abort */
+    ldr     pc, [pc, #24]       /* reserved */
+    ldr     pc, [pc, #24]       /* IRQ */
+    ldr     pc, [pc, #24]       /* FIQ */
+    .word   _start
+    .word   tsm_exc_undef
+    .word   tsm_exc_svc
+    .word   tsm_exc_pabort
+    .word   tsm_exc_dabort
+    .word   tsm_exc_reserved
+    .word   tsm_exc_irq
+    .word   tsm_exc_fiq
+
+/*
+ * Common entry: save r0-r12 and the return address on the mode's stack, then call
+ * tsm_arch_exception(kind, frame). frame = {r0..r12, lr_exc, spsr}. The handler does not return.
+ */
+    .text
+    .macro  EXC name, kind
+    .global \name
+\name:
+    sub     sp, sp, #8
+    stmdb   sp!, {r0-r12}
+    str     lr, [sp, #52]
+    mrs     r0, spsr
+    str     r0, [sp, #56]
+    mov     r0, #\kind
+    mov     r1, sp
+    bl      tsm_arch_exception
+1:  b       1b
+    .endm
+
+    EXC tsm_exc_undef, 1
+    EXC tsm_exc_svc, 2
+    EXC tsm_exc_pabort, 3
+    EXC tsm_exc_dabort, 4
+    EXC tsm_exc_reserved, 5
+    EXC tsm_exc_irq, 6
+    EXC tsm_exc_fiq, 7

@@ -1,0 +1,29 @@
+/**
+ * The firmware's `console`: every method formats like Node's console.log and writes one line to
+ * the single output stream (the serial console), so warn/error are not separated from log.
+ */
+import { formatArgs } from "./format.ts";
+
+/** Same shape as TsmetalConsole in hal/globals.d.ts (which tests compiled against Node cannot see). */
+export interface FirmwareConsole {
+  log(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+  debug(...args: unknown[]): void;
+}
+
+/** A console writing each formatted line, "\n"-terminated, through `write`. */
+export function createConsole(write: (text: string) => void): FirmwareConsole {
+  // One closure for all methods: they differ only in Node's choice of stream.
+  const print = (...args: unknown[]): void => {
+    write(formatArgs(args) + "\n");
+  };
+  return { log: print, info: print, warn: print, error: print, debug: print };
+}
+
+/** Install the console as `globalThis.console`. */
+export function installConsole(write: (text: string) => void): void {
+  // Cast: under the test tsconfig globalThis.console is Node's Console type.
+  (globalThis as unknown as { console: FirmwareConsole }).console = createConsole(write);
+}

@@ -1,0 +1,155 @@
+/*
+ * The native module `hal`: the whole JS-visible hardware surface (hal/hal.d.ts, docs/hal.md).
+ * Kept deliberately small; drivers build everything else on it in TypeScript.
+ */
+#include <stdint.h>
+#include "quickjs.h"
+#include "cutils.h"
+#include "arch.h"
+#include "tsmetal.h"
+#include "hal-module.h"
+
+static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t *addr)
+{
+    int64_t a;
+    if (JS_ToInt64(ctx, &a, v) < 0)
+        return -1;
+    if (a < 0 || (uint64_t)a > UINTPTR_MAX) {
+        JS_ThrowRangeError(ctx, "mmio address 0x%llx is outside the address space",
+                           (unsigned long long)a);
+        return -1;
+    }
+    if (a & (align - 1)) {
+        JS_ThrowRangeError(ctx, "mmio address 0x%llx is not %u-byte aligned",
+                           (unsigned long long)a, align);
+        return -1;
+    }
+    *addr = (uintptr_t)a;
+    return 0;
+}
+
+#define MMIO_READ(name, type)                                                         \
+    static JSValue name(JSContext *ctx, JSValueConst this_val, int argc,              \
+                        JSValueConst *argv)                                           \
+    {                                                                                 \
+        uintptr_t addr;                                                               \
+        if (get_address(ctx, argv[0], sizeof(type), &addr) < 0)                       \
+            return JS_EXCEPTION;                                                      \
+        return JS_NewUint32(ctx, *(volatile type *)addr);                            \
+    }
+
+#define MMIO_WRITE(name, type)                                                        \
+    static JSValue name(JSContext *ctx, JSValueConst this_val, int argc,              \
+                        JSValueConst *argv)                                           \
+    {                                                                                 \
+        uintptr_t addr;                                                               \
+        uint32_t value;                                                               \
+        if (get_address(ctx, argv[0], sizeof(type), &addr) < 0 ||                     \
+            JS_ToUint32(ctx, &value, argv[1]) < 0)                                    \
+            return JS_EXCEPTION;                                                      \
+        *(volatile type *)addr = (type)value;                                         \
+        return JS_UNDEFINED;                                                          \
+    }
+
+MMIO_READ(mmio_read8, uint8_t)
+MMIO_READ(mmio_read16, uint16_t)
+MMIO_READ(mmio_read32, uint32_t)
+MMIO_WRITE(mmio_write8, uint8_t)
+MMIO_WRITE(mmio_write16, uint16_t)
+MMIO_WRITE(mmio_write32, uint32_t)
+
+static JSValue barrier_dmb(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    tsm_arch_dmb();
+    return JS_UNDEFINED;
+}
+
+static JSValue barrier_dsb(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    tsm_arch_dsb();
+    return JS_UNDEFINED;
+}
+
+static JSValue barrier_isb(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    tsm_arch_isb();
+    return JS_UNDEFINED;
+}
+
+static JSValue cpu_exit(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int32_t code;
+    if (JS_ToInt32(ctx, &code, argv[0]) < 0)
+        return JS_EXCEPTION;
+    tsm_exit(code);
+}
+
+static JSValue mem_stats(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    tsm_heap_stats s;
+    tsm_heap_get_stats(&s);
+    JSValue o = JS_NewObject(ctx);
+    if (JS_IsException(o))
+        return o;
+    JS_SetPropertyStr(ctx, o, "used", JS_NewInt64(ctx, (int64_t)s.used));
+    JS_SetPropertyStr(ctx, o, "peak", JS_NewInt64(ctx, (int64_t)s.peak));
+    JS_SetPropertyStr(ctx, o, "limit", JS_NewInt64(ctx, (int64_t)s.limit));
+    return o;
+}
+
+static const JSCFunctionListEntry mmio_funcs[] = {
+    JS_CFUNC_DEF("read8", 1, mmio_read8),
+    JS_CFUNC_DEF("read16", 1, mmio_read16),
+    JS_CFUNC_DEF("read32", 1, mmio_read32),
+    JS_CFUNC_DEF("write8", 2, mmio_write8),
+    JS_CFUNC_DEF("write16", 2, mmio_write16),
+    JS_CFUNC_DEF("write32", 2, mmio_write32),
+};
+
+static const JSCFunctionListEntry barrier_funcs[] = {
+    JS_CFUNC_DEF("dmb", 0, barrier_dmb),
+    JS_CFUNC_DEF("dsb", 0, barrier_dsb),
+    JS_CFUNC_DEF("isb", 0, barrier_isb),
+};
+
+static const JSCFunctionListEntry cpu_funcs[] = {
+    JS_CFUNC_DEF("exit", 1, cpu_exit),
+};
+
+static const JSCFunctionListEntry mem_funcs[] = {
+    JS_CFUNC_DEF("stats", 0, mem_stats),
+};
+
+static const struct {
+    const char *name;
+    const JSCFunctionListEntry *funcs;
+    int count;
+} namespaces[] = {
+    { "mmio", mmio_funcs, countof(mmio_funcs) },
+    { "barrier", barrier_funcs, countof(barrier_funcs) },
+    { "cpu", cpu_funcs, countof(cpu_funcs) },
+    { "mem", mem_funcs, countof(mem_funcs) },
+};
+
+static int hal_module_init(JSContext *ctx, JSModuleDef *m)
+{
+    for (unsigned i = 0; i < countof(namespaces); i++) {
+        JSValue ns = JS_NewObject(ctx);
+        if (JS_IsException(ns))
+            return -1;
+        JS_SetPropertyFunctionList(ctx, ns, namespaces[i].funcs, namespaces[i].count);
+        if (JS_SetModuleExport(ctx, m, namespaces[i].name, ns) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+JSModuleDef *tsm_hal_module_init(JSContext *ctx, const char *name)
+{
+    JSModuleDef *m = JS_NewCModule(ctx, name, hal_module_init);
+    if (!m)
+        return NULL;
+    for (unsigned i = 0; i < countof(namespaces); i++)
+        JS_AddModuleExport(ctx, m, namespaces[i].name);
+    return m;
+}

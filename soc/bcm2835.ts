@@ -1,0 +1,17 @@
+/**
+ * BCM2835 (Raspberry Pi Zero, 1 A+/B+). Instantiates the SoC's drivers at their physical
+ * addresses: the ARM sees the peripheral bus 0x7E000000 at 0x20000000 (BCM2835 ARM Peripherals,
+ * section 1.2.3).
+ */
+import "../hal/mmio-bus.ts";
+import { Pl011 } from "../drivers/uart/pl011.ts";
+
+export const PERIPHERAL_BASE = 0x2000_0000;
+
+/** UART0 is a PL011 clocked at 48 MHz by the firmware's default init_uart_clock. */
+export const UART0_BASE = PERIPHERAL_BASE + 0x20_1000;
+export const UART0_CLOCK_HZ = 48_000_000;
+
+export class Bcm2835 {
+  readonly uart0 = new Pl011({ base: UART0_BASE, clockHz: UART0_CLOCK_HZ });
+}

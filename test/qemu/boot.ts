@@ -1,0 +1,38 @@
+/** Shared helpers for the QEMU boot tests: build an app for a board, boot it, capture. */
+import path from "node:path";
+import { buildFirmware, type Firmware } from "../../tools/lib/build.ts";
+import { runQemu, type QemuResult } from "../../tools/lib/qemu.ts";
+import { loadLineMapper } from "../../tools/lib/source-map.ts";
+import { repoPath } from "../../tools/lib/paths.ts";
+
+export const fixture = (name: string): string => repoPath("test/fixtures", name);
+
+export interface BootOptions {
+  board?: string;
+  memoryLimit?: number;
+  timeoutS?: number;
+  input?: string;
+}
+
+export async function build(app: string, opts: BootOptions = {}): Promise<Firmware> {
+  return buildFirmware({ board: opts.board ?? "pizero", app, memoryLimit: opts.memoryLimit });
+}
+
+export async function bootFirmware(fw: Firmware, opts: BootOptions = {}, elf = fw.elf): Promise<QemuResult> {
+  return runQemu({
+    board: fw.board,
+    elf,
+    timeoutS: opts.timeoutS ?? 60,
+    input: opts.input ?? "",
+    mapLine: loadLineMapper(fw.bundle.js, fw.bundle.map),
+    onOutput: () => {},
+  });
+}
+
+export async function boot(app: string, opts: BootOptions = {}): Promise<QemuResult> {
+  return bootFirmware(await build(app, opts), opts);
+}
+
+/** Line numbers as the user sees them: repo-relative TS path and 1-based line. */
+export const tsLocation = (file: string, line: number): string =>
+  `${path.relative(process.cwd(), file)}:${line}`;

@@ -1,0 +1,58 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { bootFirmware, build, fixture } from "./boot.ts";
+import { buildEngineLibrary } from "../../tools/lib/engine.ts";
+import { link } from "../../tools/lib/link.ts";
+
+const test = suite("bytecode image checks on the target");
+
+/** Relinks the exit-code fixture with its bytecode image changed by `edit`, then boots it. */
+async function bootEdited(name: string, edit: (image: Buffer) => void) {
+  const fw = await build(fixture("exit-code.ts"));
+  const image = readFileSync(fw.blob);
+  edit(image);
+  const dir = path.join(fw.outDir, name);
+  mkdirSync(dir, { recursive: true });
+  const blob = path.join(dir, "bytecode.tsmb");
+  writeFileSync(blob, image);
+  const linked = await link(fw.board, await buildEngineLibrary(fw.board), blob, dir);
+  return bootFirmware(fw, {}, linked.elf);
+}
+
+test("the unmodified image runs (control)", async () => {
+  const r = await bootEdited("control", () => {});
+  assert.is(r.code, 42);
+});
+
+test("a corrupted payload is refused before it is read, exit 2", async () => {
+  const r = await bootEdited("corrupt", (img) => {
+    img[img.length - 7] ^= 0x10;
+  });
+  assert.is(r.output, "tsmetal: refusing bytecode image: payload checksum mismatch (corrupt image)\n");
+  assert.is(r.code, 2);
+});
+
+test("an image from another engine build (fingerprint) is refused, exit 2", async () => {
+  const r = await bootEdited("fingerprint", (img) => {
+    img.writeUInt32LE(img.readUInt32LE(8) ^ 1, 8);
+  });
+  assert.match(r.output, /refusing bytecode image: bytecode was compiled by a different engine build \(fingerprint mismatch\)/);
+  assert.match(r.output, /rebuild the firmware/);
+  assert.is(r.code, 2);
+});
+
+test("something that is not an image at all is refused, exit 2", async () => {
+  const r = await bootEdited("magic", (img) => img.write("ELF!", 0));
+  assert.match(r.output, /refusing bytecode image: not a tsmetal bytecode image \(bad magic\)/);
+  assert.is(r.code, 2);
+});
+
+test("a length beyond the image is refused, exit 2", async () => {
+  const r = await bootEdited("length", (img) => img.writeUInt32LE(img.length, 12));
+  assert.match(r.output, /payload length exceeds the image/);
+  assert.is(r.code, 2);
+});
+
+test.run();

@@ -1,0 +1,54 @@
+/**
+ * The tsmetal command line: build, qemu, boards, new, bench. `npm run <command> -- [options]`.
+ */
+import { parseArgs } from "node:util";
+import { UserError } from "./lib/errors.ts";
+import { buildCommand } from "./commands/build.ts";
+import { qemuCommand } from "./commands/qemu.ts";
+import { boardsCommand } from "./commands/boards.ts";
+import { newCommand } from "./commands/new.ts";
+import { benchCommand } from "./commands/bench.ts";
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  build: buildCommand,
+  qemu: qemuCommand,
+  boards: boardsCommand,
+  new: newCommand,
+  bench: benchCommand,
+};
+
+const usage = `usage: tsmetal <command> [options]
+  build  --board <name> [--app <entry.ts>] [--out <dir>] [--enable-eval]
+  qemu   [--board <name>] [--app <entry.ts>] [--timeout <s>]
+  boards
+  new    <dir>
+  bench  --board <name> [--json]`;
+
+async function main(): Promise<number> {
+  const [name, ...rest] = process.argv.slice(2);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    console.error(name ? `tsmetal: unknown command '${name}'\n${usage}` : usage);
+    return 2;
+  }
+  return command(rest);
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UserError) {
+      console.error(`tsmetal: ${e.message}`);
+      process.exitCode = e.exitCode;
+    } else if (e instanceof Error && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      console.error(`tsmetal: ${e.message}\n${usage}`);
+      process.exitCode = 2;
+    } else {
+      console.error(e);
+      process.exitCode = 1;
+    }
+  },
+);
+

@@ -1,0 +1,88 @@
+/**
+ * npm run bench -- --board <name> [--json]: deterministic figures for a hello world.
+ *   image_bytes      the loadable boot image (kernel.img etc.)
+ *   boot_insns       guest instructions from reset to the first console store of main.ts's first
+ *                    statement (QEMU TCG plugin tools/plugin/insn-count.c)
+ *   total_insns      guest instructions of the whole run, exit included
+ *   heap_peak_bytes  the engine allocator's high-water mark at the end of hello world
+ * --profile N prints the N functions that executed the most instructions (to stderr).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { buildFirmware } from "../lib/build.ts";
+import { buildInsnCountPlugin, insnCountQemuArgs, readInsnCount } from "../lib/insn-count.ts";
+import { buildRoot, repoPath } from "../lib/paths.ts";
+import { runQemu } from "../lib/qemu.ts";
+import { UserError } from "../lib/errors.ts";
+import { profileByFunction } from "../lib/profile.ts";
+
+export interface BenchResult {
+  board: string;
+  image_bytes: number;
+  bytecode_bytes: number;
+  boot_insns: number;
+  total_insns: number;
+  heap_peak_bytes: number;
+  heap_limit_bytes: number;
+}
+
+export async function bench(boardName: string, profileTop = 0): Promise<BenchResult> {
+  const fw = await buildFirmware({ board: boardName, app: repoPath("tools/bench/hello.ts") });
+  const plugin = await buildInsnCountPlugin(path.join(buildRoot, "host"));
+  const tmp = await mkdtemp(path.join(os.tmpdir(), "tsmetal-bench-"));
+  try {
+    const out = path.join(tmp, "insns.json");
+    const r = await runQemu({
+      board: fw.board,
+      elf: fw.elf,
+      timeoutS: 120,
+      input: "",
+      onOutput: () => {},
+      extraArgs: insnCountQemuArgs(plugin, out, {
+        store: Number(fw.board.earlyConsole.txRegister),
+        profile: profileTop > 0 ? path.join(tmp, "profile.txt") : undefined,
+      }),
+    });
+    if (r.code !== 0) throw new UserError(`bench firmware exited with ${r.code}:\n${r.output}${r.stderr}`);
+    const heap = /bench-heap (\d+) (\d+)/.exec(r.output);
+    if (!heap) throw new UserError(`bench firmware printed no heap figures:\n${r.output}`);
+    const insns = await readInsnCount(out);
+    if (profileTop > 0) {
+      const rows = await profileByFunction(fw.board, fw.elf, path.join(tmp, "profile.txt"));
+      for (const [fn, n] of rows.slice(0, profileTop)) console.error(`${String(n).padStart(10)}  ${fn}`);
+    }
+    if (insns.storeMark === null) throw new UserError("bench: the firmware never wrote to its console");
+    return {
+      board: fw.board.name,
+      image_bytes: fw.sizes.imageBytes,
+      bytecode_bytes: fw.sizes.bytecodeBytes,
+      boot_insns: insns.storeMark,
+      total_insns: insns.total,
+      heap_peak_bytes: Number(heap[1]),
+      heap_limit_bytes: Number(heap[2]),
+    };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function benchCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      board: { type: "string", default: "pizero" },
+      json: { type: "boolean", default: false },
+      profile: { type: "string" },
+    },
+    strict: true,
+  });
+  const result = await bench(values.board, values.profile ? Number(values.profile) : 0);
+  if (values.json) {
+    console.log(JSON.stringify(result));
+  } else {
+    for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(18)} ${v}`);
+  }
+  return 0;
+}

@@ -1,0 +1,40 @@
+/**
+ * npm run new -- <dir>: a firmware project from firmware-template/, wired to this tsmetal
+ * checkout (its scripts call bin/tsmetal.mjs; its tsconfig sees the HAL and driver typings).
+ */
+import { existsSync } from "node:fs";
+import { cp, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { UserError } from "../lib/errors.ts";
+import { displayPath, repoPath, repoRoot } from "../lib/paths.ts";
+
+export async function newCommand(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true });
+  if (positionals.length !== 1) throw new UserError("usage: npm run new -- <dir>");
+  const dir = path.resolve(positionals[0]);
+  if (existsSync(dir)) throw new UserError(`${displayPath(dir)} already exists; choose a new directory`);
+  await cp(repoPath("firmware-template"), dir, { recursive: true });
+
+  const tsmetal = path.relative(dir, repoRoot) || ".";
+  const cli = `node ${path.join(tsmetal, "bin/tsmetal.mjs")}`;
+  const pkgFile = path.join(dir, "package.json");
+  const pkg = JSON.parse(await readFile(pkgFile, "utf8"));
+  pkg.name = path.basename(dir).toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  for (const [k, v] of Object.entries(pkg.scripts as Record<string, string>)) {
+    pkg.scripts[k] = v.replace(/^tsmetal /, `${cli} `);
+  }
+  await writeFile(pkgFile, JSON.stringify(pkg, null, 2) + "\n");
+
+  const tsconfigFile = path.join(dir, "tsconfig.json");
+  const tsconfig = JSON.parse(await readFile(tsconfigFile, "utf8"));
+  tsconfig.include = [
+    "src/**/*.ts",
+    path.join(tsmetal, "hal/hal.d.ts"),
+    path.join(tsmetal, "hal/globals.d.ts"),
+  ];
+  await writeFile(tsconfigFile, JSON.stringify(tsconfig, null, 2) + "\n");
+
+  console.log(`created ${displayPath(dir)}: cd there, edit src/main.ts, then npm run qemu`);
+  return 0;
+}

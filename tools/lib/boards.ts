@@ -1,0 +1,58 @@
+/** Boards: boards/<name>/board.json (facts) next to boards/<name>/board.ts (composition). */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { repoPath } from "./paths.ts";
+import { UserError } from "./errors.ts";
+import { targetFor, type Target } from "./targets.ts";
+
+export interface Board {
+  name: string;
+  description: string;
+  arch: string;
+  soc: string;
+  loadAddress: number;
+  ramEnd: number;
+  stackSize: number;
+  /** Optional JS heap limit in bytes (default: RAM above the image and stacks). */
+  memoryLimit?: number;
+  /** C console for panics; txRegister is where the first output byte is stored (bench). */
+  earlyConsole: { driver: string; base: string; txRegister: string };
+  qemu: { machine: string; args?: string[] };
+  image: { name: string; format: "binary" };
+  /** boards/<name>/board.ts, bundled before the app. */
+  module: string;
+  target: Target;
+}
+
+const boardsDir = repoPath("boards");
+
+export function boardNames(): string[] {
+  return readdirSync(boardsDir)
+    .filter((n) => existsSync(path.join(boardsDir, n, "board.json")))
+    .sort();
+}
+
+function parseAddress(board: string, field: string, v: unknown): number {
+  const n = typeof v === "string" ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+    throw new Error(`boards/${board}/board.json: ${field} must be an address, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+export function loadBoard(name: string): Board {
+  const file = path.join(boardsDir, name, "board.json");
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(name) || !existsSync(file)) {
+    throw new UserError(`unknown board '${name}'. Known boards: ${boardNames().join(", ")} (npm run boards)`);
+  }
+  const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & Omit<Board, "loadAddress" | "ramEnd">;
+  return {
+    ...j,
+    name,
+    loadAddress: parseAddress(name, "loadAddress", j.loadAddress),
+    ramEnd: parseAddress(name, "ramEnd", j.ramEnd),
+    stackSize: parseAddress(name, "stackSize", j.stackSize),
+    module: path.join(boardsDir, name, "board.ts"),
+    target: targetFor(j.arch),
+  };
+}

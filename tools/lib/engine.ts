@@ -1,0 +1,195 @@
+/**
+ * The engine build: QuickJS 2021-03-27 from the npm package qjsc@0.3.0 with our patches
+ * (engine/patches/) applied into the build directory, compiled per board for the target into a
+ * cached static library, and for the host into the bytecode compiler `tsmc`. Both builds see the
+ * same patched source and config, so their fingerprints (engine/src/blob.h) agree.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { buildRoot, repoPath } from "./paths.ts";
+import { pool, requireTool, run } from "./toolchain.ts";
+import { UserError } from "./errors.ts";
+import type { Board } from "./boards.ts";
+
+const ENGINE_VERSION = "2021-03-27";
+const upstreamDir = repoPath("node_modules/qjsc/deps/quickjs_2021_03_27");
+
+/** Engine sources compiled for both host and target. */
+const quickjsSources = ["quickjs.c", "libregexp.c", "libunicode.c", "cutils.c", "libbf.c"];
+const engineSources = ["engine/src/blob.c", "engine/src/dtoa.c", "engine/src/dtoa-radix.c"];
+const targetOnlySources = [
+  "engine/src/engine.c",
+  "engine/src/heap.c",
+  "engine/src/alloc.c",
+  "engine/src/report.c",
+  "engine/src/rejections.c",
+  "engine/src/console.c",
+  "hal/native/hal-module.c",
+];
+
+/** Config that changes the bytecode format: part of the fingerprint. */
+const configDefines = [
+  `-DCONFIG_VERSION="${ENGINE_VERSION}"`,
+  "-DCONFIG_BIGNUM",
+  "-DTSM_NO_ATOMICS",
+  "-DTSM_EXACT_DTOA",
+  "-D_GNU_SOURCE",
+];
+
+const hash = (parts: Array<string | Buffer>): string => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p).update("\0");
+  return h.digest("hex").slice(0, 16);
+};
+
+async function patchFiles(): Promise<string[]> {
+  const dir = repoPath("engine/patches");
+  return (await readdir(dir)).filter((f) => f.endsWith(".patch")).sort().map((f) => path.join(dir, f));
+}
+
+async function contentsOf(files: string[]): Promise<Buffer[]> {
+  return Promise.all(files.map((f) => readFile(f)));
+}
+
+/** Identity of the bytecode-relevant engine build: version, config and patch set. */
+export async function engineId(): Promise<string> {
+  const patches = await patchFiles();
+  const patchHash = hash(await contentsOf(patches)).slice(0, 8);
+  return `quickjs-${ENGINE_VERSION};bignum;no-atomics;tsmb1;patches=${patchHash}`;
+}
+
+let patched: Promise<string> | undefined;
+
+/** Copies the upstream source into the build dir and applies our patches (once per patch set). */
+export function patchedSourceDir(): Promise<string> {
+  patched ??= preparePatchedSource();
+  return patched;
+}
+
+async function preparePatchedSource(): Promise<string> {
+  if (!existsSync(path.join(upstreamDir, "quickjs.c"))) {
+    throw new UserError("QuickJS source not found in node_modules/qjsc: run `npm run setup` (or npm ci)");
+  }
+  const patches = await patchFiles();
+  const dir = path.join(buildRoot, "engine-src", hash(await contentsOf(patches)));
+  if (existsSync(path.join(dir, ".patched"))) return dir;
+  const tmp = `${dir}.tmp${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await cp(upstreamDir, tmp, { recursive: true });
+  const patch = await requireTool({ command: "patch", debianPackage: "patch" });
+  for (const p of patches) await run(patch, ["-s", "-p1", "-d", tmp, "-i", p], `applying ${path.basename(p)}`);
+  await writeFile(path.join(tmp, ".patched"), "");
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  return dir;
+}
+
+async function commonDefines(): Promise<string[]> {
+  return [...configDefines, `-DTSM_ENGINE_ID="${await engineId()}"`];
+}
+
+function includeFlags(srcDir: string, extra: string[]): string[] {
+  return [srcDir, repoPath("engine/src"), repoPath("hal/native"), ...extra.map((d) => repoPath(d))].map(
+    (d) => `-I${d}`,
+  );
+}
+
+async function sourceHash(files: string[], flags: string[]): Promise<string> {
+  return hash([...(await contentsOf(files)), ...flags]);
+}
+
+/** Builds build/host/tsmc-<hash>: the host bytecode compiler. */
+export async function buildHostCompiler(): Promise<string> {
+  const srcDir = await patchedSourceDir();
+  const cc = await requireTool({ command: "gcc", debianPackage: "gcc" });
+  const files = [...quickjsSources.map((f) => path.join(srcDir, f)), ...engineSources.map((f) => repoPath(f)), repoPath("engine/host/tsmc.c")];
+  const flags = ["-O2", "-fno-strict-aliasing", "-w", ...(await commonDefines()), ...includeFlags(srcDir, [])];
+  const out = path.join(buildRoot, "host", `tsmc-${await sourceHash(files, flags)}`);
+  if (existsSync(out)) return out;
+  await mkdir(path.dirname(out), { recursive: true });
+  const objDir = `${out}.obj`;
+  await mkdir(objDir, { recursive: true });
+  const objs = await pool(
+    files.map((f) => async () => {
+      const o = path.join(objDir, path.basename(f) + ".o");
+      await run(cc, [...flags, "-c", f, "-o", o], `compiling ${path.basename(f)} for the host`);
+      return o;
+    }),
+  );
+  await run(cc, ["-o", `${out}.tmp`, ...objs, "-lm"], "linking the host compiler");
+  await rename(`${out}.tmp`, out);
+  return out;
+}
+
+export interface EngineLibrary {
+  /** Object files to link (the engine, HAL and libc glue for this board). */
+  objects: string[];
+  cflags: string[];
+}
+
+/**
+ * Compiles the engine, native HAL and arch code for a board into build/engine/<hash>/. The hash
+ * covers every input, so boards with identical settings share one build and editing only the
+ * app never recompiles the engine.
+ */
+export interface EngineOptions {
+  /** Compile in eval() and new Function() from strings (off by default: attack surface). */
+  enableEval?: boolean;
+}
+
+export async function buildEngineLibrary(board: Board, opts: EngineOptions = {}): Promise<EngineLibrary & { cached: boolean }> {
+  const srcDir = await patchedSourceDir();
+  const t = board.target;
+  const cc = await requireTool(t.cc);
+  const files = [
+    ...quickjsSources.map((f) => path.join(srcDir, f)),
+    ...[...engineSources, ...targetOnlySources, ...t.sources, `hal/early/${board.earlyConsole.driver}.c`].map((f) =>
+      repoPath(f),
+    ),
+  ];
+  const headers = [
+    ...(await readdir(repoPath("engine/src"))).filter((f) => f.endsWith(".h")).map((f) => repoPath("engine/src", f)),
+    ...t.includeDirs.map((d) => repoPath(d, "arch.h")),
+    repoPath("hal/native/hal-module.h"),
+  ];
+  const cflags = [
+    ...t.cflags,
+    "-Os",
+    "-g",
+    "-ffunction-sections",
+    "-fdata-sections",
+    "-fno-strict-aliasing",
+    ...(opts.enableEval ? ["-DTSM_ENABLE_EVAL"] : []),
+    "-DTSM_FREESTANDING",
+    `-DTSM_EARLY_CONSOLE_BASE=${board.earlyConsole.base}`,
+    ...(await commonDefines()),
+    ...includeFlags(srcDir, t.includeDirs),
+  ];
+  const key = await sourceHash([...files, ...headers], cflags);
+  const dir = path.join(buildRoot, "engine", key);
+  const objects = files.map((f) => path.join(dir, path.basename(f).replace(/\.[cS]$/, ".o")));
+  if (existsSync(path.join(dir, ".complete"))) return { objects, cflags, cached: true };
+  // Compile into a private folder and rename it into place, so concurrent builds never see or
+  // write half a library.
+  const tmp = `${dir}.tmp${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const ownCode = (f: string) => !f.startsWith(srcDir);
+  await pool(
+    files.map((f, i) => async () => {
+      // Upstream QuickJS is compiled as it is, warnings and all; our own code must be clean.
+      const warn = ownCode(f) ? ["-Wall", "-Wno-unused-parameter"] : ["-w"];
+      const obj = path.join(tmp, path.basename(objects[i]));
+      await run(cc, [...cflags, ...warn, "-c", f, "-o", obj], `compiling ${path.basename(f)} for ${board.name}`);
+    }),
+  );
+  await writeFile(path.join(tmp, ".complete"), "");
+  if (existsSync(path.join(dir, ".complete"))) await rm(tmp, { recursive: true, force: true });
+  else {
+    await rm(dir, { recursive: true, force: true });
+    await rename(tmp, dir);
+  }
+  return { objects, cflags, cached: false };
+}

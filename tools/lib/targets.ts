@@ -1,0 +1,72 @@
+/**
+ * The build's target table: everything that differs per CPU architecture on the host side
+ * (toolchain, flags, HAL sources, QEMU). The only place outside hal/arch/ and boards/ that knows
+ * about architectures.
+ */
+export interface Tool {
+  /** Command name on PATH. */
+  command: string;
+  /** Debian package that provides it (named in the error when missing). */
+  debianPackage: string;
+}
+
+export interface Target {
+  cc: Tool;
+  objcopy: Tool;
+  size: Tool;
+  qemu: Tool;
+  /** Needed by the link, named when missing (the C library and libm). */
+  libc: { debianPackage: string; probeHeader: string };
+  cflags: string[];
+  ldflags: string[];
+  libs: string[];
+  /** HAL sources under hal/arch/<dir>/ plus the libc glue, relative to the repo. */
+  sources: string[];
+  includeDirs: string[];
+  linkerScript: string;
+  /** QEMU options that make the guest's exit code the emulator's (semihosting, debug-exit). */
+  qemuExitArgs: string[];
+}
+
+const armNoneEabi = (command: string): Tool => ({
+  command: `arm-none-eabi-${command}`,
+  debianPackage: command === "gcc" ? "gcc-arm-none-eabi" : "binutils-arm-none-eabi",
+});
+
+const armCommon = {
+  cc: armNoneEabi("gcc"),
+  objcopy: armNoneEabi("objcopy"),
+  size: armNoneEabi("size"),
+  qemu: { command: "qemu-system-arm", debianPackage: "qemu-system-arm" },
+  libc: { debianPackage: "libnewlib-arm-none-eabi", probeHeader: "newlib.h" },
+  ldflags: ["-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"],
+  libs: ["-lm", "-lc", "-lgcc"],
+  sources: [
+    "hal/arch/arm/start.S",
+    "hal/arch/arm/vectors.S",
+    "hal/arch/arm/exception.c",
+    "hal/arch/arm/semihosting.c",
+    "engine/src/libc-newlib.c",
+    "engine/src/libc-malloc.c",
+  ],
+  includeDirs: ["hal/arch/arm"],
+  linkerScript: "hal/arch/arm/firmware.ld",
+  qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
+};
+
+const targets: Record<string, Target> = {
+  // ARM1176JZF-S (BCM2835). Unaligned accesses are compiled out: with the MMU off, real
+  // hardware may fault on them even though QEMU does not.
+  armv6: {
+    ...armCommon,
+    cflags: ["-mcpu=arm1176jzf-s", "-mfpu=vfp", "-mfloat-abi=hard", "-marm", "-mno-unaligned-access"],
+  },
+};
+
+export function targetFor(arch: string): Target {
+  const t = targets[arch];
+  if (!t) throw new Error(`no build target for arch '${arch}' (known: ${Object.keys(targets).join(", ")})`);
+  return t;
+}
+
+export const knownArchs = (): string[] => Object.keys(targets);
