@@ -26,4 +26,13 @@ declare module "hal" {
     /** Engine heap: bytes in use now, high-water mark, and the runtime's memory limit. */
     stats(): { used: number; peak: number; limit: number };
   };
+  /**
+   * Units of the firmware image besides the firmware itself: bundles the build compiled beside it
+   * that are read and evaluated on first use (tools/lib/units.ts), so code hello world never
+   * needs costs it no boot time and no heap.
+   */
+  export const image: {
+    /** Evaluates the unit once and returns its module namespace; throws if there is none. */
+    load(name: string): unknown;
+  };
 }

@@ -3,8 +3,11 @@
  * as the target, it compiles the esbuild bundle (an ES module that imports only "hal") to
  * QuickJS bytecode and wraps it in the tsmetal image header (engine/src/blob.h).
  *
- *   tsmc <bundle.js> <out.bin> <script-name>     compile; script-name is what stack traces show
- *   tsmc --fingerprint                           print this engine's fingerprint and id
+ *   tsmc <out.bin> <unit> <script-name> <bundle.js> [<unit> <script-name> <bundle.js>]...
+ *       compile each bundle as a module named <script-name> (what stack traces show) into an
+ *       image whose units are named <unit>; the first unit is the firmware itself
+ *   tsmc --fingerprint
+ *       print this engine's fingerprint and id
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,49 +71,75 @@ static void print_exception(JSContext *ctx)
     JS_FreeValue(ctx, exc);
 }
 
+/* Compiles one bundle to bytecode; returns NULL (after printing why) on failure. */
+static uint8_t *compile(JSContext *ctx, const char *path, const char *script_name, size_t *len)
+{
+    size_t src_len;
+    char *src = read_file(path, &src_len);
+    if (!src) {
+        fprintf(stderr, "tsmc: cannot read %s\n", path);
+        return NULL;
+    }
+    JSValue module = JS_Eval(ctx, src, src_len, script_name,
+                             JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+    free(src);
+    if (JS_IsException(module)) {
+        print_exception(ctx);
+        return NULL;
+    }
+    uint8_t *bytecode = JS_WriteObject(ctx, len, module, JS_WRITE_OBJ_BYTECODE);
+    JS_FreeValue(ctx, module);
+    if (!bytecode)
+        print_exception(ctx);
+    return bytecode;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && strcmp(argv[1], "--fingerprint") == 0) {
         printf("%08x %s\n", tsm_engine_fingerprint(), tsm_engine_id());
         return 0;
     }
-    if (argc != 4) {
-        fprintf(stderr, "usage: tsmc <bundle.js> <out.bin> <script-name> | tsmc --fingerprint\n");
+    int n_units = (argc - 2) / 3;
+    if (argc < 5 || (argc - 2) % 3 != 0 || n_units > TSM_MAX_UNITS) {
+        fprintf(stderr, "usage: tsmc <out.bin> <unit> <script-name> <bundle.js> [...] | tsmc --fingerprint\n");
         return 2;
-    }
-    size_t src_len;
-    char *src = read_file(argv[1], &src_len);
-    if (!src) {
-        fprintf(stderr, "tsmc: cannot read %s\n", argv[1]);
-        return 1;
     }
     JSRuntime *rt = JS_NewRuntime();
     JSContext *ctx = JS_NewContext(rt);
     JS_SetModuleLoaderFunc(rt, NULL, load_module, NULL);
-    JSValue module = JS_Eval(ctx, src, src_len, argv[3],
-                             JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
-    if (JS_IsException(module)) {
-        print_exception(ctx);
-        return 1;
-    }
-    size_t len;
-    uint8_t *bytecode = JS_WriteObject(ctx, &len, module, JS_WRITE_OBJ_BYTECODE);
-    JS_FreeValue(ctx, module);
-    if (!bytecode) {
-        print_exception(ctx);
-        return 1;
+
+    uint8_t *payload = NULL;
+    size_t payload_len = 0;
+    for (int i = 0; i < n_units; i++) {
+        const char *unit = argv[2 + 3 * i], *script = argv[3 + 3 * i], *path = argv[4 + 3 * i];
+        if (strlen(unit) == 0 || strlen(unit) >= TSM_UNIT_NAME_MAX) {
+            fprintf(stderr, "tsmc: unit name '%s' must have 1 to %d characters\n", unit, TSM_UNIT_NAME_MAX - 1);
+            return 2;
+        }
+        size_t len;
+        uint8_t *bytecode = compile(ctx, path, script, &len);
+        if (!bytecode)
+            return 1;
+        size_t record = tsm_unit_record_size(strlen(unit), len);
+        payload = realloc(payload, payload_len + record);
+        if (!payload) {
+            fprintf(stderr, "tsmc: out of memory\n");
+            return 1;
+        }
+        payload_len += tsm_unit_record_write(payload + payload_len, unit, bytecode, (uint32_t)len);
+        js_free(ctx, bytecode);
     }
     uint8_t header[TSM_BLOB_HEADER_SIZE];
-    tsm_blob_write_header(header, bytecode, (uint32_t)len);
-    FILE *out = fopen(argv[2], "wb");
+    tsm_blob_write_header(header, payload, (uint32_t)payload_len);
+    FILE *out = fopen(argv[1], "wb");
     if (!out || fwrite(header, 1, sizeof header, out) != sizeof header ||
-        fwrite(bytecode, 1, len, out) != len || fclose(out) != 0) {
-        fprintf(stderr, "tsmc: cannot write %s\n", argv[2]);
+        fwrite(payload, 1, payload_len, out) != payload_len || fclose(out) != 0) {
+        fprintf(stderr, "tsmc: cannot write %s\n", argv[1]);
         return 1;
     }
-    js_free(ctx, bytecode);
+    free(payload);
     JS_FreeContext(ctx);
     JS_FreeRuntime(rt);
-    free(src);
     return 0;
 }

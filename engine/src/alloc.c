@@ -23,6 +23,10 @@
 #define FL_COUNT (sizeof(size_t) == 8 ? 32 : 32 - FL_SHIFT + 1)
 #define MAX_BLOCK ((size_t)1 << (FL_COUNT + FL_SHIFT - 2))
 
+/* Payload sizes up to QUICK_MAX use the quick lists. */
+#define QUICK_MAX (32 * ALIGN)
+#define QUICK_CLASSES (QUICK_MAX / ALIGN + 1)
+
 #define FREE 1u
 #define PREV_FREE 2u
 #define FLAGS (FREE | PREV_FREE)
@@ -41,6 +45,17 @@ static struct {
     block *heads[FL_COUNT][SL_COUNT];
     tsm_alloc_stats stats;
     block *first;
+    /* The free block at the end of the heap, kept out of the lists (the "wilderness" of dlmalloc):
+       fresh allocations are cut from its front with no list work, and a block freed or grown next
+       to it merges into it. It may be empty. */
+    block *top;
+    block *sentinel;
+    /* Freed small blocks by exact size, reused LIFO before anything else: most engine
+       allocations are small and short-lived, and this makes them a handful of instructions.
+       They stay "used" to the lists (no coalescing) until an allocation would fail, which
+       first returns them all (flush_quick). */
+    void *quick[QUICK_CLASSES];
+    size_t quick_bytes;
 } heap;
 
 static inline size_t size_of(const block *b) { return b->size & ~(size_t)FLAGS; }
@@ -184,6 +199,12 @@ INLINE void trim(block *b, size_t size)
     rest->size = (have - size - HDR) | FREE;
     b->size = size | (b->size & PREV_FREE);
     block *after = next_phys(rest);
+    if (after == heap.top) {
+        rest->size += HDR + size_of(after);
+        heap.top = rest;
+        link_next(rest, 1);
+        return;
+    }
     if (after->size & FREE) {
         /* the tail of a shrinking realloc can meet a free neighbour */
         remove_free(after);
@@ -191,6 +212,21 @@ INLINE void trim(block *b, size_t size)
     }
     link_next(rest, 1);
     insert_free(rest);
+}
+
+/* Cuts a used block of `want` payload bytes from the front of the top block. */
+INLINE block *take_from_top(size_t want)
+{
+    block *b = heap.top;
+    size_t have = size_of(b);
+    if (have < want + HDR)
+        return NULL;
+    block *rest = (block *)((char *)b + HDR + want);
+    rest->size = (have - want - HDR) | FREE;
+    heap.sentinel->prev_phys = rest;
+    b->size = want | (b->size & PREV_FREE);
+    heap.top = rest;
+    return b;
 }
 
 INLINE size_t adjust(size_t size)
@@ -220,24 +256,23 @@ void tsm_alloc_init(void *start, size_t size)
     block *b = (block *)lo;
     b->size = (hi - lo - 2 * HDR) | FREE;
     /* Sentinel: a used, empty block that ends every walk to the right. */
-    block *end = next_phys(b);
-    end->size = 0;
+    heap.sentinel = next_phys(b);
+    heap.sentinel->size = 0;
     link_next(b, 1);
-    insert_free(b);
     heap.first = b;
+    heap.top = b;
     heap.stats.capacity = hi - lo;
 }
 
-void *tsm_alloc(size_t size)
+static block *alloc_block(size_t want)
 {
-    size_t want = adjust(size);
-    if (!want)
-        return NULL;
     unsigned fl, sl;
-    block *b = find_free(want, &fl, &sl);
-    if (!b)
-        return NULL;
-    if (size_of(b) - want >= HDR + MIN_PAYLOAD) {
+    block *b = heap.fl_bitmap ? find_free(want, &fl, &sl) : NULL;
+    if (!b) {
+        b = heap.top ? take_from_top(want) : NULL;
+        if (!b)
+            return NULL;
+    } else if (size_of(b) - want >= HDR + MIN_PAYLOAD) {
         carve(b, fl, sl, HDR + want, (block *)((char *)b + HDR + want));
         b->size = want | (b->size & PREV_FREE);
     } else {
@@ -245,6 +280,68 @@ void *tsm_alloc(size_t size)
         b->size &= ~(size_t)FREE;
         link_next(b, 0);
     }
+    return b;
+}
+
+static void free_block(block *b)
+{
+    if (b->size & PREV_FREE) {
+        block *prev = b->prev_phys;
+        remove_free(prev);
+        prev->size += HDR + size_of(b);
+        b = prev;
+    }
+    block *n = next_phys(b);
+    if (n == heap.top) {
+        b->size = (size_of(b) + HDR + size_of(n)) | FREE | (b->size & PREV_FREE);
+        heap.top = b;
+        link_next(b, 1);
+        return;
+    }
+    if (n->size & FREE) {
+        remove_free(n);
+        b->size += HDR + size_of(n);
+    }
+    b->size |= FREE;
+    link_next(b, 1);
+    insert_free(b);
+}
+
+/* Returns every quick-list block to the lists (coalescing them) when memory runs short. */
+static void flush_quick(void)
+{
+    for (unsigned c = 0; c < QUICK_CLASSES; c++) {
+        while (heap.quick[c]) {
+            block *b = from_payload(heap.quick[c]);
+            heap.quick[c] = *(void **)heap.quick[c];
+            free_block(b);
+        }
+    }
+    heap.quick_bytes = 0;
+}
+
+void *tsm_alloc(size_t size)
+{
+    size_t want = adjust(size);
+    if (!want)
+        return NULL;
+    if (want <= QUICK_MAX) {
+        void **q = &heap.quick[want / ALIGN];
+        if (*q) {
+            void *p = *q;
+            *q = *(void **)p;
+            heap.quick_bytes -= want + HDR;
+            account((long)(want + HDR));
+            return p;
+        }
+    }
+    block *b = alloc_block(want);
+    if (!b && heap.quick_bytes) {
+        flush_quick();
+        b = alloc_block(want);
+    }
+    if (!b)
+        return NULL;
     account((long)(size_of(b) + HDR));
     return payload(b);
 }
@@ -254,21 +351,16 @@ void tsm_alloc_free(void *p)
     if (!p)
         return;
     block *b = from_payload(p);
-    account(-(long)(size_of(b) + HDR));
-    if (b->size & PREV_FREE) {
-        block *prev = b->prev_phys;
-        remove_free(prev);
-        prev->size += HDR + size_of(b);
-        b = prev;
+    size_t n = size_of(b);
+    account(-(long)(n + HDR));
+    if (n <= QUICK_MAX) {
+        void **q = &heap.quick[n / ALIGN];
+        *(void **)p = *q;
+        *q = p;
+        heap.quick_bytes += n + HDR;
+        return;
     }
-    block *n = next_phys(b);
-    if (n->size & FREE) {
-        remove_free(n);
-        b->size += HDR + size_of(n);
-    }
-    b->size |= FREE;
-    link_next(b, 1);
-    insert_free(b);
+    free_block(b);
 }
 
 void *tsm_alloc_realloc(void *p, size_t size)
@@ -287,7 +379,16 @@ void *tsm_alloc_realloc(void *p, size_t size)
     if (want > have) {
         block *n = next_phys(b);
         size_t room = (n->size & FREE) ? have + HDR + size_of(n) : 0;
-        if (room >= want + HDR + MIN_PAYLOAD) {
+        if (n == heap.top && room >= want + HDR) {
+            /* grow into the top block */
+            block *rest = (block *)((char *)b + HDR + want);
+            rest->size = (room - want - HDR) | FREE;
+            heap.sentinel->prev_phys = rest;
+            heap.top = rest;
+            b->size = want | (b->size & PREV_FREE);
+            account((long)want - (long)have);
+            return p;
+        } else if (n != heap.top && room >= want + HDR + MIN_PAYLOAD) {
             /* grow into the free neighbour, leaving the rest of it free */
             unsigned fl, sl;
             mapping_insert(size_of(n), &fl, &sl);
@@ -295,7 +396,7 @@ void *tsm_alloc_realloc(void *p, size_t size)
             b->size = want | (b->size & PREV_FREE);
             account((long)want - (long)have);
             return p;
-        } else if (room >= want) {
+        } else if (n != heap.top && room >= want) {
             remove_free(n);
             b->size += HDR + size_of(n);
             link_next(b, 0);
@@ -330,7 +431,7 @@ int tsm_alloc_check(void)
     size_t used = 0;
     int prev_free = 0;
     block *prev = NULL;
-    for (block *b = heap.first; size_of(b) != 0; b = next_phys(b)) {
+    for (block *b = heap.first; b != heap.sentinel; b = next_phys(b)) {
         int is_free = (b->size & FREE) != 0;
         if (((b->size & PREV_FREE) != 0) != prev_free)
             return 1;
@@ -338,6 +439,8 @@ int tsm_alloc_check(void)
             return 2;
         if (is_free && prev_free)
             return 3; /* two free neighbours were not coalesced */
+        if (is_free != 0 && next_phys(b) == heap.sentinel && b != heap.top)
+            return 6; /* the last free block must be the top */
         if ((uintptr_t)payload(b) % ALIGN)
             return 4;
         if (!is_free)
@@ -345,5 +448,5 @@ int tsm_alloc_check(void)
         prev_free = is_free;
         prev = b;
     }
-    return used == heap.stats.used ? 0 : 5;
+    return used == heap.stats.used + heap.quick_bytes ? 0 : 5;
 }

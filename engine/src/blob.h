@@ -4,6 +4,11 @@
  * checks none of that: JS_ReadObject on a mismatched or corrupt image can crash. So the host
  * compiler wraps the bytecode in this header and the target checks it before reading a byte.
  * All fields are little-endian.
+ *
+ * The payload is a sequence of units, each a QuickJS bytecode module with a name:
+ *   u32 name_length, name (padded to 4 bytes), u32 bytecode_length, bytecode (padded to 4 bytes).
+ * The first unit is the firmware (board and app); the others are loaded on first use
+ * (hal.image.load), so code that hello world never runs never costs boot time or heap.
  */
 #ifndef TSM_BLOB_H
 #define TSM_BLOB_H
@@ -46,5 +51,21 @@ void tsm_blob_write_header(uint8_t header[TSM_BLOB_HEADER_SIZE], const uint8_t *
 tsm_blob_status tsm_blob_check(const uint8_t *image, size_t size, tsm_blob_info *info);
 
 const char *tsm_blob_status_text(tsm_blob_status status);
+
+#define TSM_MAX_UNITS 8
+#define TSM_UNIT_NAME_MAX 32
+
+typedef struct {
+    char name[TSM_UNIT_NAME_MAX];
+    const uint8_t *bytecode;
+    uint32_t length;
+} tsm_unit;
+
+/* Splits a checked payload into its units; returns their number, or -1 when malformed. */
+int tsm_blob_units(const uint8_t *payload, uint32_t length, tsm_unit *units, int max_units);
+
+/* Appends one unit record to buf (the caller sizes it with tsm_unit_record_size). */
+size_t tsm_unit_record_size(size_t name_len, size_t bytecode_len);
+size_t tsm_unit_record_write(uint8_t *buf, const char *name, const uint8_t *bytecode, uint32_t len);
 
 #endif

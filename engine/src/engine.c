@@ -48,17 +48,64 @@ static JSModuleDef *load_module(JSContext *ctx, const char *name, void *opaque)
     return NULL;
 }
 
-static int check_image(const uint8_t *image, size_t size, tsm_blob_info *info)
+static tsm_unit units[TSM_MAX_UNITS];
+static JSValue unit_namespaces[TSM_MAX_UNITS];
+static int n_units;
+
+static int check_image(const uint8_t *image, size_t size)
 {
-    tsm_blob_status status = tsm_blob_check(image, size, info);
-    if (status == TSM_BLOB_OK)
-        return 1;
+    tsm_blob_info info;
+    tsm_blob_status status = tsm_blob_check(image, size, &info);
+    if (status == TSM_BLOB_OK) {
+        n_units = tsm_blob_units(image + TSM_BLOB_HEADER_SIZE, info.length, units, TSM_MAX_UNITS);
+        if (n_units > 0)
+            return 1;
+        tsm_console_puts("tsmetal: refusing bytecode image: malformed unit table\n");
+        return 0;
+    }
     tsm_console_puts("tsmetal: refusing bytecode image: ");
     tsm_console_puts(tsm_blob_status_text(status));
     tsm_console_puts("\n");
     if (status == TSM_BLOB_FINGERPRINT_MISMATCH)
         tsm_console_puts("tsmetal: rebuild the firmware with this engine (npm run build)\n");
     return 0;
+}
+
+/* Reads and evaluates unit i; on success caches and returns its module namespace. */
+static JSValue eval_unit(JSContext *ctx, int i)
+{
+    if (!JS_IsUndefined(unit_namespaces[i]))
+        return JS_DupValue(ctx, unit_namespaces[i]);
+    JSValue module = JS_ReadObject(ctx, units[i].bytecode, units[i].length, JS_READ_OBJ_BYTECODE);
+    if (JS_IsException(module))
+        return module;
+    if (JS_VALUE_GET_TAG(module) != JS_TAG_MODULE) {
+        JS_FreeValue(ctx, module);
+        return JS_ThrowTypeError(ctx, "image unit '%s' is not a module", units[i].name);
+    }
+    JSModuleDef *m = JS_VALUE_GET_PTR(module);
+    if (JS_ResolveModule(ctx, module) < 0) {
+        JS_FreeValue(ctx, module);
+        return JS_EXCEPTION;
+    }
+    JSValue result = JS_EvalFunction(ctx, module);
+    if (JS_IsException(result))
+        return result;
+    JS_FreeValue(ctx, result);
+    JSValue ns = JS_GetModuleNamespace(ctx, m);
+    if (!JS_IsException(ns))
+        unit_namespaces[i] = JS_DupValue(ctx, ns);
+    return ns;
+}
+
+JSValue tsm_engine_load_unit(JSContext *ctx, const char *name)
+{
+    /* unit 0 is the firmware itself, which is running already */
+    for (int i = 1; i < n_units; i++) {
+        if (strcmp(units[i].name, name) == 0)
+            return eval_unit(ctx, i);
+    }
+    return JS_ThrowReferenceError(ctx, "the firmware image has no unit '%s'", name);
 }
 
 /* Runs queued promise jobs until none is left; returns an exit code, or -1 to go on. */
@@ -83,21 +130,14 @@ static int drain_jobs(JSRuntime *rt, JSContext *ctx)
 
 static int run_image(JSRuntime *rt, JSContext *ctx, const uint8_t *image, size_t size)
 {
-    tsm_blob_info info;
-    if (!check_image(image, size, &info))
+    if (!check_image(image, size))
         return TSM_EXIT_BAD_IMAGE;
-    JSValue module = JS_ReadObject(ctx, image + TSM_BLOB_HEADER_SIZE, info.length,
-                                   JS_READ_OBJ_BYTECODE);
-    if (JS_IsException(module))
+    for (int i = 0; i < n_units; i++)
+        unit_namespaces[i] = JS_UNDEFINED;
+    JSValue ns = eval_unit(ctx, 0);
+    if (JS_IsException(ns))
         return tsm_report_pending_exception(ctx);
-    if (JS_ResolveModule(ctx, module) < 0) {
-        JS_FreeValue(ctx, module);
-        return tsm_report_pending_exception(ctx);
-    }
-    JSValue result = JS_EvalFunction(ctx, module);
-    if (JS_IsException(result))
-        return tsm_report_pending_exception(ctx);
-    JS_FreeValue(ctx, result);
+    JS_FreeValue(ctx, ns);
     int code = drain_jobs(rt, ctx);
     return code < 0 ? TSM_EXIT_OK : code;
 }

@@ -28,6 +28,10 @@ void tsm_exit(int code) __attribute__((noreturn));
 /* Entered by the arch boot stub once stack, .bss and FPU are ready. Never returns. */
 void tsm_engine_boot(void) __attribute__((noreturn));
 
+/* Evaluates (once) the image unit `name` and returns its module namespace, or an exception. */
+#include "quickjs.h"
+JSValue tsm_engine_load_unit(JSContext *ctx, const char *name);
+
 /* Heap accounting shared by the engine allocator and hal.mem.stats(). */
 typedef struct {
     size_t used;

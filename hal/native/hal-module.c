@@ -97,6 +97,16 @@ static JSValue mem_stats(JSContext *ctx, JSValueConst this_val, int argc, JSValu
     return o;
 }
 
+static JSValue image_load(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    const char *name = JS_ToCString(ctx, argv[0]);
+    if (!name)
+        return JS_EXCEPTION;
+    JSValue ns = tsm_engine_load_unit(ctx, name);
+    JS_FreeCString(ctx, name);
+    return ns;
+}
+
 static const JSCFunctionListEntry mmio_funcs[] = {
     JS_CFUNC_DEF("read8", 1, mmio_read8),
     JS_CFUNC_DEF("read16", 1, mmio_read16),
@@ -120,6 +130,10 @@ static const JSCFunctionListEntry mem_funcs[] = {
     JS_CFUNC_DEF("stats", 0, mem_stats),
 };
 
+static const JSCFunctionListEntry image_funcs[] = {
+    JS_CFUNC_DEF("load", 1, image_load),
+};
+
 static const struct {
     const char *name;
     const JSCFunctionListEntry *funcs;
@@ -129,6 +143,7 @@ static const struct {
     { "barrier", barrier_funcs, countof(barrier_funcs) },
     { "cpu", cpu_funcs, countof(cpu_funcs) },
     { "mem", mem_funcs, countof(mem_funcs) },
+    { "image", image_funcs, countof(image_funcs) },
 };
 
 static int hal_module_init(JSContext *ctx, JSModuleDef *m)

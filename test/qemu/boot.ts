@@ -24,7 +24,7 @@ export async function bootFirmware(fw: Firmware, opts: BootOptions = {}, elf = f
     elf,
     timeoutS: opts.timeoutS ?? 60,
     input: opts.input ?? "",
-    mapLine: loadLineMapper(fw.bundle.js, fw.bundle.map),
+    mapLine: loadLineMapper(fw.bundles),
     onOutput: () => {},
   });
 }

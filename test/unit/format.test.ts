@@ -6,7 +6,7 @@ import util from "node:util";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createConsole, installConsole } from "../../hal/console.ts";
-import { format } from "../../hal/format.ts";
+import { format, formatArgs } from "../../hal/format.ts";
 
 class Point {
   constructor(
@@ -178,7 +178,7 @@ function capture(): { lines: string[]; write: (text: string) => void } {
 
 test("console methods each write one formatted, newline-terminated line", () => {
   const out = capture();
-  const c = createConsole(out.write);
+  const c = createConsole(out.write, formatArgs);
   c.log("a string");
   c.info("x", 42);
   c.warn("%s=%d", "n", 7, { extra: [1] });
@@ -196,13 +196,13 @@ test("console methods each write one formatted, newline-terminated line", () => 
 test("console output matches Node's console.log for mixed arguments", () => {
   const args: unknown[] = ["status:", { ok: true, list: Array.from({ length: 40 }, (_, i) => i * 3) }, -0, 1n];
   const out = capture();
-  createConsole(out.write).log(...args);
+  createConsole(out.write, formatArgs).log(...args);
   assert.is(out.lines.join(""), `${util.format(...args)}\n`);
 });
 
 test("console methods work when detached from the object", () => {
   const out = capture();
-  const { log } = createConsole(out.write);
+  const { log } = createConsole(out.write, formatArgs);
   log("detached", 1);
   assert.equal(out.lines, ["detached 1\n"]);
 });
@@ -211,7 +211,7 @@ test("installConsole replaces globalThis.console", () => {
   const original = globalThis.console;
   const out = capture();
   try {
-    installConsole(out.write);
+    installConsole(out.write, formatArgs);
     assert.is.not(globalThis.console, original);
     globalThis.console.log("installed", [1, 2]);
   } finally {

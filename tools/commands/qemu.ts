@@ -24,7 +24,7 @@ export async function qemuCommand(argv: string[]): Promise<number> {
     board: fw.board,
     elf: fw.elf,
     timeoutS,
-    mapLine: loadLineMapper(fw.bundle.js, fw.bundle.map),
+    mapLine: loadLineMapper(fw.bundles),
   });
   if (r.stderr.trim()) process.stderr.write(r.stderr);
   if (r.timedOut) console.error(`tsmetal: QEMU did not finish within ${timeoutS} s (--timeout); stopped it`);

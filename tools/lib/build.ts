@@ -3,7 +3,8 @@ import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { loadBoard, type Board } from "./boards.ts";
-import { bundle, typeCheck, SCRIPT_NAME, type Bundle } from "./bundle.ts";
+import { bundle, bundleUnit, typeCheck, type Bundle } from "./bundle.ts";
+import { lazyUnits } from "./units.ts";
 import { buildEngineLibrary, buildHostCompiler, type EngineOptions } from "./engine.ts";
 import { link, type Linked } from "./link.ts";
 import { buildRoot, repoPath } from "./paths.ts";
@@ -23,7 +24,8 @@ export interface Firmware extends Linked {
   board: Board;
   app: string;
   outDir: string;
-  bundle: Bundle;
+  /** The firmware bundle first, then the lazy units. */
+  bundles: Bundle[];
   blob: string;
   engineCached: boolean;
 }
@@ -36,9 +38,10 @@ export function defaultOutDir(board: string, app: string): string {
   return path.join(buildRoot, "out", `${board}-${path.basename(app, ".ts")}-${tag}`);
 }
 
-/** Compiles a bundle into a bytecode image with the host compiler. */
-export async function compileBytecode(js: string, blob: string): Promise<void> {
-  await run(await buildHostCompiler(), [js, blob, SCRIPT_NAME], "compiling bytecode");
+/** Compiles the bundles into one bytecode image (unit per bundle) with the host compiler. */
+export async function compileBytecode(bundles: Bundle[], blob: string): Promise<void> {
+  const args = bundles.flatMap((b) => [b.unit, b.script, b.js]);
+  await run(await buildHostCompiler(), [blob, ...args], "compiling bytecode");
 }
 
 export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
@@ -49,10 +52,13 @@ export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   await mkdir(outDir, { recursive: true });
 
   await typeCheck(board, app, outDir);
-  const b = await bundle(board, app, outDir);
+  const bundles = [
+    await bundle(board, app, outDir),
+    ...(await Promise.all(lazyUnits.map((u) => bundleUnit(u.name, u.entry, outDir)))),
+  ];
   const blob = path.join(outDir, "bytecode.tsmb");
-  const [engine] = await Promise.all([buildEngineLibrary(board, opts), compileBytecode(b.js, blob)]);
+  const [engine] = await Promise.all([buildEngineLibrary(board, opts), compileBytecode(bundles, blob)]);
   log(engine.cached ? "engine: cached" : `engine: compiled ${engine.objects.length} files`);
   const linked = await link(board, engine, blob, outDir, { memoryLimit: opts.memoryLimit });
-  return { ...linked, board, app, outDir, bundle: b, blob, engineCached: engine.cached };
+  return { ...linked, board, app, outDir, bundles, blob, engineCached: engine.cached };
 }

@@ -12,10 +12,14 @@ import { UserError } from "./errors.ts";
 import { displayPath, repoPath } from "./paths.ts";
 import type { Board } from "./boards.ts";
 
-/** The name the engine's stack traces give the bundle. */
+/** The name the engine's stack traces give the firmware bundle (unit "main"). */
 export const SCRIPT_NAME = "firmware.js";
 
 export interface Bundle {
+  /** Image unit name ("main" for the firmware itself). */
+  unit: string;
+  /** Script name in stack traces: the bundle's file name. */
+  script: string;
   js: string;
   map: string;
 }
@@ -39,14 +43,30 @@ export async function typeCheck(board: Board, app: string, outDir: string): Prom
   }
 }
 
+/** The firmware bundle: the board module first, then the app. */
 export async function bundle(board: Board, app: string, outDir: string): Promise<Bundle> {
   if (!existsSync(app)) throw new UserError(`app not found: ${app}`);
-  await mkdir(outDir, { recursive: true });
-  const js = path.join(outDir, SCRIPT_NAME);
   const entry = [board.module, app].map((m) => `import ${JSON.stringify(m)};`).join("\n");
+  return esbundle({ contents: entry, resolveDir: process.cwd(), sourcefile: "tsmetal-entry.js" }, "main", SCRIPT_NAME, outDir);
+}
+
+/** A lazily loaded unit: one module and its exports. */
+export async function bundleUnit(unit: string, entryFile: string, outDir: string): Promise<Bundle> {
+  const entry = `export * from ${JSON.stringify(entryFile)};`;
+  return esbundle({ contents: entry, resolveDir: path.dirname(entryFile), sourcefile: `${unit}-entry.js` }, unit, `${unit}.js`, outDir);
+}
+
+async function esbundle(
+  stdin: { contents: string; resolveDir: string; sourcefile: string },
+  unit: string,
+  script: string,
+  outDir: string,
+): Promise<Bundle> {
+  await mkdir(outDir, { recursive: true });
+  const js = path.join(outDir, script);
   try {
     await build({
-      stdin: { contents: entry, resolveDir: process.cwd(), sourcefile: "tsmetal-entry.js" },
+      stdin,
       bundle: true,
       format: "esm",
       platform: "neutral",
@@ -63,5 +83,5 @@ export async function bundle(board: Board, app: string, outDir: string): Promise
     const text = errors?.map((m) => `${m.location ? `${m.location.file}:${m.location.line}: ` : ""}${m.text}`).join("\n");
     throw new UserError(`bundling failed:\n${text ?? String(e)}`);
   }
-  return { js, map: `${js}.map` };
+  return { unit, script, js, map: `${js}.map` };
 }

@@ -1,5 +1,5 @@
 /**
- * Maps the engine's stack frames (firmware.js:LINE) back to TypeScript sources with esbuild's
+ * Maps the engine's stack frames (firmware.js:LINE and the lazy units' format.js:LINE) back to TypeScript sources with esbuild's
  * source map. QuickJS 2021 records lines, not columns, so a line maps through its first
  * non-blank column.
  */
@@ -7,17 +7,23 @@ import { readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import path from "node:path";
 import { displayPath } from "./paths.ts";
-import { SCRIPT_NAME } from "./bundle.ts";
+import type { Bundle } from "./bundle.ts";
 
 export type LineMapper = (text: string) => string;
 
-export function loadLineMapper(js: string, map: string): LineMapper {
-  const payload = JSON.parse(readFileSync(map, "utf8"));
-  const sm = new SourceMap(payload);
-  const lines = readFileSync(js, "utf8").split("\n");
-  const mapDir = path.dirname(map);
-  const pattern = new RegExp(`${SCRIPT_NAME.replace(".", "\\.")}:(\\d+)`, "g");
-  const locate = (line: number): string | null => {
+/** Maps frames of every bundle in the image (firmware.js:LINE, format.js:LINE, ...). */
+export function loadLineMapper(bundles: Bundle[]): LineMapper {
+  const locators = new Map(bundles.map((b) => [b.script, lineLocator(b)]));
+  const names = bundles.map((b) => b.script.replace(/[.$]/g, "\\$&")).join("|");
+  const pattern = new RegExp(`\\b(${names}):(\\d+)`, "g");
+  return (text) => text.replace(pattern, (whole, script: string, n: string) => locators.get(script)?.(Number(n)) ?? whole);
+}
+
+function lineLocator(b: Bundle): (line: number) => string | null {
+  const sm = new SourceMap(JSON.parse(readFileSync(b.map, "utf8")));
+  const lines = readFileSync(b.js, "utf8").split("\n");
+  const mapDir = path.dirname(b.map);
+  return (line) => {
     const text = lines[line - 1];
     if (text === undefined) return null;
     const column = text.length - text.trimStart().length;
@@ -26,5 +32,4 @@ export function loadLineMapper(js: string, map: string): LineMapper {
     const source = path.resolve(mapDir, e.originalSource.replace(/^file:\/\//, ""));
     return `${displayPath(source)}:${e.originalLine + 1}`;
   };
-  return (text) => text.replace(pattern, (whole, n: string) => locate(Number(n)) ?? whole);
 }
