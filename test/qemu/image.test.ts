@@ -36,7 +36,7 @@ test("a corrupted payload is refused before it is read, exit 2", async () => {
 
 test("an image from another engine build (fingerprint) is refused, exit 2", async () => {
   const r = await bootEdited("fingerprint", (img) => {
-    img.writeUInt32LE(img.readUInt32LE(8) ^ 1, 8);
+    img.writeUInt32LE((img.readUInt32LE(8) ^ 1) >>> 0, 8);
   });
   assert.match(r.output, /refusing bytecode image: bytecode was compiled by a different engine build \(fingerprint mismatch\)/);
   assert.match(r.output, /rebuild the firmware/);
