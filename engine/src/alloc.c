@@ -189,6 +189,25 @@ INLINE void link_next(block *b, int is_free)
     }
 }
 
+/* Files free block b (its predecessor already merged or in use): merged into its successor when
+   that is free — becoming the top if the successor was the top — or put on the lists. */
+INLINE void release(block *b)
+{
+    block *n = next_phys(b);
+    if (n == heap.top) {
+        b->size += HDR + size_of(n);
+        heap.top = b;
+        link_next(b, 1);
+        return;
+    }
+    if (n->size & FREE) {
+        remove_free(n);
+        b->size += HDR + size_of(n);
+    }
+    link_next(b, 1);
+    insert_free(b);
+}
+
 /* Shrinks used block b to `size` payload, returning the tail to the free lists. */
 INLINE void trim(block *b, size_t size)
 {
@@ -198,20 +217,7 @@ INLINE void trim(block *b, size_t size)
     block *rest = (block *)((char *)b + HDR + size);
     rest->size = (have - size - HDR) | FREE;
     b->size = size | (b->size & PREV_FREE);
-    block *after = next_phys(rest);
-    if (after == heap.top) {
-        rest->size += HDR + size_of(after);
-        heap.top = rest;
-        link_next(rest, 1);
-        return;
-    }
-    if (after->size & FREE) {
-        /* the tail of a shrinking realloc can meet a free neighbour */
-        remove_free(after);
-        rest->size += HDR + size_of(after);
-    }
-    link_next(rest, 1);
-    insert_free(rest);
+    release(rest);
 }
 
 /* Cuts a used block of `want` payload bytes from the front of the top block. */
@@ -291,20 +297,8 @@ static void free_block(block *b)
         prev->size += HDR + size_of(b);
         b = prev;
     }
-    block *n = next_phys(b);
-    if (n == heap.top) {
-        b->size = (size_of(b) + HDR + size_of(n)) | FREE | (b->size & PREV_FREE);
-        heap.top = b;
-        link_next(b, 1);
-        return;
-    }
-    if (n->size & FREE) {
-        remove_free(n);
-        b->size += HDR + size_of(n);
-    }
     b->size |= FREE;
-    link_next(b, 1);
-    insert_free(b);
+    release(b);
 }
 
 /* Returns every quick-list block to the lists (coalescing them) when memory runs short. */

@@ -10,12 +10,13 @@ export const fixture = (name: string): string => repoPath("test/fixtures", name)
 export interface BootOptions {
   board?: string;
   memoryLimit?: number;
+  enableEval?: boolean;
   timeoutS?: number;
   input?: string;
 }
 
 export async function build(app: string, opts: BootOptions = {}): Promise<Firmware> {
-  return buildFirmware({ board: opts.board ?? "pizero", app, memoryLimit: opts.memoryLimit });
+  return buildFirmware({ board: opts.board ?? "pizero", app, memoryLimit: opts.memoryLimit, enableEval: opts.enableEval });
 }
 
 export async function bootFirmware(fw: Firmware, opts: BootOptions = {}, elf = fw.elf): Promise<QemuResult> {

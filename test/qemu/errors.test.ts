@@ -38,4 +38,10 @@ test("eval and new Function are refused in a default build", async () => {
   assert.is(r.code, 0);
 });
 
+test("a build with --enable-eval evaluates strings", async () => {
+  const r = await boot(fixture("no-eval.ts"), { enableEval: true });
+  assert.is(r.output, "evaluated 2\nevaluated 2\n");
+  assert.is(r.code, 0);
+});
+
 test.run();
