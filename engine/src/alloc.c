@@ -408,6 +408,17 @@ void *tsm_alloc_realloc(void *p, size_t size)
     return p;
 }
 
+unsigned char *tsm_alloc_extent(void)
+{
+    return (unsigned char *)heap.top + HDR;
+}
+
+void tsm_alloc_restored(void)
+{
+    heap.sentinel->size = 0;
+    link_next(heap.top, 1);
+}
+
 size_t tsm_alloc_usable_size(const void *p)
 {
     return p ? size_of(from_payload(p)) : 0;

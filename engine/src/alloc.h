@@ -24,6 +24,12 @@ typedef struct {
 
 void tsm_alloc_get_stats(tsm_alloc_stats *out);
 
+/* First address past the heap's used part (what an engine snapshot must save). */
+unsigned char *tsm_alloc_extent(void);
+/* After the heap's used part and the allocator's state were restored from a snapshot: rewrites
+   the end-of-heap sentinel, which lies outside the saved part. */
+void tsm_alloc_restored(void);
+
 /* Walks the heap and checks its invariants; returns 0 when consistent (for tests). */
 int tsm_alloc_check(void);
 

@@ -1,8 +1,9 @@
 /*
  * Engine entry: runtime and context, the bytecode image, the job loop, the exit code.
- * Boot order (docs/build-pipeline.md): heap from linker symbols → JSRuntime with memory and stack
- * limits → context with the ES2020 intrinsics (no eval unless TSM_ENABLE_EVAL) → native module
- * `hal` → image header check → JS_ReadObject → board module, then the app → jobs → exit.
+ * Boot order (docs/build-pipeline.md): the engine snapshot restored, or else heap from linker
+ * symbols → JSRuntime with a stack limit → context with the ES2020 intrinsics (no eval unless
+ * TSM_ENABLE_EVAL); then the memory limit → image check → unit "main" read and run (board module,
+ * then the app; it imports the native module `hal`) → promise jobs → exit.
  */
 #include <string.h>
 #include "quickjs.h"
@@ -13,6 +14,7 @@
 #include "report.h"
 #include "rejections.h"
 #include "hal-module.h"
+#include "snapshot.h"
 
 /* Room the C code below the interpreter needs beyond QuickJS's own stack checks. */
 #define STACK_RESERVE (16 * 1024)
@@ -142,37 +144,53 @@ static int run_image(JSRuntime *rt, JSContext *ctx, const uint8_t *image, size_t
     return code < 0 ? TSM_EXIT_OK : code;
 }
 
-void tsm_engine_boot(void)
-{
-    size_t heap_size = (size_t)(__heap_end - __heap_start);
-    size_t stack_size = (size_t)(__stack_top - __stack_bottom);
+/* The engine's state after initialisation: restored from the snapshot when the image has one. */
+static JSRuntime *rt;
+static JSContext *ctx;
 
-    tsm_alloc_init(__heap_start, heap_size);
-    JSRuntime *rt = JS_NewRuntime2(&tsm_heap_functions, NULL);
+static void init_engine(void)
+{
+    size_t stack_size = (size_t)(__stack_top - __stack_bottom);
+    tsm_alloc_init(__heap_start, (size_t)(__heap_end - __heap_start));
+    rt = JS_NewRuntime2(&tsm_heap_functions, NULL);
     if (!rt) {
         tsm_console_puts("tsmetal: cannot create the JS runtime (heap too small?)\n");
         tsm_exit(TSM_EXIT_ENGINE_INIT);
     }
-    /* The board or the build may set a limit (link-time symbol, 0 = none); otherwise leave
-       headroom for the C library's own allocations inside the same heap. */
+    JS_SetMaxStackSize(rt, stack_size > 2 * STACK_RESERVE ? stack_size - STACK_RESERVE
+                                                          : stack_size / 2);
+    JS_SetModuleLoaderFunc(rt, NULL, load_module, NULL);
+    tsm_rejections_install(rt);
+    ctx = new_context(rt);
+    if (!ctx) {
+        tsm_console_puts("tsmetal: cannot create the JS context (heap too small?)\n");
+        tsm_exit(TSM_EXIT_ENGINE_INIT);
+    }
+}
+
+/* Applied after a snapshot restore too: the limit is a link-time setting of each image. */
+static void apply_memory_limit(void)
+{
+    size_t heap_size = (size_t)(__heap_end - __heap_start);
     uintptr_t limit_symbol;
     /* Through an empty asm: the compiler may otherwise assume a symbol's address is never 0. */
     __asm__("" : "=r"(limit_symbol) : "0"(tsm_memory_limit));
+    /* 0 means none was set: leave headroom for the C library's own allocations. */
     size_t limit = (size_t)limit_symbol;
     if (limit == 0 || limit > heap_size - heap_size / 16)
         limit = heap_size - heap_size / 16;
     JS_SetMemoryLimit(rt, limit);
     tsm_heap_set_limit(limit);
-    JS_SetMaxStackSize(rt, stack_size > 2 * STACK_RESERVE ? stack_size - STACK_RESERVE
-                                                          : stack_size / 2);
-    JS_SetModuleLoaderFunc(rt, NULL, load_module, NULL);
-    tsm_rejections_install(rt);
+}
 
-    JSContext *ctx = new_context(rt);
-    if (!ctx) {
-        tsm_console_puts("tsmetal: cannot create the JS context (heap too small?)\n");
-        tsm_exit(TSM_EXIT_ENGINE_INIT);
+void tsm_engine_boot(void)
+{
+    if (!tsm_snapshot_restore()) {
+        init_engine();
+        if (tsm_snapshot_mode())
+            tsm_snapshot_save();
     }
+    apply_memory_limit();
     int code = run_image(rt, ctx, tsm_bytecode_start,
                          (size_t)(tsm_bytecode_end - tsm_bytecode_start));
     tsm_exit(code);

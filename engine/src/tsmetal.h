@@ -25,6 +25,10 @@ void tsm_console_puts(const char *s);
 /* Ends the program: under QEMU the emulator exits with `code`; on hardware the CPU halts. */
 void tsm_exit(int code) __attribute__((noreturn));
 
+/* Writes parts[0..n) one after another to a file on the host running the emulator (snapshot
+   builds only); returns 0 on success. */
+int tsm_host_save(const char *path, const void *const parts[], const size_t lens[], int n);
+
 /* Entered by the arch boot stub once stack, .bss and FPU are ready. Never returns. */
 void tsm_engine_boot(void) __attribute__((noreturn));
 

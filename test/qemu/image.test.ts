@@ -5,19 +5,28 @@ import path from "node:path";
 import { bootFirmware, build, fixture } from "./boot.ts";
 import { buildEngineLibrary } from "../../tools/lib/engine.ts";
 import { link } from "../../tools/lib/link.ts";
+import { engineSnapshot } from "../../tools/lib/snapshot.ts";
 
 const test = suite("bytecode image checks on the target");
 
-/** Relinks the exit-code fixture with its bytecode image changed by `edit`, then boots it. */
-async function bootEdited(name: string, edit: (image: Buffer) => void) {
+/**
+ * Relinks the exit-code fixture with its bytecode image (and optionally its engine snapshot)
+ * changed by `edit`, then boots it.
+ */
+async function bootEdited(name: string, edit: (image: Buffer) => void, editSnapshot: (s: Buffer) => void = () => {}) {
   const fw = await build(fixture("exit-code.ts"));
-  const image = readFileSync(fw.blob);
-  edit(image);
   const dir = path.join(fw.outDir, name);
   mkdirSync(dir, { recursive: true });
+  const image = readFileSync(fw.blob);
+  edit(image);
   const blob = path.join(dir, "bytecode.tsmb");
   writeFileSync(blob, image);
-  const linked = await link(fw.board, await buildEngineLibrary(fw.board), blob, dir);
+  const engine = await buildEngineLibrary(fw.board);
+  const snapshotBytes = readFileSync(await engineSnapshot(fw.board, engine));
+  editSnapshot(snapshotBytes);
+  const snapshot = path.join(dir, "snapshot.bin");
+  writeFileSync(snapshot, snapshotBytes);
+  const linked = await link(fw.board, engine, blob, dir, { snapshot });
   return bootFirmware(fw, {}, linked.elf);
 }
 
@@ -52,6 +61,13 @@ test("something that is not an image at all is refused, exit 2", async () => {
 test("a length beyond the image is refused, exit 2", async () => {
   const r = await bootEdited("length", (img) => img.writeUInt32LE(img.length, 12));
   assert.match(r.output, /payload length exceeds the image/);
+  assert.is(r.code, 2);
+});
+
+test("an engine snapshot made for another layout is refused, exit 2", async () => {
+  // The canary (address of tsm_engine_boot) is the header's last field, at offset 48.
+  const r = await bootEdited("snapshot", () => {}, (snap) => snap.writeUInt32LE(snap.readUInt32LE(48) + 4, 48));
+  assert.is(r.output, "tsmetal: refusing the engine snapshot: it was made for another build (rebuild the firmware)\n");
   assert.is(r.code, 2);
 });
 

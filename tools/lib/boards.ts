@@ -11,6 +11,8 @@ export interface Board {
   arch: string;
   soc: string;
   loadAddress: number;
+  /** Room reserved for the image above loadAddress; the heap starts right after it. */
+  imageMax: number;
   ramEnd: number;
   stackSize: number;
   /** Optional JS heap limit in bytes (default: RAM above the image and stacks). */
@@ -45,11 +47,12 @@ export function loadBoard(name: string): Board {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name) || !existsSync(file)) {
     throw new UserError(`unknown board '${name}'. Known boards: ${boardNames().join(", ")} (npm run boards)`);
   }
-  const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & Omit<Board, "loadAddress" | "ramEnd">;
+  const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & Omit<Board, "loadAddress" | "imageMax" | "ramEnd">;
   return {
     ...j,
     name,
     loadAddress: parseAddress(name, "loadAddress", j.loadAddress),
+    imageMax: parseAddress(name, "imageMax", j.imageMax),
     ramEnd: parseAddress(name, "ramEnd", j.ramEnd),
     stackSize: parseAddress(name, "stackSize", j.stackSize),
     module: path.join(boardsDir, name, "board.ts"),

@@ -7,6 +7,7 @@ import { bundle, bundleUnit, typeCheck, type Bundle } from "./bundle.ts";
 import { lazyUnits } from "./units.ts";
 import { buildEngineLibrary, buildHostCompiler, type EngineOptions } from "./engine.ts";
 import { link, type Linked } from "./link.ts";
+import { engineSnapshot } from "./snapshot.ts";
 import { buildRoot, repoPath } from "./paths.ts";
 import { run } from "./toolchain.ts";
 
@@ -59,6 +60,7 @@ export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   const blob = path.join(outDir, "bytecode.tsmb");
   const [engine] = await Promise.all([buildEngineLibrary(board, opts), compileBytecode(bundles, blob)]);
   log(engine.cached ? "engine: cached" : `engine: compiled ${engine.objects.length} files`);
-  const linked = await link(board, engine, blob, outDir, { memoryLimit: opts.memoryLimit });
+  const snapshot = await engineSnapshot(board, engine);
+  const linked = await link(board, engine, blob, outDir, { memoryLimit: opts.memoryLimit, snapshot });
   return { ...linked, board, app, outDir, bundles, blob, engineCached: engine.cached };
 }

@@ -25,6 +25,7 @@ const targetOnlySources = [
   "engine/src/alloc.c",
   "engine/src/report.c",
   "engine/src/rejections.c",
+  "engine/src/snapshot.c",
   "engine/src/console.c",
   "hal/native/hal-module.c",
 ];
@@ -127,6 +128,8 @@ export interface EngineLibrary {
   /** Object files to link (the engine, HAL and libc glue for this board). */
   objects: string[];
   cflags: string[];
+  /** The cache folder of this build (the engine snapshot is kept there too). */
+  dir: string;
 }
 
 /**
@@ -170,7 +173,7 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
   const key = await sourceHash([...files, ...headers], cflags);
   const dir = path.join(buildRoot, "engine", key);
   const objects = files.map((f) => path.join(dir, path.basename(f).replace(/\.[cS]$/, ".o")));
-  if (existsSync(path.join(dir, ".complete"))) return { objects, cflags, cached: true };
+  if (existsSync(path.join(dir, ".complete"))) return { objects, cflags, dir, cached: true };
   // Compile into a private folder and rename it into place, so concurrent builds never see or
   // write half a library.
   const tmp = `${dir}.tmp${process.pid}`;
@@ -191,5 +194,5 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
     await rm(dir, { recursive: true, force: true });
     await rename(tmp, dir);
   }
-  return { objects, cflags, cached: false };
+  return { objects, cflags, dir, cached: false };
 }

@@ -17,44 +17,61 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 export interface LinkOptions {
   /** JS heap limit in bytes; 0 or absent: what the board's RAM allows. */
   memoryLimit?: number;
+  /** Engine snapshot to restore at boot (tools/lib/snapshot.ts), or none. */
+  snapshot?: string | null;
+  /** Build the image that saves the snapshot instead of running an app. */
+  snapshotMode?: boolean;
+  /** Name of the ELF (default firmware.elf). */
+  elfName?: string;
+}
+
+async function incbin(cc: string, cflags: string[], section: string, file: string, obj: string): Promise<void> {
+  const asm = obj.replace(/\.o$/, ".S");
+  await writeFile(asm, `    .section ${section}, "a"\n    .balign 8\n    .incbin ${JSON.stringify(file)}\n`);
+  await run(cc, [...cflags, "-c", asm, "-o", obj], `assembling ${path.basename(file)}`);
 }
 
 export async function link(
   board: Board,
   engine: EngineLibrary,
-  blob: string,
+  blob: string | null,
   outDir: string,
   opts: LinkOptions = {},
 ): Promise<Linked> {
   const t = board.target;
   const cc = await requireTool(t.cc);
-  const blobAsm = path.join(outDir, "bytecode.S");
-  const blobObj = path.join(outDir, "bytecode.o");
-  await writeFile(blobAsm, `    .section .tsm_bytecode, "a"\n    .balign 8\n    .incbin ${JSON.stringify(blob)}\n`);
-  await run(cc, [...t.cflags, "-c", blobAsm, "-o", blobObj], "assembling the bytecode image");
-
-  const elf = path.join(outDir, "firmware.elf");
+  const objects = [...engine.objects];
+  if (blob) {
+    objects.push(path.join(outDir, "bytecode.o"));
+    await incbin(cc, t.cflags, ".tsm_bytecode", blob, objects[objects.length - 1]);
+  }
+  if (opts.snapshot) {
+    objects.push(path.join(outDir, "snapshot.o"));
+    await incbin(cc, t.cflags, ".tsm_snapshot", opts.snapshot, objects[objects.length - 1]);
+  }
+  const elf = path.join(outDir, opts.elfName ?? "firmware.elf");
   await run(
     cc,
     [
       ...t.cflags,
       ...t.ldflags,
       `-Wl,--defsym=TSM_LOAD_ADDR=${hex(board.loadAddress)}`,
+      `-Wl,--defsym=TSM_IMAGE_MAX=${hex(board.imageMax)}`,
       `-Wl,--defsym=TSM_RAM_END=${hex(board.ramEnd)}`,
       `-Wl,--defsym=TSM_STACK_SIZE=${hex(board.stackSize)}`,
       `-Wl,--defsym=tsm_memory_limit=${hex(opts.memoryLimit ?? board.memoryLimit ?? 0)}`,
+      `-Wl,--defsym=tsm_snapshot_mode_flag=${opts.snapshotMode ? 1 : 0}`,
       "-T",
       repoPath(t.linkerScript),
       `-Wl,-Map=${path.join(outDir, "firmware.map")}`,
       "-o",
       elf,
-      ...engine.objects,
-      blobObj,
+      ...objects,
       ...t.libs,
     ],
     `linking ${board.name} firmware`,
   );
-  const image = path.join(outDir, board.image.name);
+  const image = path.join(outDir, opts.snapshotMode ? "snapshot-maker.img" : board.image.name);
   await run(await requireTool(t.objcopy), ["-O", "binary", elf, image], "making the boot image");
 
   const sizeOut = await run(await requireTool(t.size), ["-A", elf], "reading section sizes");
@@ -71,7 +88,7 @@ export async function link(
       data: section(/^\.data$/),
       bss: section(/^\.bss$/),
       imageBytes: (await stat(image)).size,
-      bytecodeBytes: (await stat(blob)).size,
+      bytecodeBytes: blob ? (await stat(blob)).size : 0,
     },
   };
 }

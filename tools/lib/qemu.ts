@@ -20,6 +20,8 @@ export interface QemuRun {
   onOutput?: (text: string) => void;
   /** Data written to the guest's console input, then end of input. */
   input?: string | Buffer;
+  /** QEMU's working directory (where semihosting file writes land). */
+  cwd?: string;
 }
 
 export function qemuArgs(board: Board, elf: string, extra: string[] = []): string[] {
@@ -44,7 +46,7 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   const qemu = await requireTool(r.board.target.qemu);
   // Without scripted input the guest's console reads ours, so `npm run qemu` is interactive.
   const stdin = r.input === undefined ? "inherit" : "pipe";
-  const child = spawn(qemu, qemuArgs(r.board, r.elf, r.extraArgs), { stdio: [stdin, "pipe", "pipe"] });
+  const child = spawn(qemu, qemuArgs(r.board, r.elf, r.extraArgs), { stdio: [stdin, "pipe", "pipe"], cwd: r.cwd });
   const write = r.onOutput ?? ((t: string) => void process.stdout.write(t));
   const map = r.mapLine ?? ((t: string) => t);
   let output = "";
