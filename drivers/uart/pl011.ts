@@ -7,7 +7,7 @@
  *
  * On BCM2835 (Raspberry Pi Zero / 1) UART0 is a PL011 at 0x20201000 with a 48 MHz UART clock.
  */
-import { defineRegisters, field, register, type Field, type Register, type RegisterBus, type WaitOptions } from "../../hal/register.ts";
+import { defineRegisters, field, register, type Field, type RegisterBus, type WaitOptions } from "../../hal/register.ts";
 import { encodeScalar, scalarValueAt, utf16Length } from "../../hal/utf8.ts";
 
 /** Interrupt bits, shared by IMSC, RIS, MIS and ICR (3.3.10-3.3.13). */
@@ -42,6 +42,15 @@ export const PL011_REGS = defineRegisters({
 
 export type Pl011Registers = ReturnType<typeof PL011_REGS.at>;
 
+// Whole-register values init() writes, from the fields above (TRM 3.3.7, 3.3.8). Written out
+// because boot time counts: building them with writeFields() costs an object and a for-in each.
+// test/unit/pl011.test.ts checks the values against the declaration.
+const CR_UARTEN = 1 << 0;
+const CR_TXE = 1 << 8;
+const CR_RXE = 1 << 9;
+const LCR_H_FEN = 1 << 4;
+const LCR_H_WLEN_8 = 3 << 5;
+
 export interface Pl011Options {
   /** Physical base address of the UART's registers. */
   readonly base: number;
@@ -69,11 +78,13 @@ export class Pl011 {
   private readonly wait?: WaitOptions;
   // Set by init(); the TX/RX paths use these so that a byte costs few property lookups.
   private regs!: Pl011Registers;
-  private dr!: Register<typeof PL011_REGS.DR.fields>;
-  private fr!: Register<typeof PL011_REGS.FR.fields>;
+  private dr!: Pl011Registers["DR"];
+  private fr!: Pl011Registers["FR"];
   private txff!: Field;
-  private rxfe!: Field;
-  private readonly utf8 = new Uint8Array(4);
+  /** FR.RXFE, made by the first readByte(). */
+  private rxfe?: Field;
+  /** Scratch for encoding one non-ASCII character, made on first use. */
+  private utf8?: Uint8Array;
 
   constructor(options: Pl011Options) {
     this.base = options.base;
@@ -92,23 +103,24 @@ export class Pl011 {
     if (!this.base) throw new Error("Pl011: invalid base address");
     const { ibrd, fbrd } = baudDivisor(this.clockHz, baud);
     const r = (this.regs = PL011_REGS.at(this.base, this.bus));
+    const cr = r.CR;
+    const fr = (this.fr = r.FR);
+    const lcrh = r.LCR_H;
     this.dr = r.DR;
-    this.fr = r.FR;
-    this.txff = r.FR.TXFF;
-    this.rxfe = r.FR.RXFE;
+    this.txff = fr.TXFF;
 
     // Let output queued by an earlier stage go out first: once disabled, a non-empty TX FIFO keeps
     // FR.BUSY set (3.3.3) and step 2 would never end.
-    if (r.CR.UARTEN.get() !== 0 && r.CR.TXE.get() !== 0) r.FR.waitUntil("BUSY", 0, this.wait);
-    r.CR.write(0); // 1. disable the UART
-    r.FR.waitUntil("BUSY", 0, this.wait); // 2. wait for the end of the current character
-    r.LCR_H.FEN.set(0); // 3. flush the transmit FIFO
+    if ((cr.read() & (CR_UARTEN | CR_TXE)) === (CR_UARTEN | CR_TXE)) fr.waitUntil("BUSY", 0, this.wait);
+    cr.write(0); // 1. disable the UART
+    fr.waitUntil("BUSY", 0, this.wait); // 2. wait for the end of the current character
+    lcrh.clear(LCR_H_FEN); // 3. flush the transmit FIFO
     r.IBRD.write(ibrd);
     r.FBRD.write(fbrd);
-    r.LCR_H.writeFields({ WLEN: 3, FEN: 1 }); // 8N1; this write also latches IBRD/FBRD (3.3.7)
+    lcrh.write(LCR_H_WLEN_8 | LCR_H_FEN); // 8N1 with FIFOs; this write also latches IBRD/FBRD (3.3.7)
     r.ICR.write(0x7ff); // clear pending interrupts
     r.IMSC.write(0); // mask them all: this driver polls
-    r.CR.writeFields({ UARTEN: 1, TXE: 1, RXE: 1 }); // 4-5. reprogram CR and enable
+    cr.write(CR_UARTEN | CR_TXE | CR_RXE); // 4-5. reprogram CR and enable
   }
 
   writeByte(b: number): void {
@@ -120,41 +132,44 @@ export class Pl011 {
     for (let i = 0; i < bytes.length; i++) this.writeByte(bytes[i]);
   }
 
-  /** Sends `s` as UTF-8 (a lone surrogate as U+FFFD), without allocating. */
+  /** Sends `s` as UTF-8 (a lone surrogate as U+FFFD), without allocating (after the first non-ASCII character). */
   writeString(s: string): void {
+    // writeByte inlined for ASCII: this runs per console byte.
+    const txff = this.txff;
+    const dr = this.dr;
     for (let i = 0; i < s.length; ) {
       const c = s.charCodeAt(i);
       if (c < 0x80) {
-        this.writeByte(c);
+        if (txff.get() !== 0) this.fr.waitUntil("TXFF", 0, this.wait);
+        dr.write(c);
         i++;
         continue;
       }
       const cp = scalarValueAt(s, i);
-      const n = encodeScalar(cp, this.utf8, 0);
-      for (let j = 0; j < n; j++) this.writeByte(this.utf8[j]);
+      const utf8 = (this.utf8 ??= new Uint8Array(4));
+      const n = encodeScalar(cp, utf8, 0);
+      for (let j = 0; j < n; j++) this.writeByte(utf8[j]);
       i += utf16Length(cp);
     }
   }
 
   /** The next received byte, or -1 if the RX FIFO is empty. Never waits. */
   readByte(): number {
-    if (this.rxfe.get() !== 0) return -1;
+    if ((this.rxfe ??= this.fr.RXFE).get() !== 0) return -1;
     const v = this.dr.read();
-    if (v & 0xf00) this.countErrors(v);
+    if (v & 0xf00) {
+      const e = this.rxErrors;
+      if (v & 0x100) e.framing++;
+      if (v & 0x200) e.parity++;
+      if (v & 0x400) e.break++;
+      if (v & 0x800) e.overrun++;
+    }
     return v & 0xff;
   }
 
   /** Waits until the last character, stop bits included, has left the shift register. */
   flush(): void {
     this.fr.waitUntil("BUSY", 0, this.wait);
-  }
-
-  private countErrors(v: number): void {
-    const e = this.rxErrors;
-    if (v & 0x100) e.framing++;
-    if (v & 0x200) e.parity++;
-    if (v & 0x400) e.break++;
-    if (v & 0x800) e.overrun++;
   }
 }
 
@@ -165,9 +180,12 @@ export class Pl011 {
  */
 export function baudDivisor(clockHz: number, baud: number): { ibrd: number; fbrd: number } {
   if (!(clockHz > 0) || !(baud > 0)) throw new RangeError(`Pl011: clock ${clockHz} Hz and baud ${baud} must be positive`);
-  const scaled = Math.round((4 * clockHz) / baud);
-  const ibrd = Math.floor(scaled / 64);
-  const fbrd = scaled % 64;
+  // Integer arithmetic rather than Math.round/floor: the first use of Math makes QuickJS build
+  // the whole Math object (~45,000 instructions at boot). Below 2^22, `| 0` is floor.
+  const x = (4 * clockHz) / baud + 0.5;
+  const scaled = x < 0x40_0000 ? x | 0 : 0x40_0000;
+  const ibrd = scaled >> 6;
+  const fbrd = scaled & 63;
   // 3.3.5: IBRD=0 is invalid; the largest divisor is 0xFFFF with FBRD=0.
   if (ibrd < 1 || ibrd > 0xffff || (ibrd === 0xffff && fbrd !== 0)) {
     throw new RangeError(`Pl011: ${baud} baud cannot be divided from ${clockHz} Hz`);

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import { RegisterTimeoutError, type RegisterBus } from "../../hal/register.ts";
-import { Pl011, baudDivisor } from "../../drivers/uart/pl011.ts";
+import { PL011_REGS, Pl011, baudDivisor } from "../../drivers/uart/pl011.ts";
 import { Pl011Model, type Pl011ModelOptions } from "../../models/uart/pl011.ts";
 
 const BASE = 0x2020_1000; // BCM2835 UART0
@@ -41,6 +41,14 @@ test("init: TRM 3.3.8 sequence, LCR_H after IBRD/FBRD, 115200 baud from 48 MHz",
   assert.ok(Math.abs(model.baudRate(CLOCK) - 115200) / 115200 < 0.001, `${model.baudRate(CLOCK)} baud`);
   assert.equal(model.frameFormat(), { dataBits: 8, parity: "none", stopBits: 1, fifos: true });
   assert.equal(model.warnings, []);
+});
+
+test("init's whole-register values agree with the declaration", () => {
+  // init() writes CR=0x301 and LCR_H=0x70 (checked above) and tests UARTEN|TXE = 0x101 and FEN.
+  assert.is(PL011_REGS.CR.encode({ UARTEN: 1, TXE: 1, RXE: 1 }), 0x301);
+  assert.is(PL011_REGS.CR.fields.UARTEN.mask | PL011_REGS.CR.fields.TXE.mask, 0x101);
+  assert.is(PL011_REGS.LCR_H.encode({ WLEN: 3, FEN: 1 }), 0x70);
+  assert.is(PL011_REGS.LCR_H.fields.FEN.mask, 0x10);
 });
 
 test("baudDivisor: IBRD/FBRD, carry into IBRD, and divisors the hardware cannot do", () => {
@@ -108,6 +116,22 @@ test("TX waits while the FIFO is full, then sends everything in order", () => {
   assert.equal(model.transmitted, data);
   assert.is(model.txLost, 0, "never wrote into a full FIFO");
   assert.is(model.txLevel, 0);
+});
+
+test("writeString waits while the FIFO is full too, and times out naming FR.TXFF", () => {
+  const { bus, model } = setup({ autoTransmit: false, fifoDepth: 16 });
+  const uart = new Pl011({ base: BASE, clockHz: CLOCK, bus: slowLine(bus, model) });
+  uart.init();
+  const text = "0123456789".repeat(5) + " é€😀\n";
+  uart.writeString(text);
+  uart.flush();
+  assert.equal(model.transmitted, Array.from(new TextEncoder().encode(text)));
+  assert.is(model.txLost, 0);
+  const stuck = setup({ autoTransmit: false, fifoDepth: 16 }, 100);
+  stuck.uart.init();
+  assert.throws(() => stuck.uart.writeString("x".repeat(17)), (e: unknown) => e instanceof RegisterTimeoutError && e.field === "TXFF");
+  assert.is(stuck.model.txLost, 0);
+  assert.is(stuck.model.txLevel, 16);
 });
 
 test("TX on a line that never drains times out naming FR.TXFF", () => {

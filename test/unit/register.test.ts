@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import {
-  DEFAULT_MAX_POLLS, RegisterTimeoutError, defineRegisters, field, register, setDefaultRegisterBus,
+  DEFAULT_MAX_POLLS, Field, RegisterTimeoutError, defineRegisters, field, register, setDefaultRegisterBus, type FieldMap,
 } from "../../hal/register.ts";
 
 const BASE = 0x4000_1000;
@@ -20,22 +20,45 @@ function setup() {
   return { bus, r: DEMO.at(BASE, bus) };
 }
 
-test("field(): mask, shift and max are computed at definition", () => {
-  assert.equal(field(1, 3), { shift: 1, width: 3, mask: 0b1110, max: 7 });
-  assert.equal(field(31).mask, 0x8000_0000);
-  assert.equal(field(0, 32).mask, 0xffff_ffff);
-  assert.equal(field(1, 31).mask, 0xffff_fffe);
-  assert.throws(() => field(30, 3), RangeError);
-  assert.throws(() => field(-1), RangeError);
+test("field(): bits are checked at once; shift, width, mask and max come from .fields and Field", () => {
+  const spec = register(0x00, { A: field(1, 3), B: field(31), C: field(0, 32), D: field(1, 31), E: field(0) });
+  assert.equal(spec.fields.A, { shift: 1, width: 3, mask: 0b1110, max: 7 });
+  assert.equal(spec.fields.E, { shift: 0, width: 1, mask: 1, max: 1 });
+  assert.is(spec.fields.B.mask, 0x8000_0000);
+  assert.is(spec.fields.C.mask, 0xffff_ffff);
+  assert.is(spec.fields.C.max, 0xffff_ffff);
+  assert.is(spec.fields.D.mask, 0xffff_fffe);
+  assert.is(spec.fields, spec.fields, "built once");
+  const r = defineRegisters({ X: spec }).at(BASE, new MemoryBus());
+  const f = r.X.A;
+  assert.equal([f.name, f.shift, f.width, f.mask, f.max], ["A", 1, 3, 0b1110, 7]);
+  assert.is(f.register, r.X);
+  assert.equal([r.X.C.width, r.X.C.max, r.X.C.mask], [32, 0xffff_ffff, 0xffff_ffff]);
+  for (const [shift, width] of [[30, 3], [-1, undefined], [32, undefined], [0, 0], [0, 33], [1, 32], [1.5, undefined], [0, 1.5], [NaN, undefined], [0, NaN], [-64, 1], [-0.5, 1 + 1 / 64]]) {
+    assert.throws(() => field(shift as number, width), RangeError, `field(${shift}, ${width})`);
+  }
 });
 
 test("register(): refuses bad widths, misaligned offsets, oversized and reserved fields", () => {
   assert.throws(() => register(0x02, {}), /aligned/);
+  assert.throws(() => register(-4, {}), /aligned/);
+  assert.throws(() => register(0x1_0000_0000, {}), /aligned/);
+  assert.throws(() => register(0x01, {}, { width: 16 }), /aligned/);
   assert.throws(() => register(0x00, { X: field(8) }, { width: 8 }), /does not fit/);
+  assert.throws(() => register(0x00, { X: field(12, 5) }, { width: 16 }), /does not fit/);
   assert.throws(() => register(0x00, {}, { width: 64 as 32 }), /width/);
-  // The type forbids it too; a JS caller gets the runtime check.
-  assert.throws(() => register(0x00, { read: field(0) } as never), /reserved/);
-  assert.throws(() => register(0x00, { spec: field(0) } as never), /reserved/);
+  // The type forbids reserved names; a JS caller gets a run-time check the first time the
+  // register's fields are used by name (at definition it would cost every declaration).
+  for (const name of ["read", "spec", "waitUntil", "offset"]) {
+    const bad = register<FieldMap>(0x00, { [name]: field(0), OK: field(1) } as never);
+    assert.throws(() => bad.fields, /reserved/);
+    assert.throws(() => bad.encode({}), /reserved/);
+    const r = defineRegisters({ BAD: bad }).at(BASE, new MemoryBus()).BAD as unknown as { OK: unknown; writeFields(v: object): void; modify(v: object): void; waitUntil(f: string, v: number): number };
+    assert.throws(() => r.OK, /reserved/);
+    assert.throws(() => r.writeFields({}), /reserved/);
+    assert.throws(() => r.modify({}), /reserved/);
+    assert.throws(() => r.waitUntil("OK", 0), /reserved/);
+  }
 });
 
 test("read and write go to base + offset, unsigned", () => {
@@ -182,6 +205,46 @@ test("at() uses the default bus when none is given, and says so when there is no
   }
   assert.throws(() => DEMO.at(-4, bus), RangeError);
   assert.throws(() => DEMO.at(0xffff_fffc, bus), /beyond the 32-bit/);
+});
+
+test("registers and fields are made on first access, once, and only declared names exist", () => {
+  const { bus, r } = setup();
+  assert.is(bus.log.length, 0, "at() and the lookups touch no register");
+  assert.is(r.CTRL, r.CTRL);
+  assert.is(r.CTRL.MODE, r.CTRL.MODE);
+  assert.is.not(r.CTRL.MODE, r.CTRL.EN);
+  assert.is(bus.log.length, 0);
+  assert.equal([r.CTRL.name, r.CTRL.addr, r.CTRL.width, r.CTRL.bus === bus, r.CTRL.spec === DEMO.CTRL], ["DEMO.CTRL", BASE, 32, true, true]);
+  assert.equal([r.HALF.name, r.HALF.addr, r.HALF.width, r.BYTE.width], ["DEMO.HALF", BASE + 0xc, 16, 8]);
+  const loose = r as unknown as { [name: string]: unknown };
+  assert.is(loose.NOPE, undefined);
+  assert.is(loose.at, undefined);
+  assert.is((r.CTRL as unknown as { [name: string]: unknown }).NOPE, undefined);
+  assert.is((r.CTRL as unknown as { [name: string]: unknown }).ALL, undefined, "another register's field");
+  // Ordinary object behaviour still works on blocks, registers and fields.
+  assert.is(typeof r.CTRL.toString, "function");
+  assert.is(Object.prototype.hasOwnProperty.call(r.CTRL, "MODE"), true);
+  assert.is(r.CTRL.MODE instanceof Field, true);
+  assert.is(String(r.CTRL.EN), "[object Object]");
+});
+
+test("instances are independent; a declaration can be shared; any register name is free except at", () => {
+  const bus = new MemoryBus();
+  const a = DEMO.at(BASE, bus);
+  const b = DEMO.at(BASE + 0x100, bus);
+  a.WIDE.write(1);
+  b.WIDE.write(2);
+  assert.equal([bus.peek(BASE + 8), bus.peek(BASE + 0x108)], [1, 2]);
+  assert.is.not(a.WIDE, b.WIDE);
+  const shared = { CTRL: DEMO.CTRL, name: register(0x10, { EN: field(0) }), spec: register(0x14) };
+  const other = defineRegisters(shared, { name: "OTHER" }).at(BASE, bus);
+  const anon = defineRegisters({ CTRL: DEMO.CTRL }).at(BASE, bus);
+  assert.equal([other.CTRL.name, anon.CTRL.name, a.CTRL.name], ["OTHER.CTRL", "CTRL", "DEMO.CTRL"]);
+  other.spec.write(5);
+  assert.equal([other.spec.name, bus.peek(BASE + 0x14)], ["OTHER.spec", 5]);
+  assert.equal([other.name.addr, other.name.EN.name], [BASE + 0x10, "EN"]);
+  assert.is(DEMO.STAT.offset, 4);
+  assert.is(DEMO.HALF.width, 16);
 });
 
 test("MemoryBus: hooks replace storage, log records what the CPU saw, misaligned access throws", () => {

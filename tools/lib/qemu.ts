@@ -66,15 +66,19 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   if (r.input !== undefined) child.stdin?.end(r.input);
   let timedOut = false;
+  let killer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill("SIGKILL");
+    // SIGTERM first: QEMU then restores the terminal it put in raw mode.
+    child.kill("SIGTERM");
+    killer = setTimeout(() => child.kill("SIGKILL"), 2000);
   }, r.timeoutS * 1000);
   const code = await new Promise<number>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (c) => resolve(c ?? 1));
   });
   clearTimeout(timer);
+  clearTimeout(killer);
   emit("", true);
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
   return { code, timedOut, output, stderr };
