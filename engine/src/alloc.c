@@ -7,11 +7,14 @@
 
 #define INLINE static inline __attribute__((always_inline))
 
-/* Payload alignment: what malloc must guarantee (8 on 32-bit ARM, 16 on 64-bit ABIs). The
-   header is two words, which on every target here equals the alignment. */
+/* Payload alignment: what malloc must guarantee (8 on 32-bit ARM, 16 on 64-bit ABIs). */
 #define ALIGN (2 * sizeof(size_t))
-#define HDR (2 * sizeof(size_t))
-#define MIN_PAYLOAD ALIGN
+/* A used block costs one word, its size. The word before it (prev_phys) lies in the previous
+   block's payload and is only written while that block is free (TLSF's boundary tag). So block
+   sizes are one word short of a multiple of ALIGN, which keeps every payload aligned. */
+#define HDR sizeof(size_t)
+/* A free block holds two list links, and the next block's prev_phys in its last word. */
+#define MIN_PAYLOAD (3 * sizeof(size_t))
 
 #define SL_LOG2 4
 #define SL_COUNT (1u << SL_LOG2)
@@ -32,7 +35,7 @@
 #define FLAGS (FREE | PREV_FREE)
 
 typedef struct block {
-    struct block *prev_phys; /* meaningful only while PREV_FREE is set */
+    struct block *prev_phys; /* the previous block's last word; valid only while PREV_FREE */
     size_t size;             /* payload bytes | FREE | PREV_FREE */
     /* free blocks only, in the payload: */
     struct block *next_free;
@@ -59,9 +62,13 @@ static struct {
 } heap;
 
 static inline size_t size_of(const block *b) { return b->size & ~(size_t)FLAGS; }
-static inline void *payload(block *b) { return (char *)b + HDR; }
-static inline block *from_payload(const void *p) { return (block *)((char *)p - HDR); }
+static inline void *payload(block *b) { return (char *)b + 2 * sizeof(size_t); }
+static inline block *from_payload(const void *p) { return (block *)((char *)p - 2 * sizeof(size_t)); }
+/* The block whose size word follows b's payload: b + HDR + size_of(b) is where its size word is,
+   and the block pointer is one word (its prev_phys) before that. */
 static inline block *next_phys(const block *b) { return (block *)((char *)b + HDR + size_of(b)); }
+/* The block made of the bytes after the first `size` bytes of b's payload. */
+static inline block *split_point(block *b, size_t size) { return (block *)((char *)b + HDR + size); }
 
 static inline int fls_size(size_t x)
 {
@@ -239,7 +246,7 @@ INLINE size_t adjust(size_t size)
 {
     if (size > MAX_BLOCK)
         return 0;
-    size = (size + ALIGN - 1) & ~(ALIGN - 1);
+    size = ((size + HDR + ALIGN - 1) & ~(ALIGN - 1)) - HDR;
     return size < MIN_PAYLOAD ? MIN_PAYLOAD : size;
 }
 
@@ -255,12 +262,14 @@ void tsm_alloc_init(void *start, size_t size)
     memset(&heap, 0, sizeof heap);
     uintptr_t lo = ((uintptr_t)start + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
     uintptr_t hi = ((uintptr_t)start + size) & ~(uintptr_t)(ALIGN - 1);
-    if (hi <= lo + 2 * HDR + MIN_PAYLOAD)
+    if (hi - lo < 3 * HDR + MIN_PAYLOAD)
         return;
     if (hi - lo > MAX_BLOCK)
         hi = lo + MAX_BLOCK;
+    /* The first block's prev_phys word is never used; the sentinel's size word is the heap's
+       last word. */
     block *b = (block *)lo;
-    b->size = (hi - lo - 2 * HDR) | FREE;
+    b->size = (hi - lo - 3 * HDR) | FREE;
     /* Sentinel: a used, empty block that ends every walk to the right. */
     heap.sentinel = next_phys(b);
     heap.sentinel->size = 0;
@@ -410,7 +419,7 @@ void *tsm_alloc_realloc(void *p, size_t size)
 
 unsigned char *tsm_alloc_extent(void)
 {
-    return (unsigned char *)heap.top + HDR;
+    return (unsigned char *)payload(heap.top); /* through the top's size word */
 }
 
 void tsm_alloc_restored(void)

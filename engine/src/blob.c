@@ -151,7 +151,7 @@ size_t tsm_unit_record_write(uint8_t *buf, const char *name, const uint8_t *byte
     return total;
 }
 
-int tsm_blob_units(const uint8_t *payload, uint32_t length, tsm_unit *units, int max_units)
+int tsm_blob_units(uint8_t *payload, uint32_t length, tsm_unit *units, int max_units)
 {
     size_t pos = 0;
     int n = 0;

@@ -57,12 +57,12 @@ const char *tsm_blob_status_text(tsm_blob_status status);
 
 typedef struct {
     char name[TSM_UNIT_NAME_MAX];
-    const uint8_t *bytecode;
+    uint8_t *bytecode;
     uint32_t length;
 } tsm_unit;
 
 /* Splits a checked payload into its units; returns their number, or -1 when malformed. */
-int tsm_blob_units(const uint8_t *payload, uint32_t length, tsm_unit *units, int max_units);
+int tsm_blob_units(uint8_t *payload, uint32_t length, tsm_unit *units, int max_units);
 
 /* Appends one unit record to buf (the caller sizes it with tsm_unit_record_size). */
 size_t tsm_unit_record_size(size_t name_len, size_t bytecode_len);

@@ -54,7 +54,7 @@ static tsm_unit units[TSM_MAX_UNITS];
 static JSValue unit_namespaces[TSM_MAX_UNITS];
 static int n_units;
 
-static int check_image(const uint8_t *image, size_t size)
+static int check_image(uint8_t *image, size_t size)
 {
     tsm_blob_info info;
     tsm_blob_status status = tsm_blob_check(image, size, &info);
@@ -78,7 +78,10 @@ static JSValue eval_unit(JSContext *ctx, int i)
 {
     if (!JS_IsUndefined(unit_namespaces[i]))
         return JS_DupValue(ctx, unit_namespaces[i]);
-    JSValue module = JS_ReadObject(ctx, units[i].bytecode, units[i].length, JS_READ_OBJ_BYTECODE);
+    /* In place: function bytecode stays in the image (its atoms are relocated there) instead of
+       being copied to the heap. Each unit is read once; the image lies in writable RAM. */
+    JSValue module = JS_ReadObject(ctx, units[i].bytecode, units[i].length,
+                                   JS_READ_OBJ_BYTECODE | JS_READ_OBJ_IN_PLACE);
     if (JS_IsException(module))
         return module;
     if (JS_VALUE_GET_TAG(module) != JS_TAG_MODULE) {
@@ -130,7 +133,7 @@ static int drain_jobs(JSRuntime *rt, JSContext *ctx)
     return -1;
 }
 
-static int run_image(JSRuntime *rt, JSContext *ctx, const uint8_t *image, size_t size)
+static int run_image(JSRuntime *rt, JSContext *ctx, uint8_t *image, size_t size)
 {
     if (!check_image(image, size))
         return TSM_EXIT_BAD_IMAGE;
