@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { boot, build, fixture } from "./boot.ts";
@@ -39,6 +39,21 @@ test("an unknown board is refused with the list of boards", () => {
   const r = cli(["qemu", "--board", "pi9"]);
   assert.is(r.status, 1);
   assert.match(r.stderr, /unknown board 'pi9'.*pizero/);
+});
+
+test("a missing cross compiler is named with its Debian package", () => {
+  const bin = mkdtempSync(path.join(os.tmpdir(), "tsmetal-path-"));
+  try {
+    symlinkSync(process.execPath, path.join(bin, "node"));
+    const r = spawnSync(process.execPath, [repoPath("bin/tsmetal.mjs"), "build", "--board", "pizero"], {
+      encoding: "utf8",
+      env: { ...process.env, PATH: bin },
+    });
+    assert.is(r.status, 1);
+    assert.match(r.stderr, /arm-none-eabi-gcc not found: install the Debian package gcc-arm-none-eabi/);
+  } finally {
+    rmSync(bin, { recursive: true, force: true });
+  }
 });
 
 test("a TypeScript type error stops the build with the file and line", () => {

@@ -9,7 +9,7 @@ import { buildEngineLibrary, buildHostCompiler, type EngineOptions } from "./eng
 import { link, type Linked } from "./link.ts";
 import { engineSnapshot } from "./snapshot.ts";
 import { buildRoot, repoPath } from "./paths.ts";
-import { run } from "./toolchain.ts";
+import { requireTool, run } from "./toolchain.ts";
 
 export interface BuildOptions extends EngineOptions {
   board: string;
@@ -52,6 +52,8 @@ export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   const outDir = path.resolve(opts.out ?? defaultOutDir(board.name, app));
   await mkdir(outDir, { recursive: true });
 
+  // The board's cross compiler first: a missing toolchain is the likeliest setup problem.
+  await requireTool(board.target.cc);
   await typeCheck(board, app, outDir);
   const bundles = [
     await bundle(board, app, outDir),
