@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "quickjs.h"
 
 /* Exit codes (docs/build-pipeline.md). An app's own hal.cpu.exit(n) passes n through. */
 enum {
@@ -33,7 +34,6 @@ int tsm_host_save(const char *path, const void *const parts[], const size_t lens
 void tsm_engine_boot(void) __attribute__((noreturn));
 
 /* Evaluates (once) the image unit `name` and returns its module namespace, or an exception. */
-#include "quickjs.h"
 JSValue tsm_engine_load_unit(JSContext *ctx, const char *name);
 
 /* Heap accounting shared by the engine allocator and hal.mem.stats(). */
@@ -45,7 +45,7 @@ typedef struct {
 
 void tsm_heap_get_stats(tsm_heap_stats *out);
 
-/* Linker-script symbols (hal/arch/<arch>/*.ld), one set for every arch. */
+/* Linker-script symbols (hal/arch/<arch>/firmware.ld), one set for every arch. */
 extern uint8_t __heap_start[], __heap_end[];
 extern uint8_t __stack_bottom[], __stack_top[];
 /* The image is writable: units are relocated in place when read (engine.c). */
