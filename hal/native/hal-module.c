@@ -14,7 +14,11 @@ static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t
     int64_t a;
     if (JS_ToInt64(ctx, &a, v) < 0)
         return -1;
-    if (a < 0 || (uint64_t)a > UINTPTR_MAX) {
+    if (a < 0) {
+        JS_ThrowRangeError(ctx, "mmio address %lld is negative", (long long)a);
+        return -1;
+    }
+    if ((uint64_t)a > UINTPTR_MAX) {
         JS_ThrowRangeError(ctx, "mmio address 0x%llx is outside the address space",
                            (unsigned long long)a);
         return -1;

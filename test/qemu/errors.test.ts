@@ -38,6 +38,22 @@ test("eval and new Function are refused in a default build", async () => {
   assert.is(r.code, 0);
 });
 
+test("mmio refuses misaligned and out-of-range addresses with a RangeError", async () => {
+  const r = await boot(fixture("mmio-checks.ts"));
+  assert.is(
+    r.output,
+    [
+      "read32 misaligned -> RangeError mmio address 0x20201001 is not 4-byte aligned",
+      "write16 misaligned -> RangeError mmio address 0x20201003 is not 2-byte aligned",
+      "read8 negative -> RangeError mmio address -4 is negative",
+      "read32 beyond 32 bits -> RangeError mmio address 0x100000000 is outside the address space",
+      "FR.TXFE 1",
+      "",
+    ].join("\n"),
+  );
+  assert.is(r.code, 0);
+});
+
 test("a build with --enable-eval evaluates strings", async () => {
   const r = await boot(fixture("no-eval.ts"), { enableEval: true });
   assert.is(r.output, "evaluated 2\nevaluated 2\n");
