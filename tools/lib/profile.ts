@@ -7,7 +7,7 @@ import type { Board } from "./boards.ts";
 import { requireTool, run } from "./toolchain.ts";
 
 export async function profileByFunction(board: Board, elf: string, profile: string): Promise<Array<[string, number]>> {
-  const nm = await requireTool({ ...board.target.size, command: board.target.size.command.replace(/size$/, "nm") });
+  const nm = await requireTool(board.target.nm);
   const symbols = (await run(nm, ["-n", elf], "reading symbols"))
     .split("\n")
     .map((l) => l.split(" "))

@@ -14,6 +14,7 @@ export interface Target {
   cc: Tool;
   objcopy: Tool;
   size: Tool;
+  nm: Tool;
   qemu: Tool;
   /** Needed by the link, named when missing (the C library and libm). */
   libc: { debianPackage: string; probeHeader: string };
@@ -37,6 +38,7 @@ const armCommon = {
   cc: armNoneEabi("gcc"),
   objcopy: armNoneEabi("objcopy"),
   size: armNoneEabi("size"),
+  nm: armNoneEabi("nm"),
   qemu: { command: "qemu-system-arm", debianPackage: "qemu-system-arm" },
   libc: { debianPackage: "libnewlib-arm-none-eabi", probeHeader: "newlib.h" },
   ldflags: ["-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"],
