@@ -22,6 +22,83 @@ declare module "hal" {
     /** Ends the firmware with `code` (QEMU: the emulator's exit status; hardware: halt). */
     exit(code: number): never;
   };
+
+  /**
+   * One bank of a banked interrupt controller (BCM2835 style): a pending register whose set bits
+   * are lines that are pending and enabled, and write-1-to-enable / write-1-to-disable registers.
+   * Line `firstLine + bit` is bit `bit` of the bank. docs/interrupts.md.
+   */
+  export interface IrqBank {
+    readonly firstLine: number;
+    /** Address of the pending register (read by the native top half on every IRQ). */
+    readonly pending: number;
+    /** Address of the write-1-to-enable register. */
+    readonly enable: number;
+    /** Address of the write-1-to-disable register. */
+    readonly disable: number;
+    /** Bits of `pending` that are lines of this bank; others (summary bits) are ignored. */
+    readonly mask: number;
+  }
+  /** How the native top half finds, masks and unmasks lines. Drivers build it (drivers/irq/). */
+  export interface BankedIrqController {
+    readonly kind: "banked";
+    readonly banks: readonly IrqBank[];
+  }
+  export type IrqController = BankedIrqController;
+
+  export interface IrqHandlerOptions {
+    /**
+     * Whether a handler on this line keeps the event loop alive (default true). Drivers set it
+     * false for lines that only serve other work, such as the loop clock's own deadline interrupt.
+     */
+    readonly keepAlive?: boolean;
+  }
+  /** Routes interrupt lines to handlers; `hal.irq` on the target, a fake in host tests. */
+  export interface IrqRouter {
+    /**
+     * Runs `handler(line)` from the event loop after each interrupt on `line` (never in interrupt
+     * context). The line is masked by the top half and unmasked after the handler returns, so the
+     * handler must clear the device's interrupt condition. One handler per line; throws if taken.
+     */
+    on(line: number, handler: (line: number) => void, options?: IrqHandlerOptions): void;
+    /** Removes the handler and disables the line. */
+    off(line: number): void;
+  }
+  export const irq: IrqRouter & {
+    /** Installs the interrupt controller (once, from the board/SoC module). */
+    attach(controller: IrqController): void;
+    /** Interrupts taken per line, for every line that has fired or has a handler. */
+    counts(): Array<{ line: number; count: number }>;
+  };
+
+  /** A free-running counter as two 32-bit registers (read high, low, high again). */
+  export interface SplitCounter {
+    readonly kind: "mmio32x2";
+    readonly low: number;
+    readonly high: number;
+  }
+  export type ClockCounter = SplitCounter;
+  /** The event loop's clock: a counter it reads and a deadline interrupt it arms through the board. */
+  export interface ClockSource {
+    /** Counter frequency. */
+    readonly hz: number;
+    readonly counter: ClockCounter;
+    /**
+     * Arms the deadline interrupt for counter value `deadline` (an integer below 2^53). It may
+     * fire early (e.g. a 32-bit comparator clamps far deadlines; the loop re-arms), never late.
+     */
+    arm(deadline: number): void;
+  }
+  export const clock: {
+    /** Makes `source` the loop's clock (once, from the board/SoC module); time starts here. */
+    attach(source: ClockSource): void;
+    /** The counter now, in ticks (0 before a clock is attached). */
+    now(): number;
+    /** Ticks per second of the attached clock (0 before one is attached). */
+    hz(): number;
+    /** Sets the wall clock (Date.now()) to `ms` since the Unix epoch; it runs on from there. */
+    setTime(ms: number): void;
+  };
   export const mem: {
     /** Engine heap: bytes in use now, high-water mark, and the runtime's memory limit. */
     stats(): { used: number; peak: number; limit: number };
