@@ -2,8 +2,9 @@
  * Engine entry: runtime and context, the bytecode image, the job loop, the exit code.
  * Boot order (docs/build-pipeline.md): the engine snapshot restored, or else heap from linker
  * symbols → JSRuntime with a stack limit → context with the ES2020 intrinsics (no eval unless
- * TSM_ENABLE_EVAL); then the memory limit → image check → unit "main" read and run (board module,
- * then the app; it imports the native module `hal`) → promise jobs → exit.
+ * TSM_ENABLE_EVAL) and the timing globals; then the memory limit → image check → unit "main" read
+ * and run (board module, then the app; it imports the native module `hal`) → the event loop
+ * (engine/src/loop.c) → exit.
  */
 #include <string.h>
 #include "quickjs.h"
@@ -15,6 +16,8 @@
 #include "rejections.h"
 #include "hal-module.h"
 #include "snapshot.h"
+#include "loop.h"
+#include "timers.h"
 
 /* Room the C code below the interpreter needs beyond QuickJS's own stack checks. */
 #define STACK_RESERVE (16 * 1024)
@@ -38,6 +41,10 @@ static JSContext *new_context(JSRuntime *rt)
     JS_AddIntrinsicTypedArrays(ctx);
     JS_AddIntrinsicPromise(ctx);
     JS_AddIntrinsicBigInt(ctx);
+    if (tsm_timers_install(ctx) < 0) {
+        JS_FreeContext(ctx);
+        return NULL;
+    }
     return ctx;
 }
 
@@ -113,26 +120,6 @@ JSValue tsm_engine_load_unit(JSContext *ctx, const char *name)
     return JS_ThrowReferenceError(ctx, "the firmware image has no unit '%s'", name);
 }
 
-/* Runs queued promise jobs until none is left; returns an exit code, or -1 to go on. */
-static int drain_jobs(JSRuntime *rt, JSContext *ctx)
-{
-    for (;;) {
-        JSContext *job_ctx;
-        int r = JS_ExecutePendingJob(rt, &job_ctx);
-        if (r == 0)
-            break;
-        if (r < 0)
-            return tsm_report_pending_exception(job_ctx);
-    }
-    JSValue reason;
-    if (tsm_rejections_take(ctx, &reason)) {
-        int code = tsm_report_exception(ctx, reason, "Uncaught (in promise) ");
-        JS_FreeValue(ctx, reason);
-        return code;
-    }
-    return -1;
-}
-
 static int run_image(JSRuntime *rt, JSContext *ctx, uint8_t *image, size_t size)
 {
     if (!check_image(image, size))
@@ -143,8 +130,7 @@ static int run_image(JSRuntime *rt, JSContext *ctx, uint8_t *image, size_t size)
     if (JS_IsException(ns))
         return tsm_report_pending_exception(ctx);
     JS_FreeValue(ctx, ns);
-    int code = drain_jobs(rt, ctx);
-    return code < 0 ? TSM_EXIT_OK : code;
+    return tsm_loop_run(rt, ctx);
 }
 
 /* The engine's state after initialisation: restored from the snapshot when the image has one. */

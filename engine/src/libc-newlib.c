@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include "tsmetal.h"
+#include "clock.h"
 
 #undef errno
 extern int errno;
@@ -73,15 +74,20 @@ void _exit(int code)
     tsm_exit(code);
 }
 
-/* Until a board registers a clock, Date.now() reads the documented epoch, 2000-01-01T00:00:00Z. */
-#define TSM_DEFAULT_EPOCH_S 946684800
-
+/* Date.now(): the board's clock, from the documented epoch 2000-01-01T00:00:00Z unless the board
+   or app set the time (hal/native/clock.c). */
 int _gettimeofday(struct timeval *tv, void *tz)
 {
     (void)tz;
     if (tv) {
-        tv->tv_sec = TSM_DEFAULT_EPOCH_S;
-        tv->tv_usec = 0;
+        int64_t us = tsm_clock_wall_us();
+        int64_t s = us / 1000000, rem = us % 1000000;
+        if (rem < 0) { /* before 1970: tv_usec stays in [0, 1e6) */
+            s--;
+            rem += 1000000;
+        }
+        tv->tv_sec = (time_t)s;
+        tv->tv_usec = (suseconds_t)rem;
     }
     return 0;
 }

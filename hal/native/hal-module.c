@@ -8,6 +8,8 @@
 #include "arch.h"
 #include "tsmetal.h"
 #include "hal-module.h"
+#include "irq.h"
+#include "clock.h"
 
 static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t *addr)
 {
@@ -148,7 +150,19 @@ static const struct {
     { "cpu", cpu_funcs, countof(cpu_funcs) },
     { "mem", mem_funcs, countof(mem_funcs) },
     { "image", image_funcs, countof(image_funcs) },
+    { "irq", tsm_irq_funcs, 0 },
+    { "clock", tsm_clock_funcs, 0 },
 };
+
+/* The irq and clock tables live in their own files, so their sizes are not constants here. */
+static int namespace_size(unsigned i)
+{
+    if (namespaces[i].funcs == tsm_irq_funcs)
+        return tsm_irq_funcs_count;
+    if (namespaces[i].funcs == tsm_clock_funcs)
+        return tsm_clock_funcs_count;
+    return namespaces[i].count;
+}
 
 static int hal_module_init(JSContext *ctx, JSModuleDef *m)
 {
@@ -156,7 +170,7 @@ static int hal_module_init(JSContext *ctx, JSModuleDef *m)
         JSValue ns = JS_NewObject(ctx);
         if (JS_IsException(ns))
             return -1;
-        JS_SetPropertyFunctionList(ctx, ns, namespaces[i].funcs, namespaces[i].count);
+        JS_SetPropertyFunctionList(ctx, ns, namespaces[i].funcs, namespace_size(i));
         if (JS_SetModuleExport(ctx, m, namespaces[i].name, ns) < 0)
             return -1;
     }

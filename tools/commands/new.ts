@@ -33,6 +33,7 @@ export async function newCommand(argv: string[]): Promise<number> {
     path.join(tsmetal, "hal/hal.d.ts"),
     path.join(tsmetal, "hal/globals.d.ts"),
   ];
+  tsconfig.compilerOptions.paths = { tsmetal: [path.join(tsmetal, "hal/index.ts")] };
   await writeFile(tsconfigFile, JSON.stringify(tsconfig, null, 2) + "\n");
 
   console.log(`created ${displayPath(dir)}: cd there, edit src/main.ts, then npm run qemu`);

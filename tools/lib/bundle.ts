@@ -15,6 +15,9 @@ import type { Board } from "./boards.ts";
 /** The name the engine's stack traces give the firmware bundle (unit "main"). */
 export const SCRIPT_NAME = "firmware.js";
 
+/** What apps import as "tsmetal": the TypeScript runtime API (board services, serial I/O). */
+const TSMETAL_API = repoPath("hal/index.ts");
+
 export interface Bundle {
   /** Image unit name ("main" for the firmware itself). */
   unit: string;
@@ -31,7 +34,7 @@ export async function typeCheck(board: Board, app: string, outDir: string): Prom
     tsconfig,
     JSON.stringify({
       extends: repoPath("tsconfig.base.json"),
-      compilerOptions: { lib: ["es2020"], types: [], noEmit: true },
+      compilerOptions: { lib: ["es2020"], types: [], noEmit: true, paths: { tsmetal: [TSMETAL_API] } },
       files: [repoPath("hal/hal.d.ts"), repoPath("hal/globals.d.ts"), board.module, app],
     }),
   );
@@ -72,6 +75,7 @@ async function esbundle(
       platform: "neutral",
       target: "es2020",
       external: ["hal"],
+      alias: { tsmetal: TSMETAL_API },
       outfile: js,
       sourcemap: "external",
       sourcesContent: false,

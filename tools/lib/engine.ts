@@ -27,7 +27,11 @@ const targetOnlySources = [
   "engine/src/rejections.c",
   "engine/src/snapshot.c",
   "engine/src/console.c",
+  "engine/src/loop.c",
+  "engine/src/timers.c",
   "hal/native/hal-module.c",
+  "hal/native/irq.c",
+  "hal/native/clock.c",
 ];
 
 /** Config that changes the bytecode format: part of the fingerprint. */
@@ -155,7 +159,7 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
   const headers = [
     ...(await readdir(repoPath("engine/src"))).filter((f) => f.endsWith(".h")).map((f) => repoPath("engine/src", f)),
     ...t.includeDirs.map((d) => repoPath(d, "arch.h")),
-    repoPath("hal/native/hal-module.h"),
+    ...(await readdir(repoPath("hal/native"))).filter((f) => f.endsWith(".h")).map((f) => repoPath("hal/native", f)),
   ];
   const cflags = [
     ...t.cflags,

@@ -19,6 +19,8 @@ export interface InsnCount {
   storeMark: number | null;
   /** Instructions retired before the first execution of `pc`, or null if never reached. */
   pcMark: number | null;
+  /** Per `hits` address: instructions retired before each of its first 64 executions. */
+  hits: Map<number, number[]>;
 }
 
 async function mtimeMs(path: string): Promise<number | null> {
@@ -66,11 +68,13 @@ function hexArg(name: string, value: number | undefined): string {
 export function insnCountQemuArgs(
   soPath: string,
   outJson: string,
-  opts: { store?: number; pc?: number; profile?: string },
+  opts: { store?: number; pc?: number; hits?: number[]; profile?: string },
 ): string[] {
   const esc = (s: string) => s.replaceAll(',', ',,');
   const profile = opts.profile ? `,profile=${esc(opts.profile)}` : '';
-  return ['-plugin', `${esc(soPath)},out=${esc(outJson)}${hexArg('store', opts.store)}${hexArg('pc', opts.pc)}${profile}`];
+  if ((opts.hits?.length ?? 0) > 4) throw new RangeError('insn-count: at most 4 hits addresses');
+  const hits = (opts.hits ?? []).map((a) => hexArg('hits', a)).join('');
+  return ['-plugin', `${esc(soPath)},out=${esc(outJson)}${hexArg('store', opts.store)}${hexArg('pc', opts.pc)}${hits}${profile}`];
 }
 
 /** Reads the JSON the plugin writes when QEMU exits. */
@@ -89,5 +93,10 @@ export async function readInsnCount(outJson: string): Promise<InsnCount> {
     throw new Error(`insn-count: malformed result in ${outJson}: ${text}`);
   };
   if (!isCount(j.total)) throw new Error(`insn-count: malformed result in ${outJson}: ${text}`);
-  return { total: j.total, storeMark: mark(j.store_mark), pcMark: mark(j.pc_mark) };
+  const hits = new Map<number, number[]>();
+  for (const [addr, list] of Object.entries((j.hits ?? {}) as Record<string, unknown>)) {
+    if (!Array.isArray(list) || !list.every(isCount)) throw new Error(`insn-count: malformed result in ${outJson}: ${text}`);
+    hits.set(parseInt(addr, 16), list);
+  }
+  return { total: j.total, storeMark: mark(j.store_mark), pcMark: mark(j.pc_mark), hits };
 }

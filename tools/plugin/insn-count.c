@@ -23,9 +23,12 @@
  *               TBs translated after the hit carry no memory callback.
  *   pc=ADDR     first execution of the instruction at ADDR (an exec callback
  *               on that instruction only).
+ *   hits=ADDR   (up to MAX_HIT_ADDRS of them) every execution of the instruction
+ *               at ADDR, up to MAX_HITS: for figures between two events, such as
+ *               an interrupt vector and the native function a handler calls first.
  *
  * At exit (QEMU's atexit, reached e.g. through semihosting SYS_EXIT) writes
- *   {"total": N, "store_mark": N|null, "pc_mark": N|null}
+ *   {"total": N, "store_mark": N|null, "pc_mark": N|null, "hits": {"ADDR": [N, ...]}}
  * to out=PATH, or prints it with qemu_plugin_outs() without out=.
  *
  * With several vCPUs under MTTCG the inline add is not atomic (7.2 has no
@@ -49,6 +52,16 @@ struct mark {
 
 static uint64_t total; /* target of the inline add */
 static struct mark store_mark, pc_mark;
+
+#define MAX_HIT_ADDRS 4
+#define MAX_HITS 64
+struct hits {
+    uint64_t addr;
+    int n;
+    uint64_t counts[MAX_HITS];
+};
+static struct hits hits[MAX_HIT_ADDRS];
+static int n_hit_addrs;
 static const char *out_path; /* argv outlives the plugin, per the API */
 static const char *profile_path;
 
@@ -87,6 +100,18 @@ static void on_pc(unsigned int vcpu, void *udata)
     }
 }
 
+static void on_hit(unsigned int vcpu, void *udata)
+{
+    (void)vcpu;
+    /* udata: (hits index << 24) | (n - i), n - i being at most a TB length. */
+    uintptr_t u = (uintptr_t)udata;
+    struct hits *h = &hits[u >> 24];
+    uint64_t now = __atomic_load_n(&total, __ATOMIC_RELAXED);
+    if (h->n < MAX_HITS) {
+        h->counts[h->n++] = now - (u & 0xffffff);
+    }
+}
+
 static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
     (void)id;
@@ -105,12 +130,18 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 
     bool want_store = store_mark.wanted && !__atomic_load_n(&store_mark.hit, __ATOMIC_ACQUIRE);
     bool want_pc = pc_mark.wanted && !__atomic_load_n(&pc_mark.hit, __ATOMIC_ACQUIRE);
-    if (!want_store && !want_pc) {
+    if (!want_store && !want_pc && n_hit_addrs == 0) {
         return;
     }
     for (size_t i = 0; i < n; i++) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         void *back = (void *)(uintptr_t)(n - i);
+        for (int h = 0; h < n_hit_addrs; h++) {
+            if (qemu_plugin_insn_vaddr(insn) == hits[h].addr) {
+                void *tag = (void *)(((uintptr_t)h << 24) | (n - i));
+                qemu_plugin_register_vcpu_insn_exec_cb(insn, on_hit, QEMU_PLUGIN_CB_NO_REGS, tag);
+            }
+        }
         if (want_pc && qemu_plugin_insn_vaddr(insn) == pc_mark.addr) {
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_pc, QEMU_PLUGIN_CB_NO_REGS, back);
         }
@@ -152,11 +183,20 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
     if (profile_path) {
         write_profile();
     }
-    char s[32], p[32], json[128];
+    char s[32], p[32];
+    static char json[MAX_HIT_ADDRS * MAX_HITS * 24 + 256];
     format_mark(s, sizeof s, &store_mark);
     format_mark(p, sizeof p, &pc_mark);
-    snprintf(json, sizeof json, "{\"total\": %" PRIu64 ", \"store_mark\": %s, \"pc_mark\": %s}\n",
-             __atomic_load_n(&total, __ATOMIC_RELAXED), s, p);
+    int len = snprintf(json, sizeof json, "{\"total\": %" PRIu64 ", \"store_mark\": %s, \"pc_mark\": %s, \"hits\": {",
+                       __atomic_load_n(&total, __ATOMIC_RELAXED), s, p);
+    for (int h = 0; h < n_hit_addrs; h++) {
+        len += snprintf(json + len, sizeof json - len, "%s\"%" PRIx64 "\": [", h ? ", " : "", hits[h].addr);
+        for (int i = 0; i < hits[h].n; i++) {
+            len += snprintf(json + len, sizeof json - len, "%s%" PRIu64, i ? ", " : "", hits[h].counts[i]);
+        }
+        len += snprintf(json + len, sizeof json - len, "]");
+    }
+    snprintf(json + len, sizeof json - len, "}}\n");
     if (out_path) {
         FILE *f = fopen(out_path, "w");
         if (f && fputs(json, f) >= 0 && fclose(f) == 0) {
@@ -189,10 +229,13 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
             store_mark.wanted = true;
         } else if (strncmp(a, "pc=", 3) == 0 && parse_hex(a + 3, &pc_mark.addr)) {
             pc_mark.wanted = true;
+        } else if (strncmp(a, "hits=", 5) == 0 && n_hit_addrs < MAX_HIT_ADDRS &&
+                   parse_hex(a + 5, &hits[n_hit_addrs].addr)) {
+            n_hit_addrs++;
         } else if (strncmp(a, "profile=", 8) == 0 && a[8]) {
             profile_path = a + 8;
         } else {
-            fprintf(stderr, "insn-count: bad argument '%s' (want out=PATH, store=HEX, pc=HEX, profile=PATH)\n", a);
+            fprintf(stderr, "insn-count: bad argument '%s' (want out=PATH, store=HEX, pc=HEX, hits=HEX (up to 4), profile=PATH)\n", a);
             return -1;
         }
     }

@@ -13,4 +13,29 @@ static inline void tsm_arch_dsb(void) { __asm__ volatile("mcr p15, 0, %0, c7, c1
 static inline void tsm_arch_isb(void) { __asm__ volatile("mcr p15, 0, %0, c7, c5, 4" :: "r"(0) : "memory"); }
 #endif
 
+/* Interrupt masking (CPSR.I) and sleeping until an interrupt, for the event loop. */
+static inline void tsm_arch_irq_enable(void) { __asm__ volatile("cpsie i" ::: "memory"); }
+static inline void tsm_arch_irq_disable(void) { __asm__ volatile("cpsid i" ::: "memory"); }
+static inline unsigned tsm_arch_irq_save(void)
+{
+    unsigned cpsr;
+    __asm__ volatile("mrs %0, cpsr\n\tcpsid i" : "=r"(cpsr) :: "memory");
+    return cpsr;
+}
+static inline void tsm_arch_irq_restore(unsigned cpsr)
+{
+    if (!(cpsr & 0x80))
+        tsm_arch_irq_enable();
+}
+/* Wait for interrupt: wakes on a pending IRQ even while CPSR.I masks it (ARM ARM B1.8.13). */
+#if __ARM_ARCH >= 7
+static inline void tsm_arch_wait(void) { __asm__ volatile("dsb\n\twfi" ::: "memory"); }
+#else
+/* ARMv6: the CP15 c7 Wait For Interrupt operation, after draining the write buffer (ARM1176JZF-S TRM 3.2.22). */
+static inline void tsm_arch_wait(void)
+{
+    __asm__ volatile("mcr p15, 0, %0, c7, c10, 4\n\tmcr p15, 0, %0, c7, c0, 4" :: "r"(0) : "memory");
+}
+#endif
+
 #endif

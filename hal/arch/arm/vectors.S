@@ -49,5 +49,19 @@ tsm_vectors:
     EXC tsm_exc_pabort, 3
     EXC tsm_exc_dabort, 4
     EXC tsm_exc_reserved, 5
-    EXC tsm_exc_irq, 6
     EXC tsm_exc_fiq, 7
+
+/*
+ * IRQ: the top half in C (hal/native/irq.c) masks and queues the pending lines, then we return
+ * to the interrupted code. SRS/RFE save and restore the return address and SPSR on the IRQ stack
+ * (ARM ARM A4.1.58, A4.1.101); the C code is compiled without VFP registers, so only the AAPCS
+ * caller-saved core registers need saving. The stack stays 8-byte aligned: 2 + 6 words.
+ */
+    .global tsm_exc_irq
+tsm_exc_irq:
+    sub     lr, lr, #4
+    srsdb   sp!, #0x12
+    push    {r0-r3, r12, lr}
+    bl      tsm_irq_top_half
+    pop     {r0-r3, r12, lr}
+    rfeia   sp!

@@ -1,0 +1,267 @@
+/*
+ * Interrupt top half and bottom-half queue (docs/interrupts.md).
+ *
+ * A banked controller (hal.d.ts IrqBank) has, per bank of 32 lines, a pending register showing
+ * lines that are pending and enabled, and write-1 enable/disable registers. The top half reads
+ * every bank's pending bits, disables those lines (so a level-triggered source cannot interrupt
+ * again before its handler has cleared it) and records them; the loop then runs each line's JS
+ * handler and re-enables the line. Only lines with a handler are ever enabled, so a pending bit
+ * always has somebody to run.
+ */
+#include <stdint.h>
+#include <string.h>
+#include "quickjs.h"
+#include "cutils.h"
+#include "arch.h"
+#include "irq.h"
+
+#define MAX_BANKS 8
+#define MAX_LINES 256
+
+typedef struct {
+    uint32_t first_line;
+    volatile uint32_t *pending;
+    volatile uint32_t *enable;
+    volatile uint32_t *disable;
+    uint32_t mask;
+} bank;
+
+static bank banks[MAX_BANKS];
+static int n_banks;
+/* Lines taken by the top half and not yet handled, one word per bank. */
+static volatile uint32_t queued[MAX_BANKS];
+static volatile uint32_t counts[MAX_LINES];
+
+enum { HAS_HANDLER = 1, KEEPS_ALIVE = 2 };
+static uint8_t line_flags[MAX_LINES];
+static JSValue handlers[MAX_LINES];
+static int n_alive;
+
+/* Runs in the IRQ exception with interrupts masked: no VFP, no allocation, no JS. */
+__attribute__((target("general-regs-only"))) void tsm_irq_top_half(void)
+{
+    for (int b = 0; b < n_banks; b++) {
+        uint32_t p = *banks[b].pending & banks[b].mask;
+        if (!p)
+            continue;
+        *banks[b].disable = p;
+        queued[b] |= p;
+        for (uint32_t bits = p; bits; bits &= bits - 1)
+            counts[banks[b].first_line + __builtin_ctz(bits)]++;
+    }
+}
+
+int tsm_irq_queued(void)
+{
+    for (int b = 0; b < n_banks; b++) {
+        if (queued[b])
+            return 1;
+    }
+    return 0;
+}
+
+int tsm_irq_keeps_alive(void)
+{
+    return n_alive > 0;
+}
+
+/* Takes the lowest queued line of the first bank with one; -1 if none. */
+static int take_line(int *bank_index, uint32_t *bit)
+{
+    for (int b = 0; b < n_banks; b++) {
+        if (!queued[b])
+            continue;
+        uint32_t saved = tsm_arch_irq_save();
+        uint32_t q = queued[b];
+        *bit = q & -q;
+        queued[b] = q & ~*bit;
+        tsm_arch_irq_restore(saved);
+        *bank_index = b;
+        return (int)(banks[b].first_line + __builtin_ctz(*bit));
+    }
+    return -1;
+}
+
+int tsm_irq_dispatch_one(JSContext *ctx)
+{
+    int b;
+    uint32_t bit;
+    int line = take_line(&b, &bit);
+    if (line < 0)
+        return 0;
+    if (!(line_flags[line] & HAS_HANDLER))
+        return 1; /* removed by hal.irq.off() after the interrupt was taken: stays disabled */
+    JSValue fn = JS_DupValue(ctx, handlers[line]);
+    JSValue arg = JS_NewInt32(ctx, line);
+    JSValue r = JS_Call(ctx, fn, JS_UNDEFINED, 1, &arg);
+    JS_FreeValue(ctx, fn);
+    if (JS_IsException(r))
+        return -1;
+    JS_FreeValue(ctx, r);
+    /* The handler may have called off() (or off() then on() again): unmask only if handled. */
+    if (line_flags[line] & HAS_HANDLER)
+        *banks[b].enable = bit;
+    return 1;
+}
+
+/* Finds the bank of `line`; -1 (with a RangeError thrown) if no bank holds it. */
+static int bank_of(JSContext *ctx, int32_t line, uint32_t *bit)
+{
+    for (int b = 0; b < n_banks; b++) {
+        uint32_t i = (uint32_t)line - banks[b].first_line;
+        if (line >= (int32_t)banks[b].first_line && i < 32 && (banks[b].mask >> i) & 1) {
+            *bit = 1u << i;
+            return b;
+        }
+    }
+    if (n_banks == 0)
+        JS_ThrowTypeError(ctx, "no interrupt controller attached (the board calls hal.irq.attach)");
+    else
+        JS_ThrowRangeError(ctx, "interrupt line %d does not exist on this controller", (int)line);
+    return -1;
+}
+
+static int get_u32_prop(JSContext *ctx, JSValueConst obj, const char *name, uint32_t *out)
+{
+    JSValue v = JS_GetPropertyStr(ctx, obj, name);
+    if (JS_IsException(v))
+        return -1;
+    if (!JS_IsNumber(v)) {
+        JS_FreeValue(ctx, v);
+        JS_ThrowTypeError(ctx, "irq.attach: bank.%s must be a number", name);
+        return -1;
+    }
+    double d;
+    JS_ToFloat64(ctx, &d, v);
+    JS_FreeValue(ctx, v);
+    if (!(d >= 0 && d <= 4294967295.0) || d != (double)(uint32_t)d) {
+        JS_ThrowRangeError(ctx, "irq.attach: bank.%s must be a 32-bit unsigned integer", name);
+        return -1;
+    }
+    *out = (uint32_t)d;
+    return 0;
+}
+
+static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    if (n_banks)
+        return JS_ThrowTypeError(ctx, "irq.attach: an interrupt controller is already attached");
+    JSValue kind = JS_GetPropertyStr(ctx, argv[0], "kind");
+    const char *k = JS_ToCString(ctx, kind);
+    JS_FreeValue(ctx, kind);
+    if (!k)
+        return JS_EXCEPTION;
+    int banked = strcmp(k, "banked") == 0;
+    JS_FreeCString(ctx, k);
+    if (!banked)
+        return JS_ThrowTypeError(ctx, "irq.attach: unknown controller kind (expected \"banked\")");
+    JSValue list = JS_GetPropertyStr(ctx, argv[0], "banks");
+    uint32_t n = 0;
+    JSValue len = JS_GetPropertyStr(ctx, list, "length");
+    int bad = JS_ToUint32(ctx, &n, len) < 0;
+    JS_FreeValue(ctx, len);
+    if (bad || n == 0 || n > MAX_BANKS) {
+        JS_FreeValue(ctx, list);
+        return bad ? JS_EXCEPTION : JS_ThrowRangeError(ctx, "irq.attach: 1 to %d banks", MAX_BANKS);
+    }
+    bank parsed[MAX_BANKS];
+    for (uint32_t i = 0; i < n; i++) {
+        JSValue o = JS_GetPropertyUint32(ctx, list, i);
+        uint32_t first, pending, enable, disable, mask;
+        int err = get_u32_prop(ctx, o, "firstLine", &first) || get_u32_prop(ctx, o, "pending", &pending) ||
+                  get_u32_prop(ctx, o, "enable", &enable) || get_u32_prop(ctx, o, "disable", &disable) ||
+                  get_u32_prop(ctx, o, "mask", &mask);
+        JS_FreeValue(ctx, o);
+        if (err) {
+            JS_FreeValue(ctx, list);
+            return JS_EXCEPTION;
+        }
+        if (first + 32 > MAX_LINES || ((pending | enable | disable) & 3)) {
+            JS_FreeValue(ctx, list);
+            return JS_ThrowRangeError(ctx, "irq.attach: bank %u: lines must be below %d and registers 4-byte aligned",
+                                      (unsigned)i, MAX_LINES);
+        }
+        parsed[i] = (bank){ first, (volatile uint32_t *)(uintptr_t)pending, (volatile uint32_t *)(uintptr_t)enable,
+                            (volatile uint32_t *)(uintptr_t)disable, mask };
+    }
+    JS_FreeValue(ctx, list);
+    for (uint32_t i = 0; i < n; i++)
+        banks[i] = parsed[i];
+    n_banks = (int)n;
+    /* From here on an interrupt has a top half to take it. */
+    tsm_arch_irq_enable();
+    return JS_UNDEFINED;
+}
+
+static JSValue irq_on(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int32_t line;
+    uint32_t bit;
+    if (JS_ToInt32(ctx, &line, argv[0]) < 0)
+        return JS_EXCEPTION;
+    int b = bank_of(ctx, line, &bit);
+    if (b < 0)
+        return JS_EXCEPTION;
+    if (!JS_IsFunction(ctx, argv[1]))
+        return JS_ThrowTypeError(ctx, "irq.on: the handler must be a function");
+    if (line_flags[line] & HAS_HANDLER)
+        return JS_ThrowTypeError(ctx, "irq.on: line %d already has a handler (irq.off first)", (int)line);
+    int keep_alive = 1;
+    if (argc > 2 && JS_IsObject(argv[2])) {
+        JSValue v = JS_GetPropertyStr(ctx, argv[2], "keepAlive");
+        if (!JS_IsUndefined(v))
+            keep_alive = JS_ToBool(ctx, v);
+        JS_FreeValue(ctx, v);
+    }
+    handlers[line] = JS_DupValue(ctx, argv[1]);
+    line_flags[line] = HAS_HANDLER | (keep_alive ? KEEPS_ALIVE : 0);
+    n_alive += keep_alive;
+    *banks[b].enable = bit;
+    return JS_UNDEFINED;
+}
+
+static JSValue irq_off(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int32_t line;
+    uint32_t bit;
+    if (JS_ToInt32(ctx, &line, argv[0]) < 0)
+        return JS_EXCEPTION;
+    int b = bank_of(ctx, line, &bit);
+    if (b < 0)
+        return JS_EXCEPTION;
+    if (!(line_flags[line] & HAS_HANDLER))
+        return JS_UNDEFINED;
+    *banks[b].disable = bit;
+    n_alive -= (line_flags[line] & KEEPS_ALIVE) != 0;
+    line_flags[line] = 0;
+    JSValue fn = handlers[line];
+    handlers[line] = JS_UNDEFINED;
+    JS_FreeValue(ctx, fn);
+    return JS_UNDEFINED;
+}
+
+static JSValue irq_counts(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    JSValue list = JS_NewArray(ctx);
+    if (JS_IsException(list))
+        return list;
+    uint32_t n = 0;
+    for (int line = 0; line < MAX_LINES; line++) {
+        uint32_t count = counts[line];
+        if (!count && !(line_flags[line] & HAS_HANDLER))
+            continue;
+        JSValue o = JS_NewObject(ctx);
+        JS_SetPropertyStr(ctx, o, "line", JS_NewInt32(ctx, line));
+        JS_SetPropertyStr(ctx, o, "count", JS_NewUint32(ctx, count));
+        JS_SetPropertyUint32(ctx, list, n++, o);
+    }
+    return list;
+}
+
+const JSCFunctionListEntry tsm_irq_funcs[] = {
+    JS_CFUNC_DEF("attach", 1, irq_attach),
+    JS_CFUNC_DEF("on", 3, irq_on),
+    JS_CFUNC_DEF("off", 1, irq_off),
+    JS_CFUNC_DEF("counts", 0, irq_counts),
+};
+const int tsm_irq_funcs_count = countof(tsm_irq_funcs);
