@@ -6,4 +6,3 @@ export const soc = new Bcm2835();
 
 soc.uart0.init({ baud: 115200 });
 installFirmwareConsole((text) => soc.uart0.writeString(text));
-soc.startEventLoop();

@@ -57,6 +57,10 @@ static JSModuleDef *load_module(JSContext *ctx, const char *name, void *opaque)
     return NULL;
 }
 
+/* The engine's state after initialisation: restored from the snapshot when the image has one. */
+static JSRuntime *rt;
+static JSContext *ctx;
+
 static tsm_unit units[TSM_MAX_UNITS];
 static JSValue unit_namespaces[TSM_MAX_UNITS];
 static int n_units;
@@ -120,6 +124,33 @@ JSValue tsm_engine_load_unit(JSContext *ctx, const char *name)
     return JS_ThrowReferenceError(ctx, "the firmware image has no unit '%s'", name);
 }
 
+/* 0: not yet; 1: being evaluated; 2: evaluated, or the image has none. */
+static int loop_unit_state;
+
+int tsm_engine_start_loop(JSContext *ctx)
+{
+    /* Before the image is checked (engine init, snapshot) there are no units to look at. */
+    if (loop_unit_state || n_units == 0)
+        return 0;
+    loop_unit_state = 1;
+    JSValue ns = JS_UNDEFINED;
+    for (int i = 1; i < n_units; i++) {
+        if (strcmp(units[i].name, "loop") == 0)
+            ns = eval_unit(ctx, i);
+    }
+    loop_unit_state = 2;
+    if (JS_IsException(ns))
+        return -1;
+    JS_FreeValue(ctx, ns);
+    return 0;
+}
+
+void tsm_engine_start_loop_or_exit(void)
+{
+    if (ctx && tsm_engine_start_loop(ctx) < 0)
+        tsm_exit(tsm_report_pending_exception(ctx));
+}
+
 static int run_image(JSRuntime *rt, JSContext *ctx, uint8_t *image, size_t size)
 {
     if (!check_image(image, size))
@@ -132,10 +163,6 @@ static int run_image(JSRuntime *rt, JSContext *ctx, uint8_t *image, size_t size)
     JS_FreeValue(ctx, ns);
     return tsm_loop_run(rt, ctx);
 }
-
-/* The engine's state after initialisation: restored from the snapshot when the image has one. */
-static JSRuntime *rt;
-static JSContext *ctx;
 
 static void init_engine(void)
 {

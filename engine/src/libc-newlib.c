@@ -80,6 +80,8 @@ int _gettimeofday(struct timeval *tv, void *tz)
 {
     (void)tz;
     if (tv) {
+        if (!tsm_clock_attached())
+            tsm_engine_start_loop_or_exit();
         int64_t us = tsm_clock_wall_us();
         int64_t s = us / 1000000, rem = us % 1000000;
         if (rem < 0) { /* before 1970: tv_usec stays in [0, 1e6) */

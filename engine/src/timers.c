@@ -11,6 +11,7 @@
 #include "quickjs.h"
 #include "timers.h"
 #include "clock.h"
+#include "tsmetal.h"
 
 typedef struct {
     uint64_t deadline;
@@ -152,6 +153,8 @@ static JSValue set_timer(JSContext *ctx, int argc, JSValueConst *argv, int repea
     if (argc < 1 || !JS_IsFunction(ctx, argv[0]))
         return JS_ThrowTypeError(ctx, "%s: the handler must be a function",
                                  repeat ? "setInterval" : "setTimeout");
+    if (!tsm_clock_attached() && tsm_engine_start_loop(ctx) < 0)
+        return JS_EXCEPTION;
     if (!tsm_clock_attached())
         return JS_ThrowTypeError(ctx, "%s: this board attached no clock (hal.clock.attach)",
                                  repeat ? "setInterval" : "setTimeout");
@@ -226,11 +229,15 @@ static JSValue js_queue_microtask(JSContext *ctx, JSValueConst this_val, int arg
 
 static JSValue js_performance_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    if (!tsm_clock_attached() && tsm_engine_start_loop(ctx) < 0)
+        return JS_EXCEPTION;
     return JS_NewFloat64(ctx, tsm_clock_elapsed_ms());
 }
 
 static JSValue js_performance_time_origin(JSContext *ctx, JSValueConst this_val)
 {
+    if (!tsm_clock_attached() && tsm_engine_start_loop(ctx) < 0)
+        return JS_EXCEPTION;
     return JS_NewFloat64(ctx, tsm_clock_origin_wall_ms());
 }
 

@@ -36,6 +36,13 @@ void tsm_engine_boot(void) __attribute__((noreturn));
 /* Evaluates (once) the image unit `name` and returns its module namespace, or an exception. */
 JSValue tsm_engine_load_unit(JSContext *ctx, const char *name);
 
+/* Evaluates the board's "loop" unit (the event loop's clock and interrupt drivers) the first time
+   timers, the clock or interrupts are used: 0 when done or the image has none, -1 with an
+   exception pending in ctx. The second form is for C callers without a context (gettimeofday):
+   it reports an exception and exits. */
+int tsm_engine_start_loop(JSContext *ctx);
+void tsm_engine_start_loop_or_exit(void);
+
 /* Heap accounting shared by the engine allocator and hal.mem.stats(). */
 typedef struct {
     size_t used;

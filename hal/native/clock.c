@@ -9,6 +9,7 @@
 #include "quickjs.h"
 #include "cutils.h"
 #include "clock.h"
+#include "tsmetal.h"
 
 /* 2000-01-01T00:00:00Z, the documented epoch of a board without a real-time clock. */
 #define TSM_DEFAULT_EPOCH_US 946684800000000LL
@@ -155,16 +156,22 @@ static JSValue clock_attach(JSContext *ctx, JSValueConst this_val, int argc, JSV
 
 static JSValue clock_now(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    if (!clk.attached && tsm_engine_start_loop(ctx) < 0)
+        return JS_EXCEPTION;
     return JS_NewFloat64(ctx, (double)tsm_clock_now());
 }
 
 static JSValue clock_hz(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    if (!clk.attached && tsm_engine_start_loop(ctx) < 0)
+        return JS_EXCEPTION;
     return JS_NewUint32(ctx, clk.attached ? clk.hz : 0);
 }
 
 static JSValue clock_set_time(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
+    if (!clk.attached && tsm_engine_start_loop(ctx) < 0)
+        return JS_EXCEPTION;
     double ms;
     if (JS_ToFloat64(ctx, &ms, argv[0]) < 0)
         return JS_EXCEPTION;

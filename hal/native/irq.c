@@ -14,6 +14,7 @@
 #include "cutils.h"
 #include "arch.h"
 #include "irq.h"
+#include "tsmetal.h"
 
 #define MAX_BANKS 8
 #define MAX_LINES 256
@@ -107,6 +108,8 @@ int tsm_irq_dispatch_one(JSContext *ctx)
 /* Finds the bank of `line`; -1 (with a RangeError thrown) if no bank holds it. */
 static int bank_of(JSContext *ctx, int32_t line, uint32_t *bit)
 {
+    if (n_banks == 0 && tsm_engine_start_loop(ctx) < 0)
+        return -1;
     for (int b = 0; b < n_banks; b++) {
         uint32_t i = (uint32_t)line - banks[b].first_line;
         if (line >= (int32_t)banks[b].first_line && i < 32 && (banks[b].mask >> i) & 1) {

@@ -31,6 +31,7 @@ function sh(cmd: string, args: string[]): string {
 let so = '';
 let elf = '';
 let loopDone = 0;
+let loopStart = 0;
 
 test.before(async () => {
   so = await buildInsnCountPlugin(join(work, 'host'));
@@ -39,6 +40,9 @@ test.before(async () => {
   const sym = sh('arm-none-eabi-nm', [elf]).match(/^([0-9a-f]+) T loop_done$/m);
   if (!sym) throw new Error('loop_done not found in fixture');
   loopDone = parseInt(sym[1], 16);
+  const start = sh('arm-none-eabi-nm', [elf]).match(/^([0-9a-f]+) T _start$/m);
+  if (!start) throw new Error('_start not found in fixture');
+  loopStart = parseInt(start[1], 16) + 8; // `loop`: after mov and ldr
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));
@@ -49,7 +53,7 @@ function runQemu(name: string): { status: number | null; stdout: string; outJson
     'qemu-system-arm',
     ['-M', 'raspi0', '-nographic', '-monitor', 'none', '-serial', 'stdio',
       '-semihosting-config', 'enable=on,target=native', '-kernel', elf,
-      ...insnCountQemuArgs(so, outJson, { store: UART0_DR, pc: loopDone })],
+      ...insnCountQemuArgs(so, outJson, { store: UART0_DR, pc: loopDone, hits: [loopStart] })],
     { encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' },
   );
   if (r.error) throw new Error(`qemu-system-arm: ${r.error.message}`); // includes the timeout
@@ -62,7 +66,9 @@ test('counts the fixture exactly and deterministically', async () => {
   assert.is(a.status, EXIT_CODE, 'semihosting exit code');
   assert.match(a.stdout, 'K', 'UART0 output');
   const first = await readInsnCount(a.outJson);
-  assert.equal(first, { total: TOTAL, storeMark: BEFORE_STORE, pcMark: BEFORE_LOOP_DONE });
+  // hits: every pass through the loop's first instruction, up to the plugin's 64.
+  const passes = Array.from({ length: 64 }, (_, k) => 2 + 3 * k);
+  assert.equal(first, { total: TOTAL, storeMark: BEFORE_STORE, pcMark: BEFORE_LOOP_DONE, hits: new Map([[loopStart, passes]]) });
 
   const b = runQemu('b');
   assert.is(b.status, EXIT_CODE);
@@ -81,6 +87,8 @@ test('qemu args: plain key=value, hex addresses, commas escaped', () => {
     '/p/x.so,out=/o,,ut.json,store=0x20201000',
   ]);
   assert.throws(() => insnCountQemuArgs('/p/x.so', '/o.json', { pc: -1 }));
+  assert.equal(insnCountQemuArgs('/p/x.so', '/o.json', { hits: [0x18, 0x8000] })[1], '/p/x.so,out=/o.json,hits=0x18,hits=0x8000');
+  assert.throws(() => insnCountQemuArgs('/p/x.so', '/o.json', { hits: [1, 2, 3, 4, 5] }));
 });
 
 test.run();

@@ -5,6 +5,12 @@
  *                    statement (QEMU TCG plugin tools/plugin/insn-count.c)
  *   total_insns      guest instructions of the whole run, exit included
  *   heap_peak_bytes  the engine allocator's high-water mark at the end of hello world
+ *   idle_insns_per_s guest instructions per second of guest time while a 1 s timer is waited
+ *                    for (tools/bench/loop.ts; the CPU sleeps, so this is small)
+ *   irq_latency_insns guest instructions from the arch's interrupt entry, for the interrupt
+ *                    that ends that wait, to the timer callback's first statement
+ * The loop figures run under -icount shift=0,sleep=off: guest time is instruction-driven and
+ * skips ahead while the CPU sleeps, so they are deterministic and the run takes no real second.
  * --profile N prints the N functions that executed the most instructions (to stderr).
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -17,6 +23,8 @@ import { buildRoot, repoPath } from "../lib/paths.ts";
 import { runQemu } from "../lib/qemu.ts";
 import { UserError } from "../lib/errors.ts";
 import { profileByFunction } from "../lib/profile.ts";
+import { codeSymbols, symbolAddress } from "../lib/symbols.ts";
+import type { Firmware } from "../lib/build.ts";
 
 export interface BenchResult {
   board: string;
@@ -26,6 +34,38 @@ export interface BenchResult {
   total_insns: number;
   heap_peak_bytes: number;
   heap_limit_bytes: number;
+  idle_insns_per_s: number;
+  irq_latency_insns: number;
+}
+
+/** The native function behind performance.now(), whose executions the loop bench marks. */
+const PERFORMANCE_NOW = "js_performance_now";
+
+async function loopFigures(boardName: string, plugin: string, tmp: string): Promise<{ idle: number; latency: number }> {
+  const fw: Firmware = await buildFirmware({ board: boardName, app: repoPath("tools/bench/loop.ts") });
+  const symbols = await codeSymbols(fw.board, fw.elf);
+  const irqEntry = symbolAddress(symbols, fw.board.target.irqEntrySymbol);
+  const perfNow = symbolAddress(symbols, PERFORMANCE_NOW);
+  const out = path.join(tmp, "loop.json");
+  const r = await runQemu({
+    board: fw.board,
+    elf: fw.elf,
+    timeoutS: 120,
+    input: "",
+    onOutput: () => {},
+    extraArgs: ["-icount", "shift=0,sleep=off", ...insnCountQemuArgs(plugin, out, { hits: [irqEntry, perfNow] })],
+  });
+  if (r.code !== 0) throw new UserError(`bench loop firmware exited with ${r.code}:\n${r.output}${r.stderr}`);
+  const times = /bench-loop (\S+) (\S+)/.exec(r.output);
+  if (!times) throw new UserError(`bench loop firmware printed no times:\n${r.output}`);
+  const insns = await readInsnCount(out);
+  const perf = insns.hits.get(perfNow) ?? [];
+  const irqs = insns.hits.get(irqEntry) ?? [];
+  if (perf.length !== 2) throw new UserError(`bench: expected performance.now() twice, saw ${perf.length} calls`);
+  const wake = irqs.filter((n) => n < perf[1]).pop();
+  if (wake === undefined || wake < perf[0]) throw new UserError("bench: no interrupt ended the 1 s wait");
+  const seconds = (Number(times[2]) - Number(times[1])) / 1000;
+  return { idle: Math.round((perf[1] - perf[0]) / seconds), latency: perf[1] - wake };
 }
 
 export async function bench(boardName: string, profileTop = 0): Promise<BenchResult> {
@@ -54,6 +94,7 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
       for (const [fn, n] of rows.slice(0, profileTop)) console.error(`${String(n).padStart(10)}  ${fn}`);
     }
     if (insns.storeMark === null) throw new UserError("bench: the firmware never wrote to its console");
+    const loop = await loopFigures(boardName, plugin, tmp);
     return {
       board: fw.board.name,
       image_bytes: fw.sizes.imageBytes,
@@ -62,6 +103,8 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
       total_insns: insns.total,
       heap_peak_bytes: Number(heap[1]),
       heap_limit_bytes: Number(heap[2]),
+      idle_insns_per_s: loop.idle,
+      irq_latency_insns: loop.latency,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });

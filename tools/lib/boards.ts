@@ -23,6 +23,8 @@ export interface Board {
   image: { name: string; format: "binary" };
   /** boards/<name>/board.ts, bundled before the app. */
   module: string;
+  /** boards/<name>/loop.ts if present: the event loop's drivers, a unit evaluated on first use. */
+  loopModule?: string;
   target: Target;
 }
 
@@ -56,6 +58,7 @@ export function loadBoard(name: string): Board {
     ramEnd: parseAddress(name, "ramEnd", j.ramEnd),
     stackSize: parseAddress(name, "stackSize", j.stackSize),
     module: path.join(boardsDir, name, "board.ts"),
+    loopModule: existsSync(path.join(boardsDir, name, "loop.ts")) ? path.join(boardsDir, name, "loop.ts") : undefined,
     target: targetFor(j.arch),
   };
 }

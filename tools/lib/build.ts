@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { loadBoard, type Board } from "./boards.ts";
 import { bundle, bundleUnit, typeCheck, type Bundle } from "./bundle.ts";
-import { lazyUnits } from "./units.ts";
+import { unitsFor } from "./units.ts";
 import { buildEngineLibrary, buildHostCompiler, type EngineOptions } from "./engine.ts";
 import { link, type Linked } from "./link.ts";
 import { engineSnapshot } from "./snapshot.ts";
@@ -57,7 +57,7 @@ export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   await typeCheck(board, app, outDir);
   const bundles = [
     await bundle(board, app, outDir),
-    ...(await Promise.all(lazyUnits.map((u) => bundleUnit(u.name, u.entry, outDir)))),
+    ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(u.name, u.entry, outDir)))),
   ];
   const blob = path.join(outDir, "bytecode.tsmb");
   const [engine] = await Promise.all([buildEngineLibrary(board, opts), compileBytecode(bundles, blob)]);

@@ -35,7 +35,7 @@ export async function typeCheck(board: Board, app: string, outDir: string): Prom
     JSON.stringify({
       extends: repoPath("tsconfig.base.json"),
       compilerOptions: { lib: ["es2020"], types: [], noEmit: true, paths: { tsmetal: [TSMETAL_API] } },
-      files: [repoPath("hal/hal.d.ts"), repoPath("hal/globals.d.ts"), board.module, app],
+      files: [repoPath("hal/hal.d.ts"), repoPath("hal/globals.d.ts"), board.module, ...(board.loopModule ? [board.loopModule] : []), app],
     }),
   );
   const tsc = repoPath("node_modules/.bin/tsc");

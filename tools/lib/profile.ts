@@ -4,15 +4,10 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Board } from "./boards.ts";
-import { requireTool, run } from "./toolchain.ts";
+import { codeSymbols } from "./symbols.ts";
 
 export async function profileByFunction(board: Board, elf: string, profile: string): Promise<Array<[string, number]>> {
-  const nm = await requireTool(board.target.nm);
-  const symbols = (await run(nm, ["-n", elf], "reading symbols"))
-    .split("\n")
-    .map((l) => l.split(" "))
-    .filter((p) => p.length === 3 && /^[tTwW]$/.test(p[1]))
-    .map(([addr, , name]) => ({ addr: parseInt(addr, 16), name }));
+  const symbols = await codeSymbols(board, elf);
   const owner = (pc: number): string => {
     let lo = 0;
     let hi = symbols.length - 1;

@@ -27,6 +27,8 @@ export interface Target {
   linkerScript: string;
   /** QEMU options that make the guest's exit code the emulator's (semihosting, debug-exit). */
   qemuExitArgs: string[];
+  /** The arch's first instruction for an interrupt (bench: irq_latency_insns starts there). */
+  irqEntrySymbol: string;
 }
 
 const armNoneEabi = (command: string): Tool => ({
@@ -54,6 +56,7 @@ const armCommon = {
   includeDirs: ["hal/arch/arm"],
   linkerScript: "hal/arch/arm/firmware.ld",
   qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
+  irqEntrySymbol: "tsm_exc_irq",
 };
 
 const targets: Record<string, Target> = {

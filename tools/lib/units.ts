@@ -4,6 +4,7 @@
  * the same image as the firmware.
  */
 import { repoPath } from "./paths.ts";
+import type { Board } from "./boards.ts";
 
 export interface LazyUnit {
   /** Name passed to hal.image.load(). */
@@ -16,3 +17,12 @@ export const lazyUnits: LazyUnit[] = [
   // Node-style formatting of anything but primitives (hal/firmware-console.ts loads it).
   { name: "format", entry: repoPath("hal/format.ts") },
 ];
+
+/**
+ * The units of a firmware for `board`: the shared ones, and the board's "loop" unit
+ * (boards/<name>/loop.ts) when it has one: its clock and interrupt drivers, which the engine
+ * evaluates the first time timers, the clock or interrupts are used (docs/event-loop.md).
+ */
+export function unitsFor(board: Board): LazyUnit[] {
+  return board.loopModule ? [...lazyUnits, { name: "loop", entry: board.loopModule }] : lazyUnits;
+}
