@@ -12,7 +12,10 @@ export interface BootOptions {
   memoryLimit?: number;
   enableEval?: boolean;
   timeoutS?: number;
-  input?: string;
+  input?: string | Buffer;
+  /** Guest time from the instruction count, skipping ahead while the CPU sleeps: deterministic
+      timer tests that do not wait for real time. */
+  icount?: boolean;
 }
 
 export async function build(app: string, opts: BootOptions = {}): Promise<Firmware> {
@@ -25,6 +28,7 @@ export async function bootFirmware(fw: Firmware, opts: BootOptions = {}, elf = f
     elf,
     timeoutS: opts.timeoutS ?? 60,
     input: opts.input ?? "",
+    extraArgs: opts.icount ? ["-icount", "shift=0,sleep=off"] : undefined,
     mapLine: loadLineMapper(fw.bundles),
     onOutput: () => {},
   });
