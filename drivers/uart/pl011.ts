@@ -3,12 +3,15 @@
  *
  * Follows the PL011 Technical Reference Manual r1p5 (ARM DDI 0183G): register map (3.2), register
  * descriptions (3.3), the Control Register programming sequence (3.3.8) and the baud rate divisor
- * (3.3.5-3.3.6). Polled: no interrupts are used (they are masked by init()).
+ * (3.3.5-3.3.6). Transmit is polled. Receive is polled with readByte(), or interrupt-driven after
+ * enableReceiveInterrupts() (3.3.9-3.3.13, 3.4), which hal/io/serial.ts uses; init() masks all
+ * interrupts.
  *
  * On BCM2835 (Raspberry Pi Zero / 1) UART0 is a PL011 at 0x20201000 with a 48 MHz UART clock.
  */
 import { defineRegisters, field, register, type Field, type RegisterBus, type WaitOptions } from "../../hal/register.ts";
 import { encodeScalar, scalarValueAt, utf16Length } from "../../hal/utf8.ts";
+import type { SerialPort } from "../../hal/io/serial.ts";
 
 /** Interrupt bits, shared by IMSC, RIS, MIS and ICR (3.3.10-3.3.13). */
 const INTERRUPTS = {
@@ -50,6 +53,21 @@ const CR_TXE = 1 << 8;
 const CR_RXE = 1 << 9;
 const LCR_H_FEN = 1 << 4;
 const LCR_H_WLEN_8 = 3 << 5;
+// Receive interrupt bits of IMSC/ICR (3.3.10, 3.3.13) and the RX trigger level of IFLS (3.3.9),
+// likewise checked by the tests.
+const INT_RX = 1 << 4;
+const INT_RT = 1 << 6;
+const INT_OE = 1 << 10;
+const IFLS_RXIFLSEL = 7 << 3;
+/**
+ * RXIFLSEL b000: the RX interrupt fires when the receive FIFO becomes 1/8 full (3.3.9), i.e. at 2
+ * characters of BCM2835's 16 (4 of r1p5's 32). The handler is a bottom half run by the event loop
+ * after whatever job is running, so its latency is long and variable; the lowest level leaves the
+ * most FIFO (14 characters, 1.2 ms at 115200 baud) to absorb it before an overrun. The price, more
+ * interrupts, shrinks under load: each handler drains everything the FIFO holds by then. Fewer
+ * characters than the level are reported by the receive timeout interrupt (3.4.4).
+ */
+const IFLS_RX_1_8 = 0 << 3;
 
 export interface Pl011Options {
   /** Physical base address of the UART's registers. */
@@ -70,7 +88,7 @@ export interface Pl011RxErrors {
   overrun: number;
 }
 
-export class Pl011 {
+export class Pl011 implements SerialPort {
   readonly base: number;
   readonly clockHz: number;
   readonly rxErrors: Pl011RxErrors = { framing: 0, parity: 0, break: 0, overrun: 0 };
@@ -165,6 +183,35 @@ export class Pl011 {
       if (v & 0x800) e.overrun++;
     }
     return v & 0xff;
+  }
+
+  /**
+   * Unmasks the RX FIFO level and receive timeout interrupts (IMSC.RXIM, IMSC.RTIM; 3.3.10, 3.4)
+   * with the RX trigger level at 1/8 (see IFLS_RX_1_8). Pending conditions are kept rather than
+   * cleared, so characters already waiting in the FIFO raise the interrupt at once. The handler
+   * must drain the FIFO with readByte() and then call acknowledgeReceive().
+   */
+  enableReceiveInterrupts(): void {
+    const r = this.regs;
+    if (!r) throw new Error("Pl011: init() before enableReceiveInterrupts()");
+    // IFLS and IMSC hold no write-1-to-clear bits, so read-modify-write keeps the TX settings.
+    r.IFLS.write((r.IFLS.read() & ~IFLS_RXIFLSEL) | IFLS_RX_1_8);
+    r.IMSC.set(INT_RX | INT_RT);
+  }
+
+  /** Masks the receive interrupts again (IMSC.RXIM, IMSC.RTIM); readByte() still works. */
+  disableReceiveInterrupts(): void {
+    if (this.regs) this.regs.IMSC.clear(INT_RX | INT_RT);
+  }
+
+  /**
+   * Clears the RX, RT and overrun interrupts (ICR is write-1-to-clear, 3.3.13); call it once
+   * readByte() has returned -1. Reading the FIFO empty already clears RX and RT (3.4.2, 3.4.4);
+   * the write makes sure of it, and clears the overrun status, which readByte() counted from
+   * DR.OE (3.3.1).
+   */
+  acknowledgeReceive(): void {
+    this.regs.ICR.write(INT_RX | INT_RT | INT_OE);
   }
 
   /** Waits until the last character, stop bits included, has left the shift register. */

@@ -62,6 +62,8 @@ static JSRuntime *rt;
 static JSContext *ctx;
 
 static tsm_unit units[TSM_MAX_UNITS];
+/* Unit 0, the firmware: its namespace is the board module's exports (tools/lib/bundle.ts). */
+static JSModuleDef *main_module;
 static JSValue unit_namespaces[TSM_MAX_UNITS];
 static int n_units;
 
@@ -100,6 +102,8 @@ static JSValue eval_unit(JSContext *ctx, int i)
         return JS_ThrowTypeError(ctx, "image unit '%s' is not a module", units[i].name);
     }
     JSModuleDef *m = JS_VALUE_GET_PTR(module);
+    if (i == 0)
+        main_module = m;
     if (JS_ResolveModule(ctx, module) < 0) {
         JS_FreeValue(ctx, module);
         return JS_EXCEPTION;
@@ -116,7 +120,10 @@ static JSValue eval_unit(JSContext *ctx, int i)
 
 JSValue tsm_engine_load_unit(JSContext *ctx, const char *name)
 {
-    /* unit 0 is the firmware itself, which is running already */
+    /* Unit 0 is the firmware itself, running already (maybe still evaluating): its namespace is
+       there from the moment it was linked. */
+    if (strcmp(name, "main") == 0 && main_module)
+        return JS_GetModuleNamespace(ctx, main_module);
     for (int i = 1; i < n_units; i++) {
         if (strcmp(units[i].name, name) == 0)
             return eval_unit(ctx, i);

@@ -13,6 +13,8 @@ export interface BootOptions {
   enableEval?: boolean;
   timeoutS?: number;
   input?: string | Buffer;
+  /** Send `input` only once the console has printed this. */
+  inputAfter?: string;
   /** Guest time from the instruction count, skipping ahead while the CPU sleeps: deterministic
       timer tests that do not wait for real time. */
   icount?: boolean;
@@ -28,6 +30,7 @@ export async function bootFirmware(fw: Firmware, opts: BootOptions = {}, elf = f
     elf,
     timeoutS: opts.timeoutS ?? 60,
     input: opts.input ?? "",
+    inputAfter: opts.inputAfter,
     extraArgs: opts.icount ? ["-icount", "shift=0,sleep=off"] : undefined,
     mapLine: loadLineMapper(fw.bundles),
     onOutput: () => {},

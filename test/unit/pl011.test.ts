@@ -28,7 +28,7 @@ function slowLine(bus: MemoryBus, model: Pl011Model): RegisterBus {
   });
 }
 
-const name = (addr: number) => ({ [DR]: "DR", [IBRD]: "IBRD", [FBRD]: "FBRD", [LCR_H]: "LCR_H", [CR]: "CR", [IMSC]: "IMSC", [ICR]: "ICR" })[addr] ?? addr.toString(16);
+const name = (addr: number) => ({ [DR]: "DR", [IBRD]: "IBRD", [FBRD]: "FBRD", [LCR_H]: "LCR_H", [CR]: "CR", [IFLS]: "IFLS", [IMSC]: "IMSC", [ICR]: "ICR" })[addr] ?? addr.toString(16);
 
 test("init: TRM 3.3.8 sequence, LCR_H after IBRD/FBRD, 115200 baud from 48 MHz", () => {
   const { bus, model, uart } = setup();
@@ -272,6 +272,74 @@ test("model: IBRD/FBRD take effect only at the next LCR_H write; changes while e
   bus.write32(CR, 0x301);
   bus.write32(LCR_H, 0x70);
   assert.is(model.warnings.length, 1);
+});
+
+test("receive interrupts: IFLS RX level 1/8 keeping the TX level, IMSC RX|RT, ICR RX|RT|OE", () => {
+  const { bus, uart } = setup();
+  uart.init();
+  bus.clearLog();
+  uart.enableReceiveInterrupts();
+  assert.equal(bus.writes().map((a) => `${name(a.addr)}=${a.value.toString(16)}`), ["IFLS=2", "IMSC=50"]);
+  assert.is(bus.read32(IFLS), 0x02, "RXIFLSEL b000 (1/8), TXIFLSEL still the reset b010");
+  bus.clearLog();
+  uart.acknowledgeReceive();
+  assert.equal(bus.writes().map((a) => `${name(a.addr)}=${a.value.toString(16)}`), ["ICR=450"]);
+  bus.clearLog();
+  uart.disableReceiveInterrupts();
+  assert.equal(bus.writes().map((a) => `${name(a.addr)}=${a.value.toString(16)}`), ["IMSC=0"]);
+});
+
+test("receive interrupt bits agree with the declaration", () => {
+  assert.is(PL011_REGS.IMSC.encode({ RX: 1, RT: 1 }), 0x50);
+  assert.is(PL011_REGS.ICR.encode({ RX: 1, RT: 1, OE: 1 }), 0x450);
+  assert.is(PL011_REGS.IFLS.fields.RXIFLSEL.mask, 0x38);
+});
+
+test("receive interrupts drive the model's UARTINTR: 2 of 16 characters, timeout, drained, masked", () => {
+  const levels: boolean[] = [];
+  const { bus, model, uart } = setup({ fifoDepth: 16, onInterrupt: (l) => levels.push(l) });
+  uart.init();
+  model.receive([1]);
+  uart.enableReceiveInterrupts();
+  assert.equal(levels, [], "one character is below the trigger level");
+  model.receive([2]);
+  assert.equal(levels, [true], "1/8 of 16 = 2 characters");
+  assert.equal([uart.readByte(), uart.readByte(), uart.readByte()], [1, 2, -1]);
+  uart.acknowledgeReceive();
+  assert.equal(levels, [true, false]);
+  model.receive([3]);
+  model.receiveTimeout();
+  assert.equal(levels, [true, false, true], "a lone character raises the receive timeout");
+  assert.is(bus.read32(MIS), 0x40);
+  uart.disableReceiveInterrupts();
+  assert.equal(levels, [true, false, true, false]);
+  assert.is(bus.read32(RIS) & 0x40, 0x40, "still raw-pending: only masked");
+  uart.enableReceiveInterrupts();
+  assert.equal(levels, [true, false, true, false, true], "a pending condition is kept, not cleared, by enabling");
+  assert.is(uart.readByte(), 3);
+  uart.acknowledgeReceive();
+  assert.is(model.interrupt, false);
+  assert.equal(model.warnings, []);
+});
+
+test("acknowledgeReceive clears the raw overrun status; readByte counts it", () => {
+  const { bus, model, uart } = setup({ fifoDepth: 16 });
+  uart.init();
+  uart.enableReceiveInterrupts();
+  model.receive(new Uint8Array(20));
+  assert.is(bus.read32(RIS) & 0x400, 0x400);
+  while (uart.readByte() >= 0);
+  uart.acknowledgeReceive();
+  assert.is(bus.read32(RIS), 0);
+  model.receive([5]);
+  assert.is(uart.readByte(), 5);
+  assert.is(uart.rxErrors.overrun, 1);
+});
+
+test("enableReceiveInterrupts before init is refused", () => {
+  const { bus, uart } = setup();
+  assert.throws(() => uart.enableReceiveInterrupts(), /init/);
+  assert.is(bus.log.length, 0);
 });
 
 test.run();

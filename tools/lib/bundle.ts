@@ -46,10 +46,12 @@ export async function typeCheck(board: Board, app: string, outDir: string): Prom
   }
 }
 
-/** The firmware bundle: the board module first, then the app. */
+/** The firmware bundle: the board module first, then the app; it exports the board module's exports. */
 export async function bundle(board: Board, app: string, outDir: string): Promise<Bundle> {
   if (!existsSync(app)) throw new UserError(`app not found: ${app}`);
-  const entry = [board.module, app].map((m) => `import ${JSON.stringify(m)};`).join("\n");
+  // The board module's exports are the firmware's (unit "main"): units loaded later, such as the
+  // board's loop drivers, reach the board's instances through hal.image.load("main").
+  const entry = `export * from ${JSON.stringify(board.module)};\nimport ${JSON.stringify(app)};`;
   return esbundle({ contents: entry, resolveDir: process.cwd(), sourcefile: "tsmetal-entry.js" }, "main", SCRIPT_NAME, outDir);
 }
 

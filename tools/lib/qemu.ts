@@ -20,14 +20,18 @@ export interface QemuRun {
   onOutput?: (text: string) => void;
   /** Data written to the guest's console input, then end of input. */
   input?: string | Buffer;
+  /** Hold `input` back until the console has printed this (e.g. a prompt), as a user would. */
+  inputAfter?: string;
   /** QEMU's working directory (where semihosting file writes land). */
   cwd?: string;
 }
 
 export function qemuArgs(board: Board, elf: string, extra: string[] = []): string[] {
+  // Not -nographic: it multiplexes the monitor onto the serial console, whose Ctrl-A escape eats
+  // 0x01 bytes of the guest's input. With a plain stdio serial, Ctrl-C ends QEMU.
   return [
     "-M", board.qemu.machine,
-    "-nographic", "-monitor", "none", "-serial", "stdio",
+    "-display", "none", "-monitor", "none", "-serial", "stdio",
     ...board.target.qemuExitArgs,
     ...(board.qemu.args ?? []),
     "-kernel", elf,
@@ -53,8 +57,14 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   let stderr = "";
   let pending = "";
   // Map whole lines only, so a frame split across two reads is still recognised.
+  let inputSent = false;
+  const sendInput = () => {
+    inputSent = true;
+    child.stdin?.end(r.input);
+  };
   const emit = (chunk: string, flush: boolean) => {
     pending += chunk;
+    if (!inputSent && r.inputAfter !== undefined && r.input !== undefined && (output + pending).includes(r.inputAfter)) sendInput();
     const cut = flush ? pending.length : pending.lastIndexOf("\n") + 1;
     if (cut === 0) return;
     const text = map(pending.slice(0, cut));
@@ -64,7 +74,9 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   };
   child.stdout!.setEncoding("utf8").on("data", (c: string) => emit(c, false));
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-  if (r.input !== undefined) child.stdin?.end(r.input);
+  if (r.input !== undefined && r.inputAfter === undefined) sendInput();
+  // QEMU may exit before reading all input: that is the guest's choice, not an error here.
+  child.stdin?.on("error", () => {});
   let timedOut = false;
   let killer: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
