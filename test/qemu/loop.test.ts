@@ -11,6 +11,12 @@ test("timers fire in deadline order, never early, with their arguments; an inter
   assert.is(r.code, 0);
 });
 
+test("the same timers on the Raspberry Pi 1 (pi1)", async () => {
+  const r = await boot(loopFixture("timer-order"), { icount: true, board: "pi1" });
+  assert.is(r.output, "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n");
+  assert.is(r.code, 0);
+});
+
 test("microtasks run before timers and between two timers", async () => {
   const r = await boot(loopFixture("microtasks"), { icount: true });
   assert.is(r.output, "sync,promise,microtask,timeout,t1,t1-promise,t1-microtask,t2\n");
