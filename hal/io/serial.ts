@@ -198,11 +198,16 @@ export class Serial {
     if (ring.length > before && onReadable) onReadable.call(this, ring.length);
   }
 
-  /** Unmasks receive after read() made room; what waits in the UART interrupts at once. */
+  /**
+   * Unmasks receive after read() made room. What waited in the UART meanwhile is drained by a
+   * microtask rather than left to its interrupt: a UART may raise RX only as its FIFO fills from
+   * empty (QEMU's PL011 does), so a FIFO that filled while paused would never interrupt again.
+   */
   private resume(): void {
     if (this.paused && this.ring.length < this.ring.capacity) {
       this.paused = false;
       this.port.enableReceiveInterrupts();
+      queueMicrotask(() => this.service());
     }
   }
 
