@@ -24,3 +24,10 @@ interface TsmetalPerformance {
   readonly timeOrigin: number;
 }
 declare var performance: TsmetalPerformance;
+
+// Web Crypto's random source, where the board has a hardware RNG (docs/hal.md).
+interface TsmetalCrypto {
+  /** Fills an integer typed array (at most 65,536 bytes) with random values and returns it. */
+  getRandomValues<T extends Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array>(array: T): T;
+}
+declare var crypto: TsmetalCrypto;

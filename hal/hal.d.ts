@@ -99,6 +99,23 @@ declare module "hal" {
     /** Sets the wall clock (Date.now()) to `ms` since the Unix epoch; it runs on from there. */
     setTime(ms: number): void;
   };
+  /**
+   * Memory for devices that read or write RAM themselves (the VideoCore mailbox, framebuffers):
+   * a region the MMU maps uncached, so the CPU and the device see the same bytes without cache
+   * maintenance. Allocations are never freed (firmware allocates its DMA buffers once).
+   */
+  export interface DmaBuffer {
+    /** Physical address of the first byte. */
+    readonly addr: number;
+    /** The same bytes as an ArrayBuffer (length = the requested size). */
+    readonly buffer: ArrayBuffer;
+  }
+  export interface DmaAllocator {
+    /** `size` bytes aligned to `align` (a power of two, default 16); throws RangeError when the region is full. */
+    alloc(size: number, align?: number): DmaBuffer;
+  }
+  export const dma: DmaAllocator;
+
   export const mem: {
     /** Engine heap: bytes in use now, high-water mark, and the runtime's memory limit. */
     stats(): { used: number; peak: number; limit: number };
