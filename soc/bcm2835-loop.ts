@@ -7,13 +7,18 @@ import { clock, irq } from "hal";
 import "../hal/mmio-bus.ts";
 import { Bcm2835Irq, IRQ_SYSTIMER_3, IRQ_UART0 } from "../drivers/irq/bcm2835.ts";
 import { Bcm2835SysTimer } from "../drivers/timer/bcm2835-systimer.ts";
-import { IRQ_BASE, SYSTIMER_BASE } from "./bcm2835.ts";
+import { IRQ_OFFSET, PERIPHERAL_BASE, SYSTIMER_OFFSET } from "./bcm2835.ts";
 import { serialOpener, type BoardServices } from "../hal/board-services.ts";
 import type { SerialPort } from "../hal/io/serial.ts";
 
 export class Bcm2835Loop {
-  readonly intc = new Bcm2835Irq({ base: IRQ_BASE });
-  readonly systimer = new Bcm2835SysTimer({ base: SYSTIMER_BASE });
+  readonly intc: Bcm2835Irq;
+  readonly systimer: Bcm2835SysTimer;
+
+  constructor(peripheralBase = PERIPHERAL_BASE) {
+    this.intc = new Bcm2835Irq({ base: peripheralBase + IRQ_OFFSET });
+    this.systimer = new Bcm2835SysTimer({ base: peripheralBase + SYSTIMER_OFFSET });
+  }
 
   /** Attaches the controller and the clock to the native event loop. */
   start(): void {

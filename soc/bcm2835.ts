@@ -8,15 +8,21 @@
 import "../hal/mmio-bus.ts";
 import { Pl011 } from "../drivers/uart/pl011.ts";
 
+/** Where the ARM sees the peripherals: BCM2835 (Pi Zero, Pi 1); the BCM2836 (Pi 2) has them at 0x3F000000. */
 export const PERIPHERAL_BASE = 0x2000_0000;
 
+// Offsets from the peripheral base.
 /** UART0 is a PL011 clocked at 48 MHz by the firmware's default init_uart_clock. */
-export const UART0_BASE = PERIPHERAL_BASE + 0x20_1000;
+export const UART0_OFFSET = 0x20_1000;
 export const UART0_CLOCK_HZ = 48_000_000;
 /** The ARM interrupt controller (chapter 7) and the system timer (chapter 12). */
-export const IRQ_BASE = PERIPHERAL_BASE + 0xb200;
-export const SYSTIMER_BASE = PERIPHERAL_BASE + 0x3000;
+export const IRQ_OFFSET = 0xb200;
+export const SYSTIMER_OFFSET = 0x3000;
 
 export class Bcm2835 {
-  readonly uart0 = new Pl011({ base: UART0_BASE, clockHz: UART0_CLOCK_HZ });
+  readonly uart0: Pl011;
+
+  constructor(readonly peripheralBase = PERIPHERAL_BASE) {
+    this.uart0 = new Pl011({ base: peripheralBase + UART0_OFFSET, clockHz: UART0_CLOCK_HZ });
+  }
 }

@@ -55,6 +55,8 @@ void tsm_heap_get_stats(tsm_heap_stats *out);
 /* Linker-script symbols (hal/arch/<arch>/firmware.ld), one set for every arch. */
 extern uint8_t __heap_start[], __heap_end[];
 extern uint8_t __stack_bottom[], __stack_top[];
+/* Memory for devices, mapped uncached where there is an MMU (hal.dma). */
+extern uint8_t __dma_start[], __dma_end[];
 /* The image is writable: units are relocated in place when read (engine.c). */
 extern uint8_t tsm_bytecode_start[], tsm_bytecode_end[];
 /* Absolute symbol whose address is the JS memory limit in bytes (0: derived from the heap). */

@@ -10,6 +10,7 @@
 #include "hal-module.h"
 #include "irq.h"
 #include "clock.h"
+#include "dma.h"
 
 static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t *addr)
 {
@@ -152,15 +153,18 @@ static const struct {
     { "image", image_funcs, countof(image_funcs) },
     { "irq", tsm_irq_funcs, 0 },
     { "clock", tsm_clock_funcs, 0 },
+    { "dma", tsm_dma_funcs, 0 },
 };
 
-/* The irq and clock tables live in their own files, so their sizes are not constants here. */
+/* The irq, clock and dma tables live in their own files, so their sizes are not constants here. */
 static int namespace_size(unsigned i)
 {
     if (namespaces[i].funcs == tsm_irq_funcs)
         return tsm_irq_funcs_count;
     if (namespaces[i].funcs == tsm_clock_funcs)
         return tsm_clock_funcs_count;
+    if (namespaces[i].funcs == tsm_dma_funcs)
+        return tsm_dma_funcs_count;
     return namespaces[i].count;
 }
 

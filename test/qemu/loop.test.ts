@@ -1,6 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { boot, fixture } from "./boot.ts";
+import { repoPath } from "../../tools/lib/paths.ts";
 
 const test = suite("event loop");
 const loopFixture = (name: string) => fixture(`loop/${name}.ts`);
@@ -15,6 +16,15 @@ test("the same timers on the Raspberry Pi 1 (pi1)", async () => {
   const r = await boot(loopFixture("timer-order"), { icount: true, board: "pi1" });
   assert.is(r.output, "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n");
   assert.is(r.code, 0);
+});
+
+test("timers and the shell on the Raspberry Pi 2 (pi2: Cortex-A7, MMU, peripherals at 0x3F000000)", async () => {
+  const r = await boot(loopFixture("chain"), { icount: true, board: "pi2" });
+  assert.is(r.output, "chained 10000\n");
+  assert.is(r.code, 0);
+  const shell = await boot(repoPath("examples/shell/main.ts"), { board: "pi2", input: "irq\rexit 3\r", inputAfter: "> " });
+  assert.match(shell.output, /^tsmetal shell on pi2; type help\n> irq\r\n(line \d+: \d+\n)*line 57: [1-9]/);
+  assert.is(shell.code, 3);
 });
 
 test("microtasks run before timers and between two timers", async () => {

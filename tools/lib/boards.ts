@@ -21,6 +21,11 @@ export interface Board {
   earlyConsole: { driver: string; base: string; txRegister: string };
   qemu: { machine: string; args?: string[] };
   image: { name: string; format: "binary" };
+  /** How `npm run flash` writes the boot medium (tools/lib/flash/); without it the board cannot
+      be flashed. "rpi-boot": the Raspberry Pi's FAT boot partition (kernel.img + config.txt). */
+  flash?: { kind: "rpi-boot" };
+  /** What the MMU maps (everything else faults): RAM cached, GPU-shared memory uncached, devices. */
+  memoryMap: MemoryRegion[];
   /** boards/<name>/board.ts, bundled before the app. */
   module: string;
   /** boards/<name>/loop.ts if present: the event loop's drivers, a unit evaluated on first use. */
@@ -28,7 +33,24 @@ export interface Board {
   target: Target;
 }
 
+export interface MemoryRegion {
+  base: number;
+  size: number;
+  type: "ram" | "uncached" | "device";
+}
+
 const boardsDir = repoPath("boards");
+
+function parseMemoryMap(board: string, v: unknown): MemoryRegion[] {
+  if (!Array.isArray(v) || v.length === 0) throw new Error(`boards/${board}/board.json: memoryMap must be a non-empty list`);
+  return v.map((r: Record<string, unknown>, i) => {
+    const type = r.type;
+    if (type !== "ram" && type !== "uncached" && type !== "device") {
+      throw new Error(`boards/${board}/board.json: memoryMap[${i}].type must be ram, uncached or device`);
+    }
+    return { base: parseAddress(board, `memoryMap[${i}].base`, r.base), size: parseAddress(board, `memoryMap[${i}].size`, r.size), type };
+  });
+}
 
 export function boardNames(): string[] {
   return readdirSync(boardsDir)
@@ -49,7 +71,7 @@ export function loadBoard(name: string): Board {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name) || !existsSync(file)) {
     throw new UserError(`unknown board '${name}'. Known boards: ${boardNames().join(", ")} (npm run boards)`);
   }
-  const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & Omit<Board, "loadAddress" | "imageMax" | "ramEnd">;
+  const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & Omit<Board, "loadAddress" | "imageMax" | "ramEnd" | "memoryMap">;
   return {
     ...j,
     name,
@@ -57,6 +79,7 @@ export function loadBoard(name: string): Board {
     imageMax: parseAddress(name, "imageMax", j.imageMax),
     ramEnd: parseAddress(name, "ramEnd", j.ramEnd),
     stackSize: parseAddress(name, "stackSize", j.stackSize),
+    memoryMap: parseMemoryMap(name, j.memoryMap),
     module: path.join(boardsDir, name, "board.ts"),
     loopModule: existsSync(path.join(boardsDir, name, "loop.ts")) ? path.join(boardsDir, name, "loop.ts") : undefined,
     target: targetFor(j.arch),

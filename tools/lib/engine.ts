@@ -32,6 +32,7 @@ const targetOnlySources = [
   "hal/native/hal-module.c",
   "hal/native/irq.c",
   "hal/native/clock.c",
+  "hal/native/dma.c",
 ];
 
 /** Config that changes the bytecode format: part of the fingerprint. */
@@ -146,6 +147,13 @@ export interface EngineOptions {
   enableEval?: boolean;
 }
 
+/** board.json's memoryMap as a C initializer for hal/arch/<arch>/mmu.c. */
+function memoryMapInitializer(board: Board): string {
+  const type = { ram: 1, uncached: 2, device: 3 } as const;
+  const hex = (n: number) => `0x${n.toString(16)}u`;
+  return `{${board.memoryMap.map((r) => `{${hex(r.base)},${hex(r.size)},${type[r.type]}}`).join(",")}}`;
+}
+
 export async function buildEngineLibrary(board: Board, opts: EngineOptions = {}): Promise<EngineLibrary & { cached: boolean }> {
   const srcDir = await patchedSourceDir();
   const t = board.target;
@@ -171,6 +179,7 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
     ...(opts.enableEval ? ["-DTSM_ENABLE_EVAL"] : []),
     "-DTSM_FREESTANDING",
     `-DTSM_EARLY_CONSOLE_BASE=${board.earlyConsole.base}`,
+    `-DTSM_MEMORY_MAP=${memoryMapInitializer(board)}`,
     ...(await commonDefines()),
     ...includeFlags(srcDir, t.includeDirs),
   ];

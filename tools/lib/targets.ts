@@ -50,6 +50,7 @@ const armCommon = {
     "hal/arch/arm/vectors.S",
     "hal/arch/arm/exception.c",
     "hal/arch/arm/semihosting.c",
+    "hal/arch/arm/mmu.c",
     "engine/src/libc-newlib.c",
     "engine/src/libc-malloc.c",
   ],
@@ -65,6 +66,11 @@ const targets: Record<string, Target> = {
   armv6: {
     ...armCommon,
     cflags: ["-mcpu=arm1176jzf-s", "-mfpu=vfp", "-mfloat-abi=hard", "-marm", "-mno-unaligned-access"],
+  },
+  // Cortex-A7 (BCM2836, i.MX6UL). With the MMU on, unaligned accesses to normal memory are fine.
+  armv7: {
+    ...armCommon,
+    cflags: ["-mcpu=cortex-a7", "-mfpu=neon-vfpv4", "-mfloat-abi=hard", "-marm"],
   },
 };
 

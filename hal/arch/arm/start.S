@@ -1,14 +1,39 @@
 /*
  * ARM boot stub (ARMv6 ARM1176JZF-S; ARMv7-A shares it). QEMU's raspi machines load our ELF at its
- * link address and enter _start in SVC mode with IRQs masked; the Pi firmware does the same for
- * kernel.img. We set up per-mode stacks, the vector table, VFP and .bss, then enter the engine.
+ * link address and enter _start with IRQs masked; the Pi firmware does the same for kernel.img.
+ * ARMv7 (Pi 2): every core enters here, maybe in HYP mode; we drop to SVC and park all but core 0.
+ * Then per-mode stacks, the vector table, VFP, .bss and the MMU, and the engine.
  */
     .syntax unified
     .arm
+#if __ARM_ARCH >= 7
+    .arch_extension virt
+#endif
     .section .text.boot, "ax"
     .global _start
 _start:
     cpsid   if
+#if __ARM_ARCH >= 7
+    /* The Pi 2 firmware may enter in HYP mode (ARM ARM B1.7): return to SVC through ELR/SPSR_hyp. */
+    mrs     r0, cpsr
+    and     r1, r0, #0x1f
+    cmp     r1, #0x1a
+    bne     1f
+    bic     r0, r0, #0x1f
+    orr     r0, r0, #(0x13 | 0xc0)      /* SVC, IRQ and FIQ masked */
+    msr     spsr_hyp, r0
+    adr     r0, 1f
+    msr     elr_hyp, r0
+    eret
+1:
+    /* Only core 0 runs the firmware (MPIDR.Aff0); the others wait for events forever. */
+    mrc     p15, 0, r0, c0, c0, 5
+    ands    r0, r0, #3
+    beq     2f
+3:  wfe
+    b       3b
+2:
+#endif
     /* Exception-mode stacks (ARM ARM B1.3: each mode banks its own SP). */
     cps     #0x12               /* IRQ */
     ldr     sp, =__irq_stack_top
@@ -21,6 +46,11 @@ _start:
     cps     #0x13               /* SVC: we run here */
     ldr     sp, =__stack_top
 
+#if __ARM_ARCH >= 7
+    /* Vectors where they are linked: VBAR (ARM ARM B4.1.156). */
+    ldr     r0, =tsm_vectors
+    mcr     p15, 0, r0, c12, c0, 0
+#else
     /* Vectors at 0 (SCTLR.V = 0): copy the table and its literal pool down. */
     ldr     r0, =tsm_vectors
     mov     r1, #0
@@ -28,6 +58,7 @@ _start:
     stmia   r1!, {r2-r9}
     ldmia   r0!, {r2-r9}
     stmia   r1!, {r2-r9}
+#endif
 
     /* SCTLR: clear V (low vectors) and A (no alignment faults); set U (ARMv6 unaligned model). */
     mrc     p15, 0, r0, c1, c0, 0
@@ -53,6 +84,7 @@ _start:
     strlo   r2, [r0], #4
     blo     1b
 
+    bl      tsm_arch_mmu_init
     bl      tsm_engine_boot
-2:  wfi
-    b       2b
+4:  wfi
+    b       4b
