@@ -21,6 +21,8 @@ declare module "hal" {
   export const cpu: {
     /** Ends the firmware with `code` (QEMU: the emulator's exit status; hardware: halt). */
     exit(code: number): never;
+    /** Reseeds Math.random (64 bits as two 32-bit halves), e.g. from a hardware RNG. */
+    seedRandom(high: number, low: number): void;
   };
 
   /**

@@ -18,6 +18,7 @@
 #include "snapshot.h"
 #include "loop.h"
 #include "timers.h"
+#include "crypto.h"
 
 /* Room the C code below the interpreter needs beyond QuickJS's own stack checks. */
 #define STACK_RESERVE (16 * 1024)
@@ -41,7 +42,7 @@ static JSContext *new_context(JSRuntime *rt)
     JS_AddIntrinsicTypedArrays(ctx);
     JS_AddIntrinsicPromise(ctx);
     JS_AddIntrinsicBigInt(ctx);
-    if (tsm_timers_install(ctx) < 0) {
+    if (tsm_timers_install(ctx) < 0 || tsm_crypto_install(ctx) < 0) {
         JS_FreeContext(ctx);
         return NULL;
     }

@@ -91,6 +91,15 @@ static JSValue cpu_exit(JSContext *ctx, JSValueConst this_val, int argc, JSValue
     tsm_exit(code);
 }
 
+static JSValue cpu_seed_random(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    uint32_t hi, lo;
+    if (JS_ToUint32(ctx, &hi, argv[0]) < 0 || JS_ToUint32(ctx, &lo, argv[1]) < 0)
+        return JS_EXCEPTION;
+    JS_SetRandomSeed(ctx, ((uint64_t)hi << 32) | lo);
+    return JS_UNDEFINED;
+}
+
 static JSValue mem_stats(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     tsm_heap_stats s;
@@ -131,6 +140,7 @@ static const JSCFunctionListEntry barrier_funcs[] = {
 
 static const JSCFunctionListEntry cpu_funcs[] = {
     JS_CFUNC_DEF("exit", 1, cpu_exit),
+    JS_CFUNC_DEF("seedRandom", 2, cpu_seed_random),
 };
 
 static const JSCFunctionListEntry mem_funcs[] = {

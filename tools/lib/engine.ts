@@ -29,6 +29,7 @@ const targetOnlySources = [
   "engine/src/console.c",
   "engine/src/loop.c",
   "engine/src/timers.c",
+  "engine/src/crypto.c",
   "hal/native/hal-module.c",
   "hal/native/irq.c",
   "hal/native/clock.c",
