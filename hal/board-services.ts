@@ -4,6 +4,8 @@
  */
 import { Serial, type SerialFormat, type SerialPort, type SerialReadableCallback } from "./io/serial.ts";
 import type { IrqRouter } from "hal";
+import type { Digital, DigitalReadableCallback } from "./io/digital.ts";
+import type { Canvas } from "./graphics/canvas.ts";
 
 export interface OpenSerialOptions {
   readonly format?: SerialFormat;
@@ -13,11 +15,49 @@ export interface OpenSerialOptions {
   readonly keepAlive?: boolean;
 }
 
-/** What a board offers apps; its board module registers it with registerBoard(). */
+/** Facts about the board as its firmware reports them (what a board cannot tell is absent). */
+export interface BoardInfo {
+  readonly board: string;
+  /** Revision code (Raspberry Pi: the firmware's board revision). */
+  readonly revision?: number;
+  /** Serial number as a hexadecimal string. */
+  readonly serial?: string;
+  /** RAM the CPU owns. */
+  readonly memory?: { readonly base: number; readonly size: number };
+  /** Clock rates in Hz by name ("arm", "core", "uart", ...). */
+  readonly clocks?: Readonly<Record<string, number>>;
+}
+
+/** A hardware watchdog: it resets the board unless fed within its timeout. */
+export interface Watchdog {
+  /** Starts (or restarts) it with a timeout in milliseconds. */
+  start(ms: number): void;
+  /** Reloads the timeout. */
+  feed(): void;
+  stop(): void;
+  /** Resets the board now (under QEMU with -no-reboot, QEMU exits). */
+  reboot(): void;
+}
+
+export interface OpenDigitalOptions {
+  readonly pin: number;
+  /** Digital.Input, Digital.InputPullUp, Digital.InputPullDown or Digital.Output. */
+  readonly mode: number;
+  readonly edge?: number;
+  readonly onReadable?: DigitalReadableCallback;
+}
+
+/** What a board offers apps, from tsmetal's board(). Optional members are what some boards lack. */
 export interface BoardServices {
   readonly name: string;
   /** Opens the console UART for interrupt-driven input (exclusive: a second open before close() throws). */
   openSerial(options?: OpenSerialOptions): Serial;
+  info?(): BoardInfo;
+  readonly watchdog?: Watchdog;
+  /** A GPIO pin as an ECMA-419 Digital (exclusive until closed). */
+  openDigital?(options: OpenDigitalOptions): Digital;
+  /** The display, set up on first call; later calls return the same canvas. */
+  framebuffer?(options?: { readonly width?: number; readonly height?: number; readonly depth?: 32 | 16 }): Canvas;
 }
 
 let registered: BoardServices | undefined;

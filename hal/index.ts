@@ -13,7 +13,9 @@ export type { SerialFormat, SerialOptions, SerialOverflows, SerialPort, SerialRe
 export { LineReader } from "./io/line-reader.ts";
 export type { LineReaderOptions } from "./io/line-reader.ts";
 export { registerBoard, serialOpener } from "./board-services.ts";
-export type { BoardServices, OpenSerialOptions } from "./board-services.ts";
+export type { BoardInfo, BoardServices, OpenDigitalOptions, OpenSerialOptions, Watchdog } from "./board-services.ts";
+export { Digital } from "./io/digital.ts";
+export { Canvas, RGB } from "./graphics/canvas.ts";
 
 /** The loop unit's exports this module uses. */
 interface LoopUnit {

@@ -5,11 +5,9 @@
  */
 import { clock, irq } from "hal";
 import "../hal/mmio-bus.ts";
-import { Bcm2835Irq, IRQ_SYSTIMER_3, IRQ_UART0 } from "../drivers/irq/bcm2835.ts";
+import { Bcm2835Irq, IRQ_SYSTIMER_3 } from "../drivers/irq/bcm2835.ts";
 import { Bcm2835SysTimer } from "../drivers/timer/bcm2835-systimer.ts";
 import { IRQ_OFFSET, PERIPHERAL_BASE, SYSTIMER_OFFSET } from "./bcm2835.ts";
-import { serialOpener, type BoardServices } from "../hal/board-services.ts";
-import type { SerialPort } from "../hal/io/serial.ts";
 
 export class Bcm2835Loop {
   readonly intc: Bcm2835Irq;
@@ -29,16 +27,4 @@ export class Bcm2835Loop {
     irq.on(IRQ_SYSTIMER_3, () => timer.ack(3), { keepAlive: false });
     clock.attach(timer.clockSource(3));
   }
-}
-
-/**
- * The services of a BCM2835 board (tsmetal's board()): `console` is the board's console UART0
- * driver, already initialised by the board module.
- */
-export function bcm2835Services(name: string, console: () => SerialPort): BoardServices {
-  let open: BoardServices["openSerial"] | undefined;
-  return {
-    name,
-    openSerial: (options) => (open ??= serialOpener(console(), irq, IRQ_UART0, "console UART"))(options),
-  };
 }

@@ -1,10 +1,11 @@
 /**
- * The tsmetal command line: build, qemu, boards, new, bench. `npm run <command> -- [options]`.
+ * The tsmetal command line: build, qemu, flash, boards, new, bench. `npm run <command> -- [options]`.
  */
 import { parseArgs } from "node:util";
 import { UserError } from "./lib/errors.ts";
 import { buildCommand } from "./commands/build.ts";
 import { qemuCommand } from "./commands/qemu.ts";
+import { flashCommand } from "./commands/flash.ts";
 import { boardsCommand } from "./commands/boards.ts";
 import { newCommand } from "./commands/new.ts";
 import { benchCommand } from "./commands/bench.ts";
@@ -12,6 +13,7 @@ import { benchCommand } from "./commands/bench.ts";
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   build: buildCommand,
   qemu: qemuCommand,
+  flash: flashCommand,
   boards: boardsCommand,
   new: newCommand,
   bench: benchCommand,
@@ -19,7 +21,8 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
 
 const usage = `usage: tsmetal <command> [options]
   build  --board <name> [--app <entry.ts>] [--out <dir>] [--enable-eval]
-  qemu   [--board <name>] [--app <entry.ts>] [--timeout <s>]
+  qemu   [--board <name>] [--app <entry.ts>] [--timeout <s>] [--screenshot <file.png>]
+  flash  --board <name> --to <folder|image|/dev/sdX> [--app <entry.ts>] [--firmware <dir>] [--yes] [--dry-run]
   boards
   new    <dir>
   bench  --board <name> [--json]`;

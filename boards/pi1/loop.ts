@@ -4,7 +4,9 @@
  * first time it is called (docs/event-loop.md).
  */
 import { image } from "hal";
-import { Bcm2835Loop, bcm2835Services } from "../../soc/bcm2835-loop.ts";
+import { Bcm2835Loop } from "../../soc/bcm2835-loop.ts";
+import { bcm2835Services } from "../../soc/bcm2835-services.ts";
+import { PERIPHERAL_BASE } from "../../soc/bcm2835.ts";
 import type * as Board from "./board.ts";
 
 export const loop = new Bcm2835Loop();
@@ -13,4 +15,9 @@ loop.start();
 /** The board module's instances: the firmware's own exports (unit "main"). */
 const boardModule = () => image.load("main") as typeof Board;
 
-export const services = bcm2835Services("pi1", () => boardModule().soc.uart0);
+export const services = bcm2835Services({
+  name: "pi1",
+  peripheralBase: PERIPHERAL_BASE,
+  busAlias: 0x4000_0000,
+  console: () => boardModule().soc.uart0,
+});

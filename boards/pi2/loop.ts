@@ -5,7 +5,8 @@
  */
 import { image } from "hal";
 import "../../hal/mmio-bus.ts";
-import { Bcm2835Loop, bcm2835Services } from "../../soc/bcm2835-loop.ts";
+import { Bcm2835Loop } from "../../soc/bcm2835-loop.ts";
+import { bcm2835Services } from "../../soc/bcm2835-services.ts";
 import { Bcm2836Local } from "../../drivers/irq/bcm2836-local.ts";
 import { BCM2836_LOCAL_BASE, BCM2836_PERIPHERAL_BASE } from "../../soc/bcm2836.ts";
 import type * as Board from "./board.ts";
@@ -17,4 +18,9 @@ loop.start();
 
 const boardModule = () => image.load("main") as typeof Board;
 
-export const services = bcm2835Services("pi2", () => boardModule().soc.uart0);
+export const services = bcm2835Services({
+  name: "pi2",
+  peripheralBase: BCM2836_PERIPHERAL_BASE,
+  busAlias: 0xc000_0000,
+  console: () => boardModule().soc.uart0,
+});

@@ -81,6 +81,27 @@ static uint32_t get_le32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static size_t pad4(size_t n)
+{
+    return (n + 3) & ~(size_t)3;
+}
+
+/* Size of the payload's first unit record, or 0 if it does not fit in `length`. */
+static size_t first_record_size(const uint8_t *payload, uint32_t length)
+{
+    if (length < 4)
+        return 0;
+    uint32_t name_len = get_le32(payload);
+    if (name_len == 0 || name_len >= TSM_UNIT_NAME_MAX || length - 4 < pad4(name_len) + 8)
+        return 0;
+    size_t pos = 4 + pad4(name_len);
+    uint32_t bc_len = get_le32(payload + pos);
+    if (length - pos - 8 < bc_len)
+        return 0;
+    size_t end = pos + 8 + pad4(bc_len);
+    return end <= length ? end : length;
+}
+
 void tsm_blob_write_header(uint8_t header[TSM_BLOB_HEADER_SIZE], const uint8_t *payload,
                            uint32_t length)
 {
@@ -88,7 +109,7 @@ void tsm_blob_write_header(uint8_t header[TSM_BLOB_HEADER_SIZE], const uint8_t *
     put_le32(header + 4, TSM_BLOB_FORMAT);
     put_le32(header + 8, tsm_engine_fingerprint());
     put_le32(header + 12, length);
-    put_le32(header + 16, tsm_checksum(payload, length));
+    put_le32(header + 16, tsm_checksum(payload, first_record_size(payload, length)));
     put_le32(header + 20, 0);
 }
 
@@ -108,7 +129,10 @@ tsm_blob_status tsm_blob_check(const uint8_t *image, size_t size, tsm_blob_info 
         return TSM_BLOB_FINGERPRINT_MISMATCH;
     if (info->length > size - TSM_BLOB_HEADER_SIZE)
         return TSM_BLOB_BAD_LENGTH;
-    if (tsm_checksum(image + TSM_BLOB_HEADER_SIZE, info->length) != info->checksum)
+    size_t first = first_record_size(image + TSM_BLOB_HEADER_SIZE, info->length);
+    if (first == 0)
+        return TSM_BLOB_BAD_LENGTH;
+    if (tsm_checksum(image + TSM_BLOB_HEADER_SIZE, first) != info->checksum)
         return TSM_BLOB_BAD_CHECKSUM;
     return TSM_BLOB_OK;
 }
@@ -123,19 +147,14 @@ const char *tsm_blob_status_text(tsm_blob_status status)
     case TSM_BLOB_FINGERPRINT_MISMATCH:
         return "bytecode was compiled by a different engine build (fingerprint mismatch)";
     case TSM_BLOB_BAD_LENGTH: return "payload length exceeds the image";
-    case TSM_BLOB_BAD_CHECKSUM: return "payload checksum mismatch (corrupt image)";
+    case TSM_BLOB_BAD_CHECKSUM: return "firmware unit checksum mismatch (corrupt image)";
     }
     return "unknown error";
 }
 
-static size_t pad4(size_t n)
-{
-    return (n + 3) & ~(size_t)3;
-}
-
 size_t tsm_unit_record_size(size_t name_len, size_t bytecode_len)
 {
-    return 4 + pad4(name_len) + 4 + pad4(bytecode_len);
+    return 4 + pad4(name_len) + 8 + pad4(bytecode_len);
 }
 
 size_t tsm_unit_record_write(uint8_t *buf, const char *name, const uint8_t *bytecode, uint32_t len)
@@ -147,7 +166,8 @@ size_t tsm_unit_record_write(uint8_t *buf, const char *name, const uint8_t *byte
     memcpy(buf + 4, name, name_len);
     pos = 4 + pad4(name_len);
     put_le32(buf + pos, len);
-    memcpy(buf + pos + 4, bytecode, len);
+    put_le32(buf + pos + 4, tsm_checksum(bytecode, len));
+    memcpy(buf + pos + 8, bytecode, len);
     return total;
 }
 
@@ -159,17 +179,20 @@ int tsm_blob_units(uint8_t *payload, uint32_t length, tsm_unit *units, int max_u
         if (n == max_units || length - pos < 4)
             return -1;
         uint32_t name_len = get_le32(payload + pos);
-        if (name_len == 0 || name_len >= TSM_UNIT_NAME_MAX || length - pos - 4 < pad4(name_len) + 4)
+        if (name_len == 0 || name_len >= TSM_UNIT_NAME_MAX || length - pos - 4 < pad4(name_len))
             return -1;
         memcpy(units[n].name, payload + pos + 4, name_len);
         units[n].name[name_len] = 0;
         pos += 4 + pad4(name_len);
-        uint32_t bc_len = get_le32(payload + pos);
-        if (length - pos - 4 < bc_len)
+        if (length - pos < 8)
             return -1;
-        units[n].bytecode = payload + pos + 4;
+        uint32_t bc_len = get_le32(payload + pos);
+        if (length - pos - 8 < bc_len)
+            return -1;
+        units[n].checksum = get_le32(payload + pos + 4);
+        units[n].bytecode = payload + pos + 8;
         units[n].length = bc_len;
-        pos += 4 + pad4(bc_len);
+        pos += 8 + pad4(bc_len);
         n++;
     }
     return n;

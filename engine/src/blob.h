@@ -6,9 +6,13 @@
  * All fields are little-endian.
  *
  * The payload is a sequence of units, each a QuickJS bytecode module with a name:
- *   u32 name_length, name (padded to 4 bytes), u32 bytecode_length, bytecode (padded to 4 bytes).
+ *   u32 name_length, name (padded to 4 bytes), u32 bytecode_length, u32 bytecode_checksum,
+ *   bytecode (padded to 4 bytes).
  * The first unit is the firmware (board and app); the others are loaded on first use
- * (hal.image.load), so code that hello world never runs never costs boot time or heap.
+ * (hal.image.load), so code that hello world never runs never costs boot time or heap. The
+ * header's checksum covers the first unit's record, which boot reads; every other unit's
+ * bytecode is checked against its own checksum when it is loaded, so a lazy unit costs no boot
+ * time either, and nothing is read before it is checked.
  */
 #ifndef TSM_BLOB_H
 #define TSM_BLOB_H
@@ -17,14 +21,14 @@
 #include <stdint.h>
 
 #define TSM_BLOB_MAGIC "TSMB"
-#define TSM_BLOB_FORMAT 1
+#define TSM_BLOB_FORMAT 2
 #define TSM_BLOB_HEADER_SIZE 24
 
 typedef struct {
     uint32_t format;       /* TSM_BLOB_FORMAT */
     uint32_t fingerprint;  /* tsm_engine_fingerprint() of the compiling engine */
     uint32_t length;       /* payload bytes after the header */
-    uint32_t checksum;     /* tsm_checksum() of the payload */
+    uint32_t checksum;     /* tsm_checksum() of the payload's first unit record */
 } tsm_blob_info;
 
 typedef enum {
@@ -59,6 +63,7 @@ typedef struct {
     char name[TSM_UNIT_NAME_MAX];
     uint8_t *bytecode;
     uint32_t length;
+    uint32_t checksum; /* tsm_checksum() of the bytecode */
 } tsm_unit;
 
 /* Splits a checked payload into its units; returns their number, or -1 when malformed. */

@@ -92,6 +92,13 @@ static JSValue eval_unit(JSContext *ctx, int i)
 {
     if (!JS_IsUndefined(unit_namespaces[i]))
         return JS_DupValue(ctx, unit_namespaces[i]);
+    /* Unit 0 was checked with the header at boot; the others are checked when first loaded. */
+    if (i > 0 && tsm_checksum(units[i].bytecode, units[i].length) != units[i].checksum) {
+        tsm_console_puts("tsmetal: refusing image unit '");
+        tsm_console_puts(units[i].name);
+        tsm_console_puts("': checksum mismatch (corrupt image)\n");
+        tsm_exit(TSM_EXIT_BAD_IMAGE);
+    }
     /* In place: function bytecode stays in the image (its atoms are relocated there) instead of
        being copied to the heap. Each unit is read once; the image lies in writable RAM. */
     JSValue module = JS_ReadObject(ctx, units[i].bytecode, units[i].length,

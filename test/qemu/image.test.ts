@@ -13,8 +13,13 @@ const test = suite("bytecode image checks on the target");
  * Relinks the exit-code fixture with its bytecode image (and optionally its engine snapshot)
  * changed by `edit`, then boots it.
  */
-async function bootEdited(name: string, edit: (image: Buffer) => void, editSnapshot: (s: Buffer) => void = () => {}) {
-  const fw = await build(fixture("exit-code.ts"));
+async function bootEdited(
+  name: string,
+  edit: (image: Buffer) => void,
+  editSnapshot: (s: Buffer) => void = () => {},
+  app = "exit-code.ts",
+) {
+  const fw = await build(fixture(app));
   const dir = path.join(fw.outDir, name);
   mkdirSync(dir, { recursive: true });
   const image = readFileSync(fw.blob);
@@ -35,12 +40,42 @@ test("the unmodified image runs (control)", async () => {
   assert.is(r.code, 42);
 });
 
-test("a corrupted payload is refused before it is read, exit 2", async () => {
+/** Offset of unit `n`'s bytecode in an image (blob.h: name length, name, length, checksum). */
+function unitBytecode(img: Buffer, n: number): { offset: number; length: number } {
+  let pos = 24;
+  for (let i = 0; ; i++) {
+    const nameLen = img.readUInt32LE(pos);
+    pos += 4 + ((nameLen + 3) & ~3);
+    const length = img.readUInt32LE(pos);
+    if (i === n) return { offset: pos + 8, length };
+    pos += 8 + ((length + 3) & ~3);
+  }
+}
+
+test("a corrupted firmware unit is refused before it is read, exit 2", async () => {
   const r = await bootEdited("corrupt", (img) => {
-    img[img.length - 7] ^= 0x10;
+    const main = unitBytecode(img, 0);
+    img[main.offset + main.length - 7] ^= 0x10;
   });
-  assert.is(r.output, "tsmetal: refusing bytecode image: payload checksum mismatch (corrupt image)\n");
+  assert.is(r.output, "tsmetal: refusing bytecode image: firmware unit checksum mismatch (corrupt image)\n");
   assert.is(r.code, 2);
+});
+
+test("a corrupted lazy unit is refused when it is loaded, and only then, exit 2", async () => {
+  const fw = await build(fixture("prints-object.ts"));
+  const corruptFormat = (img: Buffer) => {
+    const format = unitBytecode(img, fw.bundles.findIndex((b) => b.unit === "format"));
+    img[format.offset + 100] ^= 0x01;
+  };
+  const r = await bootEdited("corrupt-lazy", corruptFormat, undefined, "prints-object.ts");
+  assert.is(r.output, "about to format\ntsmetal: refusing image unit 'format': checksum mismatch (corrupt image)\n");
+  assert.is(r.code, 2);
+  // The exit-code fixture prints only primitives: it never loads the formatter, so it runs.
+  const unused = await bootEdited("corrupt-unused", (img) => {
+    const format = unitBytecode(img, 1);
+    img[format.offset + 100] ^= 0x01;
+  });
+  assert.is(unused.code, 42);
 });
 
 test("an image from another engine build (fingerprint) is refused, exit 2", async () => {

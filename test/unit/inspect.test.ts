@@ -568,12 +568,22 @@ test("classes are recognised without source text (firmware bytecode keeps none)"
   assert.equal(actual, expected);
 });
 
+/**
+ * Once async_hooks are on in this process (zx, imported by other test files, uses
+ * AsyncLocalStorage), Node gives every promise symbol-keyed own properties, which inspect rightly
+ * shows; the target has none. Remove them so the test sees a promise as the target makes it.
+ */
+function plainPromise<T>(p: Promise<T>): Promise<T> {
+  for (const key of Object.getOwnPropertySymbols(p)) delete (p as unknown as Record<symbol, unknown>)[key];
+  return p;
+}
+
 test("Promise: state is not observable, always shown pending", () => {
-  assert.is(inspect(Promise.resolve(42)), "Promise { <pending> }");
-  const rejected = Promise.reject(new Error("x"));
+  assert.is(inspect(plainPromise(Promise.resolve(42))), "Promise { <pending> }");
+  const rejected = plainPromise(Promise.reject(new Error("x")));
   rejected.catch(() => {});
   assert.is(inspect(rejected), "Promise { <pending> }");
-  assert.is(inspect({ p: Promise.resolve(1) }), "{ p: Promise { <pending> } }");
+  assert.is(inspect({ p: plainPromise(Promise.resolve(1)) }), "{ p: Promise { <pending> } }");
 });
 
 test("Map and Set iterators: contents are not observable", () => {

@@ -24,7 +24,7 @@ test("an unknown board is a UserError naming the known ones", () => {
     assert.unreachable("should have thrown");
   } catch (e) {
     assert.instance(e, UserError);
-    assert.match((e as Error).message, /unknown board 'pi9'.*pi1, pizero/);
+    assert.match((e as Error).message, /unknown board 'pi9'.*pi1, pi2, pizero/);
   }
   assert.throws(() => loadBoard("../pizero"), /unknown board/);
 });

@@ -1,18 +1,21 @@
 import { parseArgs } from "node:util";
 import { buildFirmware } from "../lib/build.ts";
-import { runQemu } from "../lib/qemu.ts";
+import { runQemu, type QemuResult } from "../lib/qemu.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { UserError } from "../lib/errors.ts";
+import { displayPath } from "../lib/paths.ts";
+import { runWithScreenshot, screenshotDestination } from "../lib/screenshot.ts";
 import { buildOptions, parseByteSize } from "./build.ts";
 
 export async function qemuCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...buildOptions, timeout: { type: "string", default: "60" } },
+    options: { ...buildOptions, timeout: { type: "string", default: "60" }, screenshot: { type: "string" } },
     strict: true,
   });
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw new UserError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
+  if (values.screenshot !== undefined) screenshotDestination(values.screenshot);
   const fw = await buildFirmware({
     board: values.board ?? "pizero",
     app: values.app,
@@ -20,13 +23,30 @@ export async function qemuCommand(argv: string[]): Promise<number> {
     enableEval: values["enable-eval"],
     memoryLimit: parseByteSize(values["memory-limit"]),
   });
-  const r = await runQemu({
-    board: fw.board,
-    elf: fw.elf,
-    timeoutS,
-    mapLine: loadLineMapper(fw.bundles),
-  });
-  if (r.stderr.trim()) process.stderr.write(r.stderr);
-  if (r.timedOut) console.error(`tsmetal: QEMU did not finish within ${timeoutS} s (--timeout); stopped it`);
+  const boot = (extraArgs: string[] = []) =>
+    runQemu({
+      board: fw.board,
+      elf: fw.elf,
+      timeoutS,
+      mapLine: loadLineMapper(fw.bundles),
+      extraArgs,
+    });
+  const report = (r: QemuResult) => {
+    if (r.stderr.trim()) process.stderr.write(r.stderr);
+    if (r.timedOut) console.error(`tsmetal: QEMU did not finish within ${timeoutS} s (--timeout); stopped it`);
+  };
+  if (values.screenshot === undefined) {
+    const r = await boot();
+    report(r);
+    return r.code;
+  }
+  const { result: r, screenshot, error } = await runWithScreenshot(values.screenshot, boot);
+  report(r);
+  if (!screenshot) {
+    console.error(`tsmetal: ${error}`);
+    // The firmware's own failure code says more than ours.
+    return r.code || 1;
+  }
+  console.error(`screenshot: ${displayPath(screenshot.file)} (${screenshot.width}x${screenshot.height})`);
   return r.code;
 }

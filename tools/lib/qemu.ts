@@ -32,6 +32,8 @@ export function qemuArgs(board: Board, elf: string, extra: string[] = []): strin
   return [
     "-M", board.qemu.machine,
     "-display", "none", "-monitor", "none", "-serial", "stdio",
+    // A reset (watchdog, reboot()) ends QEMU, exit status 0, instead of booting the image again.
+    "-no-reboot",
     ...board.target.qemuExitArgs,
     ...(board.qemu.args ?? []),
     "-kernel", elf,

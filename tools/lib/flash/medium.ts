@@ -1,0 +1,115 @@
+/**
+ * Where `npm run flash --to` writes: a mounted boot partition (a directory), a FAT disk image, or
+ * an SD card's block device. One interface over the three, so the plan and the writes do not care.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { copyFile, open } from "node:fs/promises";
+import path from "node:path";
+import { UserError } from "../errors.ts";
+import { requireTool } from "../toolchain.ts";
+import { checkBlockDevice, hostRoots, kernelName, mountOf, type BlockDevice, type SystemRoots } from "./block-device.ts";
+import { FatVolume, locateFatIn, mtools } from "./fat.ts";
+
+export interface Medium {
+  kind: "directory" | "image" | "device";
+  /** The target as the user named it. */
+  path: string;
+  /** One line for the plan: what and where. */
+  description: string;
+  /** Things the user should know before confirming. */
+  warnings: string[];
+  /** Where a root-directory file lands, for the plan. */
+  destination(name: string): string;
+  /** Names in the root directory, as stored. */
+  list(): Promise<string[]>;
+  put(source: string, name: string): Promise<void>;
+  /** Repeats the safety checks right before writing: a card may have been automounted meanwhile. */
+  recheck(): void;
+  /** Flushes what was written to the medium. */
+  finish(): Promise<void>;
+}
+
+/** Writes a file and forces it to the medium: cards get pulled out right after a flash. */
+async function copyDurably(source: string, dest: string): Promise<void> {
+  await copyFile(source, dest);
+  const fh = await open(dest, "r+");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function directoryMedium(dir: string, roots: SystemRoots): Medium {
+  const warnings: string[] = [];
+  const mount = mountOf(dir, roots);
+  if (mount && mount.fsType !== "vfat" && mount.fsType !== "msdos") {
+    warnings.push(`${dir} is on ${mount.fsType}, not on a FAT boot partition: the Raspberry Pi boots only from FAT`);
+  }
+  // FAT names are case-insensitive: replace KERNEL.IMG rather than add kernel.img beside it when
+  // the folder is a copy on a case-sensitive filesystem.
+  const existing = (name: string) => readdirSync(dir).find((e) => e.toLowerCase() === name.toLowerCase()) ?? name;
+  return {
+    kind: "directory",
+    path: dir,
+    description: `folder ${dir}${mount ? ` (${mount.fsType} mounted from ${mount.source})` : ""}`,
+    warnings,
+    destination: (name) => path.join(dir, existing(name)),
+    list: async () => readdirSync(dir),
+    put: (source, name) => copyDurably(source, path.join(dir, existing(name))),
+    recheck: () => {},
+    finish: async () => {},
+  };
+}
+
+function fatMedium(kind: "image" | "device", file: string, volume: FatVolume, where: string, recheck: () => void): Medium {
+  return {
+    kind,
+    path: file,
+    description: `${kind === "image" ? "FAT image" : "SD card"} ${file} (${where})`,
+    warnings: [],
+    destination: (name) => `${volume.drive}::/${name}`,
+    list: () => volume.list(),
+    put: (source, name) => volume.put(source, name),
+    recheck,
+    finish: async () => {
+      if (kind !== "device") return;
+      // mtools leaves its writes in the page cache; fsync on the device flushes them to the card.
+      const fh = await open(file, "r");
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    },
+  };
+}
+
+/** Classifies and checks `--to`, refusing what is unsafe or not a FAT boot medium. */
+export async function openMedium(to: string, roots: SystemRoots = hostRoots): Promise<Medium> {
+  if (!existsSync(to)) {
+    throw new UserError(
+      `--to ${to} does not exist: pass a mounted boot partition (a folder), a FAT disk image file, ` +
+        `or an SD card (/dev/sdX, /dev/mmcblkN)`,
+    );
+  }
+  const st = statSync(to);
+  if (st.isDirectory()) return directoryMedium(to, roots);
+  if (st.isFile()) {
+    await requireTool(mtools);
+    const fat = locateFatIn(to, to);
+    return fatMedium("image", to, new FatVolume(to, fat.offset), fat.where, () => {});
+  }
+  if (st.isBlockDevice()) {
+    const name = kernelName(to);
+    const dev: BlockDevice = checkBlockDevice(to, name, roots);
+    await requireTool(mtools);
+    const fat = locateFatIn(to, to, dev.sectorSize);
+    const gib = (dev.bytes / 2 ** 30).toFixed(1);
+    const m = fatMedium("device", to, new FatVolume(to, fat.offset), `${gib} GiB, ${fat.where}`, () => {
+      checkBlockDevice(to, name, roots);
+    });
+    return m;
+  }
+  throw new UserError(`--to ${to} is neither a folder, a disk image file nor a block device`);
+}
