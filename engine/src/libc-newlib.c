@@ -1,8 +1,14 @@
 /*
  * The system calls newlib expects underneath it. There is no OS: malloc is served by the firmware
  * heap (libc-malloc.c, so no sbrk), output goes to the early console, files do not exist, and time
- * is a fixed epoch until the board provides a clock.
+ * comes from the board's clock (hal/native/clock.c).
+ *
+ * printf and __assert_func are ours too: the engine calls them only on internal errors, and
+ * newlib's pull in its FILE-based printf machinery (about 15 KB) for those two calls. Ours format
+ * with newlib's vsnprintf, which the engine uses anyway, and write to the early console.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <errno.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -92,4 +98,23 @@ int _gettimeofday(struct timeval *tv, void *tz)
         tv->tv_usec = (suseconds_t)rem;
     }
     return 0;
+}
+
+int printf(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        tsm_console_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    return n;
+}
+
+/* An engine assertion: a bug, reported like a CPU fault (never a hang). */
+void __assert_func(const char *file, int line, const char *func, const char *expr)
+{
+    printf("\ntsmetal: engine assertion failed: %s (%s:%d, %s)\n", expr, file, line, func ? func : "?");
+    tsm_exit(TSM_EXIT_FAULT);
 }

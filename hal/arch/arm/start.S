@@ -26,11 +26,12 @@ _start:
     msr     elr_hyp, r0
     eret
 1:
-    /* Only core 0 runs the firmware (MPIDR.Aff0); the others wait for events forever. */
+    /* Only core 0 runs the firmware (MPIDR.Aff0); the others sleep forever. WFI rather than WFE:
+       no interrupt is routed to them, and QEMU runs a WFE loop as a busy loop. */
     mrc     p15, 0, r0, c0, c0, 5
     ands    r0, r0, #3
     beq     2f
-3:  wfe
+3:  wfi
     b       3b
 2:
 #endif
