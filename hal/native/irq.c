@@ -39,7 +39,7 @@ static JSValue handlers[MAX_LINES];
 static int n_alive;
 
 /* Runs in the IRQ exception with interrupts masked: no VFP, no allocation, no JS. */
-__attribute__((target("general-regs-only"))) void tsm_irq_top_half(void)
+TSM_TOP_HALF_ATTR void tsm_irq_top_half(void)
 {
     for (int b = 0; b < n_banks; b++) {
         uint32_t p = *banks[b].pending & banks[b].mask;

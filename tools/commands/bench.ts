@@ -34,8 +34,9 @@ export interface BenchResult {
   total_insns: number;
   heap_peak_bytes: number;
   heap_limit_bytes: number;
-  idle_insns_per_s: number;
-  irq_latency_insns: number;
+  /** null for a board without an event loop yet (no boards/<name>/loop.ts). */
+  idle_insns_per_s: number | null;
+  irq_latency_insns: number | null;
 }
 
 /** The native function behind performance.now(), whose executions the loop bench marks. */
@@ -94,7 +95,7 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
       for (const [fn, n] of rows.slice(0, profileTop)) console.error(`${String(n).padStart(10)}  ${fn}`);
     }
     if (insns.storeMark === null) throw new UserError("bench: the firmware never wrote to its console");
-    const loop = await loopFigures(boardName, plugin, tmp);
+    const loop = fw.board.loopModule ? await loopFigures(boardName, plugin, tmp) : { idle: null, latency: null };
     return {
       board: fw.board.name,
       image_bytes: fw.sizes.imageBytes,

@@ -52,6 +52,7 @@ const armCommon = {
     "hal/arch/arm/semihosting.c",
     "hal/arch/arm/mmu.c",
     "engine/src/libc-newlib.c",
+    "engine/src/libc-common.c",
     "engine/src/libc-malloc.c",
   ],
   includeDirs: ["hal/arch/arm"],
@@ -72,6 +73,39 @@ const targets: Record<string, Target> = {
     ...armCommon,
     cflags: ["-mcpu=cortex-a7", "-mfpu=neon-vfpv4", "-mfloat-abi=hard", "-marm"],
   },
+};
+
+const riscvElf = (command: string): Tool => ({
+  command: `riscv64-unknown-elf-${command}`,
+  debianPackage: command === "gcc" ? "gcc-riscv64-unknown-elf" : "binutils-riscv64-unknown-elf",
+});
+
+// RV64GC on the SiFive U54 (FU540), M-mode, no MMU. ISA spec 2.2 keeps Zicsr and Zifencei in
+// "I", so -march matches the name of picolibc's multilib folder. picolibc is Debian's C library for it; the
+// engine formats numbers with its own dtoa (engine/src/dtoa.c), not the library's printf.
+targets.riscv64 = {
+  cc: riscvElf("gcc"),
+  objcopy: riscvElf("objcopy"),
+  size: riscvElf("size"),
+  nm: riscvElf("nm"),
+  qemu: { command: "qemu-system-riscv64", debianPackage: "qemu-system-misc" },
+  libc: { debianPackage: "picolibc-riscv64-unknown-elf", probeHeader: "picolibc.h" },
+  cflags: ["-march=rv64imafdc", "-misa-spec=2.2", "-mabi=lp64d", "-mcmodel=medany", "--specs=picolibc.specs"],
+  ldflags: ["-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"],
+  libs: ["-lm", "-lc", "-lgcc"],
+  sources: [
+    "hal/arch/riscv64/start.S",
+    "hal/arch/riscv64/trap-entry.S",
+    "hal/arch/riscv64/trap.c",
+    "hal/arch/riscv64/semihosting.c",
+    "engine/src/libc-picolibc.c",
+    "engine/src/libc-common.c",
+    "engine/src/libc-malloc.c",
+  ],
+  includeDirs: ["hal/arch/riscv64"],
+  linkerScript: "hal/arch/riscv64/firmware.ld",
+  qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
+  irqEntrySymbol: "tsm_trap_entry",
 };
 
 export function targetFor(arch: string): Target {

@@ -13,6 +13,9 @@ static inline void tsm_arch_dsb(void) { __asm__ volatile("mcr p15, 0, %0, c7, c1
 static inline void tsm_arch_isb(void) { __asm__ volatile("mcr p15, 0, %0, c7, c5, 4" :: "r"(0) : "memory"); }
 #endif
 
+/* The IRQ top half runs without saving VFP registers (vectors.S): keep the compiler off them. */
+#define TSM_TOP_HALF_ATTR __attribute__((target("general-regs-only")))
+
 /* Interrupt masking (CPSR.I) and sleeping until an interrupt, for the event loop. */
 static inline void tsm_arch_irq_enable(void) { __asm__ volatile("cpsie i" ::: "memory"); }
 static inline void tsm_arch_irq_disable(void) { __asm__ volatile("cpsid i" ::: "memory"); }

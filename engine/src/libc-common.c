@@ -1,0 +1,49 @@
+/*
+ * What the engine needs from any C library on the target, the same with newlib (ARM) and picolibc
+ * (RISC-V): the time behind Date.now(), and printf and __assert_func. The engine calls those two
+ * only on internal errors, and the C library's own pull in its FILE-based printf machinery
+ * (about 15 KB with newlib) for them. Ours format with the library's vsnprintf, which the engine
+ * uses anyway, and write to the early console.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include "tsmetal.h"
+#include "clock.h"
+#include "libc-common.h"
+
+/* Date.now(): the board's clock, from the documented epoch 2000-01-01T00:00:00Z unless the board
+   or app set the time (hal/native/clock.c). */
+void tsm_libc_time(struct timeval *tv)
+{
+    if (!tv)
+        return;
+    if (!tsm_clock_attached())
+        tsm_engine_start_loop_or_exit();
+    int64_t us = tsm_clock_wall_us();
+    int64_t s = us / 1000000, rem = us % 1000000;
+    if (rem < 0) { /* before 1970: tv_usec stays in [0, 1e6) */
+        s--;
+        rem += 1000000;
+    }
+    tv->tv_sec = (time_t)s;
+    tv->tv_usec = (suseconds_t)rem;
+}
+
+int printf(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        tsm_console_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    return n;
+}
+
+/* An engine assertion: a bug, reported like a CPU fault (never a hang). */
+void __assert_func(const char *file, int line, const char *func, const char *expr)
+{
+    printf("\ntsmetal: engine assertion failed: %s (%s:%d, %s)\n", expr, file, line, func ? func : "?");
+    tsm_exit(TSM_EXIT_FAULT);
+}

@@ -1,0 +1,10 @@
+/* Shared by the C library glue files (engine/src/libc-common.c). */
+#ifndef TSM_LIBC_COMMON_H
+#define TSM_LIBC_COMMON_H
+
+#include <sys/time.h>
+
+/* Fills tv with the wall clock (Date.now()). */
+void tsm_libc_time(struct timeval *tv);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * Fatal traps on RISC-V: print the cause, mepc, mtval and the registers, then exit 4 (never hang).
+ * Cause codes: RISC-V privileged spec, table 3.6.
+ */
+#include <stdint.h>
+#include "tsmetal.h"
+
+static const char *const exception_names[] = {
+    "instruction address misaligned", "instruction access fault", "illegal instruction",
+    "breakpoint", "load address misaligned", "load access fault", "store address misaligned",
+    "store access fault", "environment call from U-mode", "environment call from S-mode", "?",
+    "environment call from M-mode", "instruction page fault", "load page fault", "?",
+    "store page fault",
+};
+
+static void put_hex(const char *label, uint64_t v)
+{
+    char buf[19];
+    buf[0] = '0';
+    buf[1] = 'x';
+    for (int i = 0; i < 16; i++)
+        buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
+    buf[18] = 0;
+    tsm_console_puts(label);
+    tsm_console_puts(buf);
+}
+
+static const char *const reg_names[32] = {
+    "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
+    "a6", "a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+void tsm_riscv_trap(const uint64_t *frame)
+{
+    uint64_t mcause, mepc, mtval;
+    __asm__ volatile("csrr %0, mcause" : "=r"(mcause));
+    __asm__ volatile("csrr %0, mepc" : "=r"(mepc));
+    __asm__ volatile("csrr %0, mtval" : "=r"(mtval));
+    int interrupt = (int)(mcause >> 63);
+    uint64_t code = mcause & ~(1ull << 63);
+    tsm_console_puts("\ntsmetal: CPU fault: ");
+    tsm_console_puts(interrupt ? "unexpected interrupt"
+                               : code < 16 ? exception_names[code] : "unknown exception");
+    put_hex(" at mepc=", mepc);
+    tsm_console_puts("\n");
+    put_hex("  mcause ", mcause);
+    put_hex(" mtval (fault address) ", mtval);
+    for (int i = 1; i < 32; i++) {
+        tsm_console_puts((i - 1) % 4 == 0 ? "\n  " : " ");
+        tsm_console_puts(reg_names[i]);
+        put_hex("=", frame[i]);
+    }
+    tsm_console_puts("\n");
+    tsm_exit(TSM_EXIT_FAULT);
+}
