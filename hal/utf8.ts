@@ -68,3 +68,18 @@ export function encodeUtf8(s: string): Uint8Array {
   }
   return out;
 }
+
+/** Made on first use: a console that only ever prints ASCII never allocates it. */
+let scratch: Uint8Array | undefined;
+
+/**
+ * Sends the character at UTF-16 index `i` of `s` as UTF-8 through `port.writeByte`; returns the
+ * index after it. For the non-ASCII path of console drivers, which send ASCII themselves.
+ */
+export function writeCharAt(s: string, i: number, port: { writeByte(b: number): void }): number {
+  const cp = scalarValueAt(s, i);
+  const bytes = (scratch ??= new Uint8Array(4));
+  const n = encodeScalar(cp, bytes, 0);
+  for (let j = 0; j < n; j++) port.writeByte(bytes[j]);
+  return i + utf16Length(cp);
+}

@@ -24,7 +24,7 @@
  * On hardware GPIO 14/15 must be in function ALT5 for TXD1/RXD1 (chapter 6); the board does that.
  */
 import { DEFAULT_MAX_POLLS, RegisterTimeoutError, defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
-import { encodeScalar, scalarValueAt, utf16Length } from "../../hal/utf8.ts";
+import { writeCharAt } from "../../hal/utf8.ts";
 import type { SerialPort } from "../../hal/io/serial.ts";
 
 /** Module bits of AUX_IRQ and AUX_ENABLES (2.1.1). */
@@ -120,8 +120,6 @@ export class Bcm2835MiniUart implements SerialPort {
   private regs?: Bcm2835AuxRegisters;
   private io!: Bcm2835AuxRegisters["MU_IO"];
   private lsr!: Lsr;
-  /** Scratch for encoding one non-ASCII character, made on first use. */
-  private utf8?: Uint8Array;
 
   constructor(options: Bcm2835MiniUartOptions) {
     this.base = options.base;
@@ -189,11 +187,7 @@ export class Bcm2835MiniUart implements SerialPort {
         i++;
         continue;
       }
-      const cp = scalarValueAt(s, i);
-      const utf8 = (this.utf8 ??= new Uint8Array(4));
-      const n = encodeScalar(cp, utf8, 0);
-      for (let j = 0; j < n; j++) this.writeByte(utf8[j]);
-      i += utf16Length(cp);
+      i = writeCharAt(s, i, this);
     }
   }
 

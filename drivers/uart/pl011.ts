@@ -163,6 +163,8 @@ export class Pl011 implements SerialPort {
         i++;
         continue;
       }
+      // Not hal/utf8.ts writeCharAt(): this driver is on every board's boot path, where one more
+      // module-level function costs about 450 bytes of the hello-world heap budget.
       const cp = scalarValueAt(s, i);
       const utf8 = (this.utf8 ??= new Uint8Array(4));
       const n = encodeScalar(cp, utf8, 0);

@@ -5,7 +5,7 @@
  * (baud = tlclk / (div + 1), 13.8).
  */
 import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
-import { encodeScalar, scalarValueAt, utf16Length } from "../../hal/utf8.ts";
+import { writeCharAt } from "../../hal/utf8.ts";
 
 export const SIFIVE_UART_REGS = defineRegisters({
   TXDATA: register(0x00, { DATA: field(0, 8), FULL: field(31) }),
@@ -40,7 +40,6 @@ export class SifiveUart {
   private readonly maxPolls: number;
   private regs!: SifiveUartRegisters;
   private txdata!: SifiveUartRegisters["TXDATA"];
-  private utf8?: Uint8Array;
 
   constructor(options: SifiveUartOptions) {
     this.base = options.base;
@@ -82,11 +81,7 @@ export class SifiveUart {
         i++;
         continue;
       }
-      const cp = scalarValueAt(s, i);
-      const utf8 = (this.utf8 ??= new Uint8Array(4));
-      const n = encodeScalar(cp, utf8, 0);
-      for (let j = 0; j < n; j++) this.writeByte(utf8[j]);
-      i += utf16Length(cp);
+      i = writeCharAt(s, i, this);
     }
   }
 

@@ -47,3 +47,10 @@ void __assert_func(const char *file, int line, const char *func, const char *exp
     printf("\ntsmetal: engine assertion failed: %s (%s:%d, %s)\n", expr, file, line, func ? func : "?");
     tsm_exit(TSM_EXIT_FAULT);
 }
+
+/* abort() raises SIGABRT through the library's kill: report it as a fault rather than hang. */
+void tsm_libc_abort(void)
+{
+    tsm_console_puts("tsmetal: abort() called (signal raised inside the C runtime)\n");
+    tsm_exit(TSM_EXIT_FAULT);
+}

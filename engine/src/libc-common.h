@@ -7,4 +7,7 @@
 /* Fills tv with the wall clock (Date.now()). */
 void tsm_libc_time(struct timeval *tv);
 
+/* Reports abort() and exits with TSM_EXIT_FAULT. */
+void tsm_libc_abort(void) __attribute__((noreturn));
+
 #endif

@@ -66,8 +66,7 @@ int _getpid(void)
 int _kill(int pid, int sig)
 {
     (void)pid; (void)sig;
-    tsm_console_puts("tsmetal: abort() called (signal raised inside the C runtime)\n");
-    tsm_exit(TSM_EXIT_FAULT);
+    tsm_libc_abort();
 }
 
 void _exit(int code)

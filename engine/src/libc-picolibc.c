@@ -27,6 +27,5 @@ int getpid(void)
 int kill(int pid, int sig)
 {
     (void)pid; (void)sig;
-    tsm_console_puts("tsmetal: abort() called (signal raised inside the C runtime)\n");
-    tsm_exit(TSM_EXIT_FAULT);
+    tsm_libc_abort();
 }

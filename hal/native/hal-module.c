@@ -151,32 +151,25 @@ static const JSCFunctionListEntry image_funcs[] = {
     JS_CFUNC_DEF("load", 1, image_load),
 };
 
+static const int mmio_count = countof(mmio_funcs), barrier_count = countof(barrier_funcs),
+                 cpu_count = countof(cpu_funcs), mem_count = countof(mem_funcs),
+                 image_count = countof(image_funcs);
+
+/* Counts by pointer: the irq, clock and dma tables live in their own files. */
 static const struct {
     const char *name;
     const JSCFunctionListEntry *funcs;
-    int count;
+    const int *count;
 } namespaces[] = {
-    { "mmio", mmio_funcs, countof(mmio_funcs) },
-    { "barrier", barrier_funcs, countof(barrier_funcs) },
-    { "cpu", cpu_funcs, countof(cpu_funcs) },
-    { "mem", mem_funcs, countof(mem_funcs) },
-    { "image", image_funcs, countof(image_funcs) },
-    { "irq", tsm_irq_funcs, 0 },
-    { "clock", tsm_clock_funcs, 0 },
-    { "dma", tsm_dma_funcs, 0 },
+    { "mmio", mmio_funcs, &mmio_count },
+    { "barrier", barrier_funcs, &barrier_count },
+    { "cpu", cpu_funcs, &cpu_count },
+    { "mem", mem_funcs, &mem_count },
+    { "image", image_funcs, &image_count },
+    { "irq", tsm_irq_funcs, &tsm_irq_funcs_count },
+    { "clock", tsm_clock_funcs, &tsm_clock_funcs_count },
+    { "dma", tsm_dma_funcs, &tsm_dma_funcs_count },
 };
-
-/* The irq, clock and dma tables live in their own files, so their sizes are not constants here. */
-static int namespace_size(unsigned i)
-{
-    if (namespaces[i].funcs == tsm_irq_funcs)
-        return tsm_irq_funcs_count;
-    if (namespaces[i].funcs == tsm_clock_funcs)
-        return tsm_clock_funcs_count;
-    if (namespaces[i].funcs == tsm_dma_funcs)
-        return tsm_dma_funcs_count;
-    return namespaces[i].count;
-}
 
 static int hal_module_init(JSContext *ctx, JSModuleDef *m)
 {
@@ -184,7 +177,7 @@ static int hal_module_init(JSContext *ctx, JSModuleDef *m)
         JSValue ns = JS_NewObject(ctx);
         if (JS_IsException(ns))
             return -1;
-        JS_SetPropertyFunctionList(ctx, ns, namespaces[i].funcs, namespace_size(i));
+        JS_SetPropertyFunctionList(ctx, ns, namespaces[i].funcs, *namespaces[i].count);
         if (JS_SetModuleExport(ctx, m, namespaces[i].name, ns) < 0)
             return -1;
     }

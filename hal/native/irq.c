@@ -105,9 +105,13 @@ int tsm_irq_dispatch_one(JSContext *ctx)
     return 1;
 }
 
-/* Finds the bank of `line`; -1 (with a RangeError thrown) if no bank holds it. */
-static int bank_of(JSContext *ctx, int32_t line, uint32_t *bit)
+/* Reads the line argument and finds its bank; -1 (with an exception thrown) if no bank holds it. */
+static int line_arg(JSContext *ctx, JSValueConst arg, int32_t *line_out, uint32_t *bit)
 {
+    int32_t line;
+    if (JS_ToInt32(ctx, &line, arg) < 0)
+        return -1;
+    *line_out = line;
     if (n_banks == 0 && tsm_engine_start_loop(ctx) < 0)
         return -1;
     for (int b = 0; b < n_banks; b++) {
@@ -200,9 +204,7 @@ static JSValue irq_on(JSContext *ctx, JSValueConst this_val, int argc, JSValueCo
 {
     int32_t line;
     uint32_t bit;
-    if (JS_ToInt32(ctx, &line, argv[0]) < 0)
-        return JS_EXCEPTION;
-    int b = bank_of(ctx, line, &bit);
+    int b = line_arg(ctx, argv[0], &line, &bit);
     if (b < 0)
         return JS_EXCEPTION;
     if (!JS_IsFunction(ctx, argv[1]))
@@ -227,9 +229,7 @@ static JSValue irq_off(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
 {
     int32_t line;
     uint32_t bit;
-    if (JS_ToInt32(ctx, &line, argv[0]) < 0)
-        return JS_EXCEPTION;
-    int b = bank_of(ctx, line, &bit);
+    int b = line_arg(ctx, argv[0], &line, &bit);
     if (b < 0)
         return JS_EXCEPTION;
     if (!(line_flags[line] & HAS_HANDLER))

@@ -49,7 +49,7 @@ const armCommon = {
     "hal/arch/arm/start.S",
     "hal/arch/arm/vectors.S",
     "hal/arch/arm/exception.c",
-    "hal/arch/arm/semihosting.c",
+    "hal/arch/semihosting.c",
     "hal/arch/arm/mmu.c",
     "engine/src/libc-newlib.c",
     "engine/src/libc-common.c",
@@ -60,6 +60,11 @@ const armCommon = {
   qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
   irqEntrySymbol: "tsm_exc_irq",
 };
+
+const riscvElf = (command: string): Tool => ({
+  command: `riscv64-unknown-elf-${command}`,
+  debianPackage: command === "gcc" ? "gcc-riscv64-unknown-elf" : "binutils-riscv64-unknown-elf",
+});
 
 const targets: Record<string, Target> = {
   // ARM1176JZF-S (BCM2835). Unaligned accesses are compiled out: with the MMU off, real
@@ -73,39 +78,33 @@ const targets: Record<string, Target> = {
     ...armCommon,
     cflags: ["-mcpu=cortex-a7", "-mfpu=neon-vfpv4", "-mfloat-abi=hard", "-marm"],
   },
-};
-
-const riscvElf = (command: string): Tool => ({
-  command: `riscv64-unknown-elf-${command}`,
-  debianPackage: command === "gcc" ? "gcc-riscv64-unknown-elf" : "binutils-riscv64-unknown-elf",
-});
-
-// RV64GC on the SiFive U54 (FU540), M-mode, no MMU. ISA spec 2.2 keeps Zicsr and Zifencei in
-// "I", so -march matches the name of picolibc's multilib folder. picolibc is Debian's C library for it; the
-// engine formats numbers with its own dtoa (engine/src/dtoa.c), not the library's printf.
-targets.riscv64 = {
-  cc: riscvElf("gcc"),
-  objcopy: riscvElf("objcopy"),
-  size: riscvElf("size"),
-  nm: riscvElf("nm"),
-  qemu: { command: "qemu-system-riscv64", debianPackage: "qemu-system-misc" },
-  libc: { debianPackage: "picolibc-riscv64-unknown-elf", probeHeader: "picolibc.h" },
-  cflags: ["-march=rv64imafdc", "-misa-spec=2.2", "-mabi=lp64d", "-mcmodel=medany", "--specs=picolibc.specs"],
-  ldflags: ["-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"],
-  libs: ["-lm", "-lc", "-lgcc"],
-  sources: [
-    "hal/arch/riscv64/start.S",
-    "hal/arch/riscv64/trap-entry.S",
-    "hal/arch/riscv64/trap.c",
-    "hal/arch/riscv64/semihosting.c",
-    "engine/src/libc-picolibc.c",
-    "engine/src/libc-common.c",
-    "engine/src/libc-malloc.c",
-  ],
-  includeDirs: ["hal/arch/riscv64"],
-  linkerScript: "hal/arch/riscv64/firmware.ld",
-  qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
-  irqEntrySymbol: "tsm_trap_entry",
+  // RV64GC on the SiFive U54 (FU540), M-mode, no MMU, with Debian's picolibc; numbers are
+  // formatted by the engine's own dtoa (engine/src/dtoa.c), not the library's printf. ISA spec
+  // 2.2 keeps Zicsr and Zifencei in "I", so -march names picolibc's multilib folder.
+  riscv64: {
+    cc: riscvElf("gcc"),
+    objcopy: riscvElf("objcopy"),
+    size: riscvElf("size"),
+    nm: riscvElf("nm"),
+    qemu: { command: "qemu-system-riscv64", debianPackage: "qemu-system-misc" },
+    libc: { debianPackage: "picolibc-riscv64-unknown-elf", probeHeader: "picolibc.h" },
+    cflags: ["-march=rv64imafdc", "-misa-spec=2.2", "-mabi=lp64d", "-mcmodel=medany", "--specs=picolibc.specs"],
+    ldflags: ["-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"],
+    libs: ["-lm", "-lc", "-lgcc"],
+    sources: [
+      "hal/arch/riscv64/start.S",
+      "hal/arch/riscv64/trap-entry.S",
+      "hal/arch/riscv64/trap.c",
+      "hal/arch/semihosting.c",
+      "engine/src/libc-picolibc.c",
+      "engine/src/libc-common.c",
+      "engine/src/libc-malloc.c",
+    ],
+    includeDirs: ["hal/arch/riscv64"],
+    linkerScript: "hal/arch/riscv64/firmware.ld",
+    qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
+    irqEntrySymbol: "tsm_trap_entry",
+  },
 };
 
 export function targetFor(arch: string): Target {

@@ -2,6 +2,8 @@
 #ifndef TSM_ARCH_H
 #define TSM_ARCH_H
 
+#include <stdint.h>
+
 #if __ARM_ARCH >= 7
 static inline void tsm_arch_dmb(void) { __asm__ volatile("dmb" ::: "memory"); }
 static inline void tsm_arch_dsb(void) { __asm__ volatile("dsb" ::: "memory"); }
@@ -12,6 +14,15 @@ static inline void tsm_arch_dmb(void) { __asm__ volatile("mcr p15, 0, %0, c7, c1
 static inline void tsm_arch_dsb(void) { __asm__ volatile("mcr p15, 0, %0, c7, c10, 4" :: "r"(0) : "memory"); }
 static inline void tsm_arch_isb(void) { __asm__ volatile("mcr p15, 0, %0, c7, c5, 4" :: "r"(0) : "memory"); }
 #endif
+
+/* A semihosting call (hal/arch/semihosting.c): ARM state SVC 0x123456, op in r0, block in r1. */
+static inline uintptr_t tsm_arch_semihost(uintptr_t op, volatile void *block)
+{
+    register uintptr_t r0 __asm__("r0") = op;
+    register volatile void *r1 __asm__("r1") = block;
+    __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory");
+    return r0;
+}
 
 /* The IRQ top half runs without saving VFP registers (vectors.S): keep the compiler off them. */
 #define TSM_TOP_HALF_ATTR __attribute__((target("general-regs-only")))

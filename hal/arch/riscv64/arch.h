@@ -2,9 +2,23 @@
 #ifndef TSM_ARCH_H
 #define TSM_ARCH_H
 
+#include <stdint.h>
+
 static inline void tsm_arch_dmb(void) { __asm__ volatile("fence rw, rw" ::: "memory"); }
 static inline void tsm_arch_dsb(void) { __asm__ volatile("fence iorw, iorw" ::: "memory"); }
 static inline void tsm_arch_isb(void) { __asm__ volatile("fence.i" ::: "memory"); }
+
+/* A semihosting call (hal/arch/semihosting.c): the RISC-V Semihosting spec's uncompressed
+   slli/ebreak/srai sequence, op in a0, block in a1. */
+static inline uintptr_t tsm_arch_semihost(uintptr_t op, volatile void *block)
+{
+    register uintptr_t a0 __asm__("a0") = op;
+    register volatile void *a1 __asm__("a1") = block;
+    __asm__ volatile(".option push\n\t.option norvc\n\t.balign 16\n\t"
+                     "slli x0, x0, 0x1f\n\tebreak\n\tsrai x0, x0, 7\n\t.option pop"
+                     : "+r"(a0) : "r"(a1) : "memory");
+    return a0;
+}
 
 /* The trap entry saves what the C calling convention needs; nothing more to ask of the compiler. */
 #define TSM_TOP_HALF_ATTR
