@@ -12,6 +12,19 @@ declare module "hal" {
     write16(addr: number, value: number): void;
     write32(addr: number, value: number): void;
   };
+  /**
+   * The x86 I/O port space (Intel SDM vol. 1, 18.2): ports 0..0xffff, accesses aligned to their
+   * size (else RangeError). Only on CPUs that have one (amd64 boards); elsewhere this object is
+   * empty. Drivers reach it through hal/port-io-bus.ts.
+   */
+  export const io: {
+    in8(port: number): number;
+    in16(port: number): number;
+    in32(port: number): number;
+    out8(port: number, value: number): void;
+    out16(port: number, value: number): void;
+    out32(port: number, value: number): void;
+  };
   /** Memory barriers (ARM: DMB/DSB/ISB or their ARMv6 CP15 equivalents). */
   export const barrier: {
     dmb(): void;
@@ -46,7 +59,29 @@ declare module "hal" {
     readonly kind: "banked";
     readonly banks: readonly IrqBank[];
   }
-  export type IrqController = BankedIrqController;
+  /**
+   * One bank of 32 lines of a claim controller (RISC-V PLIC): a plain read-write enable bitmap
+   * for this CPU's context. Line `firstLine + bit` is bit `bit`; line 0 does not exist.
+   */
+  export interface ClaimIrqBank {
+    readonly firstLine: number;
+    /** Address of the read-write enable register. */
+    readonly enable: number;
+    /** Bits of the bank that are lines. */
+    readonly mask: number;
+  }
+  /**
+   * A controller whose top half claims lines from one register until it reads 0; a claimed line
+   * stays masked until completed (the same register written with the line), which the loop does
+   * after the handler. docs/interrupts.md.
+   */
+  export interface ClaimIrqController {
+    readonly kind: "claim";
+    /** Address of the claim/complete register of this CPU's context. */
+    readonly claim: number;
+    readonly banks: readonly ClaimIrqBank[];
+  }
+  export type IrqController = BankedIrqController | ClaimIrqController;
 
   export interface IrqHandlerOptions {
     /**
@@ -79,7 +114,12 @@ declare module "hal" {
     readonly low: number;
     readonly high: number;
   }
-  export type ClockCounter = SplitCounter;
+  /** A free-running 64-bit counter register (8-byte aligned; RISC-V mtime). */
+  export interface WideCounter {
+    readonly kind: "mmio64";
+    readonly address: number;
+  }
+  export type ClockCounter = SplitCounter | WideCounter;
   /** The event loop's clock: a counter it reads and a deadline interrupt it arms through the board. */
   export interface ClockSource {
     /** Counter frequency. */

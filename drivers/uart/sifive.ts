@@ -6,6 +6,7 @@
  */
 import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
 import { writeCharAt } from "../../hal/utf8.ts";
+import type { SerialPort } from "../../hal/io/serial.ts";
 
 export const SIFIVE_UART_REGS = defineRegisters({
   TXDATA: register(0x00, { DATA: field(0, 8), FULL: field(31) }),
@@ -20,6 +21,8 @@ export const SIFIVE_UART_REGS = defineRegisters({
 export type SifiveUartRegisters = ReturnType<typeof SIFIVE_UART_REGS.at>;
 
 const TXDATA_FULL = 0x8000_0000;
+/** ie/ip.rxwm (13.7): pending while the RX FIFO holds more than rxctrl.rxcnt bytes (init: 0). */
+const IE_RXWM = 1 << 1;
 const RXDATA_EMPTY = 0x8000_0000;
 /** Bounded waits: a UART that never drains must not hang the console. */
 const DEFAULT_MAX_POLLS = 1_000_000;
@@ -32,7 +35,11 @@ export interface SifiveUartOptions {
   readonly maxPolls?: number;
 }
 
-export class SifiveUart {
+/**
+ * The UART reports no receive errors (no parity, no framing or overrun flags, 13.1), so
+ * `rxErrors` stays zero: a byte that arrives with the RX FIFO full is lost unseen.
+ */
+export class SifiveUart implements SerialPort {
   readonly base: number;
   readonly clockHz: number;
   readonly rxErrors = { overrun: 0, framing: 0, parity: 0, break: 0 };
@@ -85,11 +92,23 @@ export class SifiveUart {
     }
   }
 
-  /** The next received byte, or -1 when the RX FIFO is empty. */
+  /** The next received byte, or -1 when the RX FIFO is empty. Never waits. */
   readByte(): number {
     const v = this.regs.RXDATA.read();
     return v & RXDATA_EMPTY ? -1 : v & 0xff;
   }
+
+  /** Interrupt while any received byte waits (ie.rxwm with rxcnt 0, 13.7). */
+  enableReceiveInterrupts(): void {
+    this.regs.IE.set(IE_RXWM);
+  }
+
+  disableReceiveInterrupts(): void {
+    if (this.regs) this.regs.IE.clear(IE_RXWM);
+  }
+
+  /** Nothing to clear: ip.rxwm falls by itself once the FIFO is read empty. */
+  acknowledgeReceive(): void {}
 }
 
 /** div for `baud` from `clockHz` (13.8), refusing what the 16-bit divisor cannot do. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include "quickjs.h"
 #include "cutils.h"
+#include "arch.h"
 #include "clock.h"
 #include "tsmetal.h"
 
@@ -17,6 +18,9 @@
 static struct {
     int attached;
     uint32_t hz;
+    /* "mmio32x2": two 32-bit halves; "mmio64" (wide): one 64-bit register, read in one access
+       where the CPU can, else as two halves (low word first in memory). */
+    int wide;
     volatile uint32_t *low, *high;
     JSValue arm;
     uint64_t origin;    /* counter value at attach: performance.now() == 0 */
@@ -30,6 +34,8 @@ int tsm_clock_attached(void)
 
 static uint64_t read_counter(void)
 {
+    if (sizeof(uintptr_t) == 8 && clk.wide)
+        return *(volatile uint64_t *)clk.low;
     /* High, low, high again: a carry between the two reads shows as a changed high word. */
     uint32_t hi = *clk.high;
     for (;;) {
@@ -58,6 +64,7 @@ int tsm_clock_arm(JSContext *ctx, uint64_t deadline)
     if (JS_IsException(r))
         return -1;
     JS_FreeValue(ctx, r);
+    tsm_arch_deadline_armed();
     return 0;
 }
 
@@ -88,7 +95,7 @@ int64_t tsm_clock_wall_us(void)
     return clk.origin_wall_us + (int64_t)elapsed_us();
 }
 
-static int get_address(JSContext *ctx, JSValueConst obj, const char *name, uintptr_t *out)
+static int get_address(JSContext *ctx, JSValueConst obj, const char *name, unsigned align, uintptr_t *out)
 {
     JSValue v = JS_GetPropertyStr(ctx, obj, name);
     double d;
@@ -96,8 +103,8 @@ static int get_address(JSContext *ctx, JSValueConst obj, const char *name, uintp
     JS_FreeValue(ctx, v);
     if (r < 0)
         return -1;
-    if (!(d >= 0 && d <= (double)UINTPTR_MAX) || d != (double)(uintptr_t)d || ((uintptr_t)d & 3)) {
-        JS_ThrowRangeError(ctx, "clock.attach: counter.%s must be a 4-byte aligned address", name);
+    if (!(d >= 0 && d <= (double)UINTPTR_MAX) || d != (double)(uintptr_t)d || ((uintptr_t)d & (align - 1))) {
+        JS_ThrowRangeError(ctx, "clock.attach: counter.%s must be a %u-byte aligned address", name, align);
         return -1;
     }
     *out = (uintptr_t)d;
@@ -121,16 +128,21 @@ static JSValue clock_attach(JSContext *ctx, JSValueConst this_val, int argc, JSV
     JSValue kind = JS_GetPropertyStr(ctx, counter, "kind");
     const char *k = JS_ToCString(ctx, kind);
     JS_FreeValue(ctx, kind);
-    int split = k && strcmp(k, "mmio32x2") == 0;
+    int split = k && strcmp(k, "mmio32x2") == 0, wide = k && strcmp(k, "mmio64") == 0;
     if (k)
         JS_FreeCString(ctx, k);
     uintptr_t low = 0, high = 0;
-    if (!split || get_address(ctx, counter, "low", &low) < 0 || get_address(ctx, counter, "high", &high) < 0) {
+    int bad = split ? get_address(ctx, counter, "low", 4, &low) < 0 || get_address(ctx, counter, "high", 4, &high) < 0
+            : wide  ? get_address(ctx, counter, "address", 8, &low) < 0
+                    : 1;
+    if (bad) {
         JS_FreeValue(ctx, counter);
-        if (!split)
-            JS_ThrowTypeError(ctx, "clock.attach: unknown counter kind (expected \"mmio32x2\")");
+        if (!split && !wide)
+            JS_ThrowTypeError(ctx, "clock.attach: unknown counter kind (expected \"mmio32x2\" or \"mmio64\")");
         return JS_EXCEPTION;
     }
+    if (wide)
+        high = low + 4;
     JS_FreeValue(ctx, counter);
     JSValue arm = JS_GetPropertyStr(ctx, src, "arm");
     if (!JS_IsFunction(ctx, arm)) {
@@ -145,6 +157,7 @@ static JSValue clock_attach(JSContext *ctx, JSValueConst this_val, int argc, JSV
     if (JS_IsException(bound))
         return bound;
     clk.hz = (uint32_t)hz;
+    clk.wide = wide;
     clk.low = (volatile uint32_t *)low;
     clk.high = (volatile uint32_t *)high;
     clk.arm = bound;

@@ -1,12 +1,17 @@
 /*
  * Interrupt top half and bottom-half queue (docs/interrupts.md).
  *
- * A banked controller (hal.d.ts IrqBank) has, per bank of 32 lines, a pending register showing
- * lines that are pending and enabled, and write-1 enable/disable registers. The top half reads
- * every bank's pending bits, disables those lines (so a level-triggered source cannot interrupt
- * again before its handler has cleared it) and records them; the loop then runs each line's JS
- * handler and re-enables the line. Only lines with a handler are ever enabled, so a pending bit
- * always has somebody to run.
+ * Two kinds of controller (hal.d.ts IrqController):
+ * - "banked" (BCM2835): per bank of 32 lines, a pending register showing lines that are pending
+ *   and enabled, and write-1 enable/disable registers. The top half reads every bank's pending
+ *   bits, disables those lines (so a level-triggered source cannot interrupt again before its
+ *   handler has cleared it) and records them; the loop runs each line's JS handler and re-enables
+ *   the line.
+ * - "claim" (RISC-V PLIC): one claim/complete register and plain read-write enable bitmaps. The top
+ *   half claims lines until the register reads 0; a claimed line cannot interrupt again until it
+ *   is completed (RISC-V PLIC spec, "Interrupt Completion"), which the loop does after the
+ *   handler, so no enable bit changes on the interrupt path.
+ * Only lines with a handler are ever enabled, so a taken line always has somebody to run.
  */
 #include <stdint.h>
 #include <string.h>
@@ -21,14 +26,16 @@
 
 typedef struct {
     uint32_t first_line;
-    volatile uint32_t *pending;
+    volatile uint32_t *pending; /* banked only */
     volatile uint32_t *enable;
-    volatile uint32_t *disable;
+    volatile uint32_t *disable; /* banked only */
     uint32_t mask;
 } bank;
 
 static bank banks[MAX_BANKS];
 static int n_banks;
+/* The claim/complete register of a "claim" controller; NULL for a banked one. */
+static volatile uint32_t *claim_reg;
 /* Lines taken by the top half and not yet handled, one word per bank. */
 static volatile uint32_t queued[MAX_BANKS];
 static volatile uint32_t counts[MAX_LINES];
@@ -39,8 +46,38 @@ static JSValue handlers[MAX_LINES];
 static int n_alive;
 
 /* Runs in the IRQ exception with interrupts masked: no VFP, no allocation, no JS. */
+static int bank_of(uint32_t line)
+{
+    for (int b = 0; b < n_banks; b++) {
+        uint32_t i = line - banks[b].first_line;
+        if (line >= banks[b].first_line && i < 32 && (banks[b].mask >> i) & 1)
+            return b;
+    }
+    return -1;
+}
+
+static TSM_TOP_HALF_ATTR void claim_all(void)
+{
+    uint32_t line;
+    while ((line = *claim_reg) != 0) {
+        int b = bank_of(line);
+        if (b < 0) {
+            /* Not a line the driver described: complete it, it has no handler to wait for. */
+            *claim_reg = line;
+            continue;
+        }
+        queued[b] |= 1u << (line - banks[b].first_line);
+        if (line < MAX_LINES)
+            counts[line]++;
+    }
+}
+
 TSM_TOP_HALF_ATTR void tsm_irq_top_half(void)
 {
+    if (claim_reg) {
+        claim_all();
+        return;
+    }
     for (int b = 0; b < n_banks; b++) {
         uint32_t p = *banks[b].pending & banks[b].mask;
         if (!p)
@@ -66,6 +103,29 @@ int tsm_irq_keeps_alive(void)
     return n_alive > 0;
 }
 
+/* Lets a line interrupt again once its handler has run: a banked line is re-enabled, a claimed
+   line completed. */
+static void release_line(int b, uint32_t bit)
+{
+    if (claim_reg)
+        *claim_reg = banks[b].first_line + (uint32_t)__builtin_ctz(bit);
+    else
+        *banks[b].enable = bit;
+}
+
+/* A claim controller's enable bitmap is read-write: change it with interrupts masked, so the
+   top half never sees half an update. */
+static void set_enabled(int b, uint32_t bit, int on)
+{
+    if (!claim_reg) {
+        *(on ? banks[b].enable : banks[b].disable) = bit;
+        return;
+    }
+    uint32_t saved = tsm_arch_irq_save();
+    *banks[b].enable = on ? (*banks[b].enable | bit) : (*banks[b].enable & ~bit);
+    tsm_arch_irq_restore(saved);
+}
+
 /* Takes the lowest queued line of the first bank with one; -1 if none. */
 static int take_line(int *bank_index, uint32_t *bit)
 {
@@ -83,6 +143,9 @@ static int take_line(int *bank_index, uint32_t *bit)
     return -1;
 }
 
+/* The claimed line whose handler is running, -1 if none (claim controllers: see irq_off). */
+static int in_service = -1;
+
 int tsm_irq_dispatch_one(JSContext *ctx)
 {
     int b;
@@ -90,18 +153,23 @@ int tsm_irq_dispatch_one(JSContext *ctx)
     int line = take_line(&b, &bit);
     if (line < 0)
         return 0;
-    if (!(line_flags[line] & HAS_HANDLER))
-        return 1; /* removed by hal.irq.off() after the interrupt was taken: stays disabled */
+    if (!(line_flags[line] & HAS_HANDLER)) {
+        /* Taken before hal.irq.off() removed its handler (off() completes a claimed line). */
+        return 1;
+    }
     JSValue fn = JS_DupValue(ctx, handlers[line]);
     JSValue arg = JS_NewInt32(ctx, line);
+    in_service = line;
     JSValue r = JS_Call(ctx, fn, JS_UNDEFINED, 1, &arg);
     JS_FreeValue(ctx, fn);
     if (JS_IsException(r))
         return -1;
     JS_FreeValue(ctx, r);
-    /* The handler may have called off() (or off() then on() again): unmask only if handled. */
-    if (line_flags[line] & HAS_HANDLER)
-        *banks[b].enable = bit;
+    /* The handler may have called off() (or off() then on() again): a banked line is unmasked
+       only if handled; a claimed line is completed unless off() already did. */
+    if (claim_reg ? in_service == line : (line_flags[line] & HAS_HANDLER) != 0)
+        release_line(b, bit);
+    in_service = -1;
     return 1;
 }
 
@@ -114,12 +182,10 @@ static int line_arg(JSContext *ctx, JSValueConst arg, int32_t *line_out, uint32_
     *line_out = line;
     if (n_banks == 0 && tsm_engine_start_loop(ctx) < 0)
         return -1;
-    for (int b = 0; b < n_banks; b++) {
-        uint32_t i = (uint32_t)line - banks[b].first_line;
-        if (line >= (int32_t)banks[b].first_line && i < 32 && (banks[b].mask >> i) & 1) {
-            *bit = 1u << i;
-            return b;
-        }
+    int b = line >= 0 ? bank_of((uint32_t)line) : -1;
+    if (b >= 0) {
+        *bit = 1u << ((uint32_t)line - banks[b].first_line);
+        return b;
     }
     if (n_banks == 0)
         JS_ThrowTypeError(ctx, "no interrupt controller attached (the board calls hal.irq.attach)");
@@ -135,14 +201,14 @@ static int get_u32_prop(JSContext *ctx, JSValueConst obj, const char *name, uint
         return -1;
     if (!JS_IsNumber(v)) {
         JS_FreeValue(ctx, v);
-        JS_ThrowTypeError(ctx, "irq.attach: bank.%s must be a number", name);
+        JS_ThrowTypeError(ctx, "irq.attach: %s must be a number", name);
         return -1;
     }
     double d;
     JS_ToFloat64(ctx, &d, v);
     JS_FreeValue(ctx, v);
     if (!(d >= 0 && d <= 4294967295.0) || d != (double)(uint32_t)d) {
-        JS_ThrowRangeError(ctx, "irq.attach: bank.%s must be a 32-bit unsigned integer", name);
+        JS_ThrowRangeError(ctx, "irq.attach: %s must be a 32-bit unsigned integer", name);
         return -1;
     }
     *out = (uint32_t)d;
@@ -158,10 +224,17 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     JS_FreeValue(ctx, kind);
     if (!k)
         return JS_EXCEPTION;
-    int banked = strcmp(k, "banked") == 0;
+    int banked = strcmp(k, "banked") == 0, claim = strcmp(k, "claim") == 0;
     JS_FreeCString(ctx, k);
-    if (!banked)
-        return JS_ThrowTypeError(ctx, "irq.attach: unknown controller kind (expected \"banked\")");
+    if (!banked && !claim)
+        return JS_ThrowTypeError(ctx, "irq.attach: unknown controller kind (expected \"banked\" or \"claim\")");
+    uint32_t claim_addr = 0;
+    if (claim) {
+        if (get_u32_prop(ctx, argv[0], "claim", &claim_addr) < 0)
+            return JS_EXCEPTION;
+        if (claim_addr == 0 || (claim_addr & 3))
+            return JS_ThrowRangeError(ctx, "irq.attach: claim must be a 4-byte aligned address");
+    }
     JSValue list = JS_GetPropertyStr(ctx, argv[0], "banks");
     uint32_t n = 0;
     JSValue len = JS_GetPropertyStr(ctx, list, "length");
@@ -174,18 +247,18 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     bank parsed[MAX_BANKS];
     for (uint32_t i = 0; i < n; i++) {
         JSValue o = JS_GetPropertyUint32(ctx, list, i);
-        uint32_t first, pending, enable, disable, mask;
-        int err = get_u32_prop(ctx, o, "firstLine", &first) || get_u32_prop(ctx, o, "pending", &pending) ||
-                  get_u32_prop(ctx, o, "enable", &enable) || get_u32_prop(ctx, o, "disable", &disable) ||
-                  get_u32_prop(ctx, o, "mask", &mask);
+        uint32_t first, pending = 0, enable, disable = 0, mask;
+        int err = get_u32_prop(ctx, o, "firstLine", &first) || get_u32_prop(ctx, o, "enable", &enable) ||
+                  get_u32_prop(ctx, o, "mask", &mask) ||
+                  (banked && (get_u32_prop(ctx, o, "pending", &pending) || get_u32_prop(ctx, o, "disable", &disable)));
         JS_FreeValue(ctx, o);
         if (err) {
             JS_FreeValue(ctx, list);
             return JS_EXCEPTION;
         }
-        if (first + 32 > MAX_LINES || ((pending | enable | disable) & 3)) {
+        if (first + 32 > MAX_LINES || ((pending | enable | disable) & 3) || (claim && first == 0 && (mask & 1))) {
             JS_FreeValue(ctx, list);
-            return JS_ThrowRangeError(ctx, "irq.attach: bank %u: lines must be below %d and registers 4-byte aligned",
+            return JS_ThrowRangeError(ctx, "irq.attach: bank %u: lines must be below %d (a claim controller has no line 0) and registers 4-byte aligned",
                                       (unsigned)i, MAX_LINES);
         }
         parsed[i] = (bank){ first, (volatile uint32_t *)(uintptr_t)pending, (volatile uint32_t *)(uintptr_t)enable,
@@ -195,6 +268,7 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     for (uint32_t i = 0; i < n; i++)
         banks[i] = parsed[i];
     n_banks = (int)n;
+    claim_reg = (volatile uint32_t *)(uintptr_t)claim_addr;
     /* From here on an interrupt has a top half to take it. */
     tsm_arch_irq_enable();
     return JS_UNDEFINED;
@@ -221,7 +295,7 @@ static JSValue irq_on(JSContext *ctx, JSValueConst this_val, int argc, JSValueCo
     handlers[line] = JS_DupValue(ctx, argv[1]);
     line_flags[line] = HAS_HANDLER | (keep_alive ? KEEPS_ALIVE : 0);
     n_alive += keep_alive;
-    *banks[b].enable = bit;
+    set_enabled(b, bit, 1);
     return JS_UNDEFINED;
 }
 
@@ -234,7 +308,19 @@ static JSValue irq_off(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
         return JS_EXCEPTION;
     if (!(line_flags[line] & HAS_HANDLER))
         return JS_UNDEFINED;
-    *banks[b].disable = bit;
+    if (claim_reg) {
+        /* A claimed line must be completed while still enabled, or the PLIC ignores the
+           completion and the line never interrupts again (RISC-V PLIC spec, "Interrupt
+           Completion"). */
+        uint32_t saved = tsm_arch_irq_save();
+        if ((queued[b] & bit) || in_service == line) {
+            queued[b] &= ~bit;
+            release_line(b, bit);
+            in_service = -1;
+        }
+        tsm_arch_irq_restore(saved);
+    }
+    set_enabled(b, bit, 0);
     n_alive -= (line_flags[line] & KEEPS_ALIVE) != 0;
     line_flags[line] = 0;
     JSValue fn = handlers[line];

@@ -18,6 +18,8 @@ export interface BootOptions {
   /** Guest time from the instruction count, skipping ahead while the CPU sleeps: deterministic
       timer tests that do not wait for real time. */
   icount?: boolean;
+  /** More QEMU options (after the board's). */
+  qemuArgs?: string[];
 }
 
 export async function build(app: string, opts: BootOptions = {}): Promise<Firmware> {
@@ -31,7 +33,7 @@ export async function bootFirmware(fw: Firmware, opts: BootOptions = {}, elf = f
     timeoutS: opts.timeoutS ?? 60,
     input: opts.input ?? "",
     inputAfter: opts.inputAfter,
-    extraArgs: opts.icount ? ["-icount", "shift=0,sleep=off"] : undefined,
+    extraArgs: [...(opts.icount ? ["-icount", "shift=0,sleep=off"] : []), ...(opts.qemuArgs ?? [])],
     mapLine: loadLineMapper(fw.bundles),
     onOutput: () => {},
   });

@@ -1,6 +1,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { boot, fixture } from "./boot.ts";
+import { fnv1a, serialTestData } from "./serial-data.ts";
+import { repoPath } from "../../tools/lib/paths.ts";
 
 // The RISC-V port on QEMU sifive_u (FU540, hart 1): what the firmware contract needs beyond the
 // template and the ES2020 sample, which es2020.test.ts and template.test.ts boot there too.
@@ -31,10 +33,44 @@ test("a load access fault prints mcause, mepc, mtval and the registers, exit 4",
   assert.is(r.code, 4);
 });
 
-test("without the event loop yet, timers are refused with a clear error", async () => {
-  const r = await boot(fixture("loop/chain.ts"), { board });
-  assert.match(r.output, /^Uncaught TypeError: setTimeout: this board attached no clock/);
-  assert.is(r.code, 1);
+test("timers fire in deadline order, never early (checked against the CLINT's mtime directly)", async () => {
+  const r = await boot(fixture("loop/timer-order-clint.ts"), { board, icount: true });
+  assert.is(r.output, "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n");
+  assert.is(r.code, 0);
+});
+
+test("the loop clock is mtime at the FU540's 1 MHz RTC clock; Date and performance follow it", async () => {
+  const r = await boot(fixture("loop/clock.ts"), { board, icount: true });
+  assert.is(
+    r.output,
+    "starts at epoch true\nmonotonic true sub-ms true\ntimeOrigin true\nhz 1000000\nset 2026-11-24T12:00\nadvanced true\nstring handler: TypeError\n",
+  );
+  assert.is(r.code, 0);
+});
+
+test("64 KiB piped into UART0 arrive intact (RX interrupts through the PLIC)", async () => {
+  const data = serialTestData();
+  const r = await boot(fixture("loop/uart-checksum.ts"), { board, input: Buffer.from(data), inputAfter: "ready\n", timeoutS: 120 });
+  assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(data)} overruns 0\n`);
+  assert.is(r.code, 0);
+});
+
+test("the example shell runs on sifive_u; its UART is PLIC line 4", async () => {
+  const r = await boot(repoPath("examples/shell/main.ts"), { board, input: "irq\rexit 5\r", inputAfter: "> " });
+  assert.match(r.output, /^tsmetal shell on sifive_u; type help\n> irq\r\n(line \d+: \d+\n)*line 4: [1-9]/);
+  assert.is(r.code, 5);
+});
+
+test("board().info(): the serial number from the OTP fuses, clock rates from the PRCI; no RNG", async () => {
+  const r = await boot(fixture("fu540-services.ts"), { board, qemuArgs: ["-M", "serial=0x1234abcd"] });
+  assert.is(
+    r.output,
+    "board sifive_u serial 1234abcd\n" +
+      // QEMU leaves CORECLKSEL at its reset value: coreclk is hfclk, tlclk half of it.
+      'clocks {"hfclk":33333333,"core":33333333,"tlclk":16666667,"rtc":1000000}\n' +
+      "TypeError crypto.getRandomValues: this board has no random number source\n",
+  );
+  assert.is(r.code, 0);
 });
 
 test.run();

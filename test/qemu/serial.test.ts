@@ -2,19 +2,12 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { boot, fixture } from "./boot.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
+import { fnv1a, serialTestData } from "./serial-data.ts";
 
 const test = suite("serial input");
 
-function fnv1a(bytes: Uint8Array): string {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
-  return (h >>> 0).toString(16);
-}
-
 test("64 KiB piped into the UART arrive intact (interrupt-driven receive)", async () => {
-  const data = new Uint8Array(64 * 1024);
-  let x = 12345;
-  for (let i = 0; i < data.length; i++) data[i] = (x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 24;
+  const data = serialTestData();
   const r = await boot(fixture("loop/uart-checksum.ts"), { input: Buffer.from(data), inputAfter: "ready\n", timeoutS: 120 });
   assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(data)} overruns 0\n`);
   assert.is(r.code, 0);

@@ -41,6 +41,8 @@ static inline void tsm_arch_irq_restore(unsigned cpsr)
     if (!(cpsr & 0x80))
         tsm_arch_irq_enable();
 }
+/* The loop armed the clock's deadline: on ARM it is an ordinary controller line, nothing to do. */
+static inline void tsm_arch_deadline_armed(void) {}
 /* Wait for interrupt: wakes on a pending IRQ even while CPSR.I masks it (ARM ARM B1.8.13). */
 #if __ARM_ARCH >= 7
 static inline void tsm_arch_wait(void) { __asm__ volatile("dsb\n\twfi" ::: "memory"); }

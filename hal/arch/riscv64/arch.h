@@ -37,6 +37,11 @@ static inline void tsm_arch_irq_restore(unsigned m)
     if (m)
         tsm_arch_irq_enable();
 }
+/* The machine timer interrupt (mie.MTIE) is the loop's deadline: the trap handler disables it
+   when it fires (mip.MTIP stays set until mtimecmp is written again), the loop enables it after
+   the board's arm() has written mtimecmp. */
+#define TSM_RISCV_MTIE (1u << 7)
+static inline void tsm_arch_deadline_armed(void) { __asm__ volatile("csrs mie, %0" :: "r"(TSM_RISCV_MTIE) : "memory"); }
 /* WFI wakes on a pending enabled interrupt even with mstatus.MIE clear (privileged spec 3.3.3). */
 static inline void tsm_arch_wait(void) { __asm__ volatile("wfi" ::: "memory"); }
 

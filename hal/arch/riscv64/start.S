@@ -2,7 +2,7 @@
  * RISC-V boot stub for the SiFive FU540 (QEMU sifive_u, -bios none). Every hart starts here in
  * M-mode at 0x80000000. Hart 0 is the E51 (rv64imac, no FPU): the firmware runs on hart 1, a U54
  * (rv64gc), and every other hart sleeps in WFI. Then the stack, the FPU (mstatus.FS), the trap
- * vector, .bss, and the engine.
+ * vector, the external interrupt enable, .bss, and the engine.
  */
     .section .text.boot, "ax"
     .global _start
@@ -25,6 +25,9 @@ _start:
 
     la      t0, tsm_trap_entry
     csrw    mtvec, t0
+    /* Machine external interrupts (the PLIC) on; mstatus.MIE stays clear until hal.irq.attach. */
+    li      t0, (1 << 11)
+    csrs    mie, t0
 
     la      t0, __bss_start
     la      t1, __bss_end

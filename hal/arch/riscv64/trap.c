@@ -1,9 +1,35 @@
 /*
- * Fatal traps on RISC-V: print the cause, mepc, mtval and the registers, then exit 4 (never hang).
- * Cause codes: RISC-V privileged spec, table 3.6.
+ * Traps on RISC-V (trap-entry.S). Interrupts: the machine timer is the loop's deadline (the
+ * handler only disables it, see arch.h), machine external interrupts go to the top half, which
+ * claims them from the PLIC. Exceptions are fatal: print the cause, mepc, mtval and the
+ * registers, then exit 4 (never hang). Cause codes: RISC-V privileged spec, table 3.6.
  */
 #include <stdint.h>
+#include "arch.h"
+#include "irq.h"
 #include "tsmetal.h"
+
+#define CAUSE_MACHINE_TIMER 7
+#define CAUSE_MACHINE_EXTERNAL 11
+
+static void put_hex(const char *label, uint64_t v);
+
+void tsm_riscv_interrupt(uint64_t mcause)
+{
+    uint64_t code = mcause & ~(1ull << 63);
+    if (code == CAUSE_MACHINE_TIMER) {
+        __asm__ volatile("csrc mie, %0" :: "r"(TSM_RISCV_MTIE));
+        return;
+    }
+    if (code == CAUSE_MACHINE_EXTERNAL) {
+        tsm_irq_top_half();
+        return;
+    }
+    /* Only MTIE and MEIE are ever enabled. */
+    put_hex("\ntsmetal: unexpected interrupt, mcause ", mcause);
+    tsm_console_puts("\n");
+    tsm_exit(TSM_EXIT_FAULT);
+}
 
 static const char *const exception_names[] = {
     "instruction address misaligned", "instruction access fault", "illegal instruction",
@@ -36,11 +62,9 @@ void tsm_riscv_trap(const uint64_t *frame)
     __asm__ volatile("csrr %0, mcause" : "=r"(mcause));
     __asm__ volatile("csrr %0, mepc" : "=r"(mepc));
     __asm__ volatile("csrr %0, mtval" : "=r"(mtval));
-    int interrupt = (int)(mcause >> 63);
-    uint64_t code = mcause & ~(1ull << 63);
+    uint64_t code = mcause;
     tsm_console_puts("\ntsmetal: CPU fault: ");
-    tsm_console_puts(interrupt ? "unexpected interrupt"
-                               : code < 16 ? exception_names[code] : "unknown exception");
+    tsm_console_puts(code < 16 ? exception_names[code] : "unknown exception");
     put_hex(" at mepc=", mepc);
     tsm_console_puts("\n");
     put_hex("  mcause ", mcause);
