@@ -60,25 +60,34 @@ declare module "hal" {
     readonly banks: readonly IrqBank[];
   }
   /**
-   * One bank of 32 lines of a claim controller (RISC-V PLIC): a plain read-write enable bitmap
-   * for this CPU's context. Line `firstLine + bit` is bit `bit`; line 0 does not exist.
+   * One bank of 32 lines of a claim controller. Line `firstLine + bit` is bit `bit`.
    */
   export interface ClaimIrqBank {
     readonly firstLine: number;
-    /** Address of the read-write enable register. */
+    /** Address of the enable register: a read-write bitmap (PLIC), or write-1-to-enable when `disable` is given (GIC ISENABLER). */
     readonly enable: number;
+    /** Address of the write-1-to-disable register (GIC ICENABLER); absent for a read-write bitmap. */
+    readonly disable?: number;
     /** Bits of the bank that are lines. */
     readonly mask: number;
   }
   /**
-   * A controller whose top half claims lines from one register until it reads 0; a claimed line
-   * stays masked until completed (the same register written with the line), which the loop does
-   * after the handler. docs/interrupts.md.
+   * A controller whose top half claims lines from a register until it reads `none`; a claimed
+   * line cannot interrupt again until completed, which the loop does after the handler
+   * (RISC-V PLIC; ARM GICv2 with GICC_CTLR.EOImode set). docs/interrupts.md.
    */
   export interface ClaimIrqController {
     readonly kind: "claim";
-    /** Address of the claim/complete register of this CPU's context. */
+    /** Address of the claim register of this CPU (PLIC claim/complete, GIC GICC_IAR). */
     readonly claim: number;
+    /** Address the line is written to after its handler (default `claim`; GIC: GICC_DIR). */
+    readonly complete?: number;
+    /** Address the line is written to as soon as it is claimed (GIC: GICC_EOIR, the priority drop). */
+    readonly priorityDrop?: number;
+    /** The claimed value (after `idMask`) that means no line is pending (default 0; GIC 1023). */
+    readonly none?: number;
+    /** Bits of the claim register that are the line (default all; GIC 0x3ff). */
+    readonly idMask?: number;
     readonly banks: readonly ClaimIrqBank[];
   }
   export type IrqController = BankedIrqController | ClaimIrqController;

@@ -7,10 +7,14 @@
  *   bits, disables those lines (so a level-triggered source cannot interrupt again before its
  *   handler has cleared it) and records them; the loop runs each line's JS handler and re-enables
  *   the line.
- * - "claim" (RISC-V PLIC): one claim/complete register and plain read-write enable bitmaps. The top
- *   half claims lines until the register reads 0; a claimed line cannot interrupt again until it
- *   is completed (RISC-V PLIC spec, "Interrupt Completion"), which the loop does after the
- *   handler, so no enable bit changes on the interrupt path.
+ * - "claim" (RISC-V PLIC, ARM GICv2): reading the claim register takes the highest pending line;
+ *   a claimed line cannot interrupt again until it is completed (RISC-V PLIC spec, "Interrupt
+ *   Completion"; GICv2 with split priority drop and deactivation, GICC_CTLR.EOImode), which the
+ *   loop does after the handler, so no enable bit changes on the interrupt path. The top half
+ *   claims until the register reads `none` (PLIC 0, GIC 1023); a controller with a priority drop
+ *   register (GIC EOIR) gets each line written there at once, so further lines can be signalled
+ *   while the first waits for its handler. Enables are a read-write bitmap (PLIC) or write-1
+ *   set/clear registers (GIC ISENABLER/ICENABLER).
  * Only lines with a handler are ever enabled, so a taken line always has somebody to run.
  */
 #include <stdint.h>
@@ -34,8 +38,9 @@ typedef struct {
 
 static bank banks[MAX_BANKS];
 static int n_banks;
-/* The claim/complete register of a "claim" controller; NULL for a banked one. */
-static volatile uint32_t *claim_reg;
+/* A "claim" controller's registers; claim_reg is NULL for a banked one. */
+static volatile uint32_t *claim_reg, *complete_reg, *drop_reg;
+static uint32_t claim_none, claim_id_mask;
 /* Lines taken by the top half and not yet handled, one word per bank. */
 static volatile uint32_t queued[MAX_BANKS];
 static volatile uint32_t counts[MAX_LINES];
@@ -58,12 +63,16 @@ static int bank_of(uint32_t line)
 
 static TSM_TOP_HALF_ATTR void claim_all(void)
 {
-    uint32_t line;
-    while ((line = *claim_reg) != 0) {
-        int b = bank_of(line);
+    for (;;) {
+        uint32_t line = *claim_reg & claim_id_mask;
+        if (line == claim_none)
+            break;
+        if (drop_reg)
+            *drop_reg = line;
+        int b = line < MAX_LINES ? bank_of(line) : -1;
         if (b < 0) {
             /* Not a line the driver described: complete it, it has no handler to wait for. */
-            *claim_reg = line;
+            *complete_reg = line;
             continue;
         }
         queued[b] |= 1u << (line - banks[b].first_line);
@@ -108,16 +117,16 @@ int tsm_irq_keeps_alive(void)
 static void release_line(int b, uint32_t bit)
 {
     if (claim_reg)
-        *claim_reg = banks[b].first_line + (uint32_t)__builtin_ctz(bit);
+        *complete_reg = banks[b].first_line + (uint32_t)__builtin_ctz(bit);
     else
         *banks[b].enable = bit;
 }
 
-/* A claim controller's enable bitmap is read-write: change it with interrupts masked, so the
+/* Write-1 enable/disable registers where the bank has them; otherwise the enable bitmap is read-write: change it with interrupts masked, so the
    top half never sees half an update. */
 static void set_enabled(int b, uint32_t bit, int on)
 {
-    if (!claim_reg) {
+    if (banks[b].disable) {
         *(on ? banks[b].enable : banks[b].disable) = bit;
         return;
     }
@@ -215,6 +224,19 @@ static int get_u32_prop(JSContext *ctx, JSValueConst obj, const char *name, uint
     return 0;
 }
 
+/* An optional number property: `fallback` when absent. */
+static int get_optional_u32(JSContext *ctx, JSValueConst obj, const char *name, uint32_t *out, uint32_t fallback)
+{
+    JSValue v = JS_GetPropertyStr(ctx, obj, name);
+    int absent = JS_IsUndefined(v);
+    JS_FreeValue(ctx, v);
+    if (absent) {
+        *out = fallback;
+        return 0;
+    }
+    return get_u32_prop(ctx, obj, name, out);
+}
+
 static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     if (n_banks)
@@ -228,12 +250,16 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     JS_FreeCString(ctx, k);
     if (!banked && !claim)
         return JS_ThrowTypeError(ctx, "irq.attach: unknown controller kind (expected \"banked\" or \"claim\")");
-    uint32_t claim_addr = 0;
+    uint32_t claim_addr = 0, complete_addr = 0, drop_addr = 0, none = 0, id_mask = 0xffffffffu;
     if (claim) {
-        if (get_u32_prop(ctx, argv[0], "claim", &claim_addr) < 0)
+        if (get_u32_prop(ctx, argv[0], "claim", &claim_addr) < 0 ||
+            get_optional_u32(ctx, argv[0], "complete", &complete_addr, claim_addr) < 0 ||
+            get_optional_u32(ctx, argv[0], "priorityDrop", &drop_addr, 0) < 0 ||
+            get_optional_u32(ctx, argv[0], "none", &none, 0) < 0 ||
+            get_optional_u32(ctx, argv[0], "idMask", &id_mask, 0xffffffffu) < 0)
             return JS_EXCEPTION;
-        if (claim_addr == 0 || (claim_addr & 3))
-            return JS_ThrowRangeError(ctx, "irq.attach: claim must be a 4-byte aligned address");
+        if (claim_addr == 0 || complete_addr == 0 || ((claim_addr | complete_addr | drop_addr) & 3))
+            return JS_ThrowRangeError(ctx, "irq.attach: claim, complete and priorityDrop must be 4-byte aligned addresses");
     }
     JSValue list = JS_GetPropertyStr(ctx, argv[0], "banks");
     uint32_t n = 0;
@@ -250,15 +276,16 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
         uint32_t first, pending = 0, enable, disable = 0, mask;
         int err = get_u32_prop(ctx, o, "firstLine", &first) || get_u32_prop(ctx, o, "enable", &enable) ||
                   get_u32_prop(ctx, o, "mask", &mask) ||
-                  (banked && (get_u32_prop(ctx, o, "pending", &pending) || get_u32_prop(ctx, o, "disable", &disable)));
+                  (banked ? get_u32_prop(ctx, o, "pending", &pending) || get_u32_prop(ctx, o, "disable", &disable)
+                          : get_optional_u32(ctx, o, "disable", &disable, 0));
         JS_FreeValue(ctx, o);
         if (err) {
             JS_FreeValue(ctx, list);
             return JS_EXCEPTION;
         }
-        if (first + 32 > MAX_LINES || ((pending | enable | disable) & 3) || (claim && first == 0 && (mask & 1))) {
+        if (first + 32 > MAX_LINES || ((pending | enable | disable) & 3) || (claim && first == 0 && (mask & 1) && none == 0)) {
             JS_FreeValue(ctx, list);
-            return JS_ThrowRangeError(ctx, "irq.attach: bank %u: lines must be below %d (a claim controller has no line 0) and registers 4-byte aligned",
+            return JS_ThrowRangeError(ctx, "irq.attach: bank %u: lines must be below %d (line 0 is none on a claim controller whose none is 0) and registers 4-byte aligned",
                                       (unsigned)i, MAX_LINES);
         }
         parsed[i] = (bank){ first, (volatile uint32_t *)(uintptr_t)pending, (volatile uint32_t *)(uintptr_t)enable,
@@ -269,6 +296,10 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
         banks[i] = parsed[i];
     n_banks = (int)n;
     claim_reg = (volatile uint32_t *)(uintptr_t)claim_addr;
+    complete_reg = (volatile uint32_t *)(uintptr_t)complete_addr;
+    drop_reg = (volatile uint32_t *)(uintptr_t)drop_addr;
+    claim_none = none;
+    claim_id_mask = id_mask;
     /* From here on an interrupt has a top half to take it. */
     tsm_arch_irq_enable();
     return JS_UNDEFINED;
