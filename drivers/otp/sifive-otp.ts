@@ -54,9 +54,10 @@ export class SifiveOtp {
       throw new RangeError(`SifiveOtp: words ${index}..${index + count - 1} are outside 0..${OTP_WORDS - 1}`);
     }
     const r = OTP_REGS.at(this.base, this.bus);
-    r.PCE.write(1);
+    // U-Boot's order: out of deep standby and trimmed before the macro is enabled; reversed below.
     r.PDSTB.write(1);
     r.PTRIM.write(1);
+    r.PCE.write(1);
     const out: number[] = [];
     for (let i = index; i < index + count; i++) {
       r.PA.write(i);
@@ -64,9 +65,9 @@ export class SifiveOtp {
       r.PCLK.write(0);
       out.push(r.PDOUT.read() >>> 0);
     }
+    r.PCE.write(0);
     r.PTRIM.write(0);
     r.PDSTB.write(0);
-    r.PCE.write(0);
     return out;
   }
 
