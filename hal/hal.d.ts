@@ -25,7 +25,7 @@ declare module "hal" {
     out16(port: number, value: number): void;
     out32(port: number, value: number): void;
   };
-  /** Memory barriers (ARM: DMB/DSB/ISB or their ARMv6 CP15 equivalents). */
+  /** Memory barriers (ARM: DMB/DSB/ISB or their ARMv6 CP15 equivalents; RISC-V: FENCE; x86: MFENCE). */
   export const barrier: {
     dmb(): void;
     dsb(): void;

@@ -1,5 +1,5 @@
 /**
- * The tsmetal command line: build, qemu, flash, boards, new, bench. `npm run <command> -- [options]`.
+ * The tsmetal command line: build, qemu, sim, flash, boards, new, bench. `npm run <command> -- [options]`.
  */
 import { parseArgs } from "node:util";
 import { UserError } from "./lib/errors.ts";
@@ -9,10 +9,12 @@ import { flashCommand } from "./commands/flash.ts";
 import { boardsCommand } from "./commands/boards.ts";
 import { newCommand } from "./commands/new.ts";
 import { benchCommand } from "./commands/bench.ts";
+import { simCommand } from "./commands/sim.ts";
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   build: buildCommand,
   qemu: qemuCommand,
+  sim: simCommand,
   flash: flashCommand,
   boards: boardsCommand,
   new: newCommand,
@@ -22,6 +24,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
 const usage = `usage: tsmetal <command> [options]
   build  --board <name> [--app <entry.ts>] [--out <dir>] [--enable-eval]
   qemu   [--board <name>] [--app <entry.ts>] [--timeout <s>] [--screenshot <file.png>]
+  sim    [--board <name>] [--app <entry.ts>] [--timeout <s>]
   flash  --board <name> --to <folder|image|/dev/sdX> [--app <entry.ts>] [--firmware <dir>] [--yes] [--dry-run]
   boards
   new    <dir>

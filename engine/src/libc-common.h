@@ -10,4 +10,8 @@ void tsm_libc_time(struct timeval *tv);
 /* Reports abort() and exits with TSM_EXIT_FAULT. */
 void tsm_libc_abort(void) __attribute__((noreturn));
 
+/* Where the C library needs its own start-up (musl: TLS, thread pointer), the arch boot calls
+   this instead of tsm_engine_boot; it initialises the library and enters the engine. */
+void tsm_libc_start(void) __attribute__((noreturn));
+
 #endif

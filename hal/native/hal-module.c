@@ -169,6 +169,7 @@ static const struct {
     { "irq", tsm_irq_funcs, &tsm_irq_funcs_count },
     { "clock", tsm_clock_funcs, &tsm_clock_funcs_count },
     { "dma", tsm_dma_funcs, &tsm_dma_funcs_count },
+    { "io", tsm_port_io_funcs, &tsm_port_io_funcs_count },
 };
 
 static int hal_module_init(JSContext *ctx, JSModuleDef *m)
@@ -177,7 +178,8 @@ static int hal_module_init(JSContext *ctx, JSModuleDef *m)
         JSValue ns = JS_NewObject(ctx);
         if (JS_IsException(ns))
             return -1;
-        JS_SetPropertyFunctionList(ctx, ns, namespaces[i].funcs, *namespaces[i].count);
+        if (namespaces[i].count) /* a weak table that is not linked: an empty namespace */
+            JS_SetPropertyFunctionList(ctx, ns, namespaces[i].funcs, *namespaces[i].count);
         if (JS_SetModuleExport(ctx, m, namespaces[i].name, ns) < 0)
             return -1;
     }

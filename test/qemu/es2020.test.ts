@@ -32,7 +32,7 @@ test.before(async () => {
   expected = await nodeOutput(sample);
 });
 
-for (const board of ["pizero", "pi1", "pi2", "sifive_u"]) {
+for (const board of ["pizero", "pi1", "pi2", "sifive_u", "microvm", "usbarmory-mk2", "usbarmory-mk2-lan", "mx6ullevk"]) {
   test(`${board} prints exactly Node's output`, async () => {
     const r = await boot(sample, { board });
     assert.fixture(r.output, expected);

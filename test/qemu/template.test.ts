@@ -21,7 +21,7 @@ const templateLines = [
   "engine heap: ok",
 ];
 
-for (const board of ["pizero", "pi1", "pi2", "sifive_u"]) {
+for (const board of ["pizero", "pi1", "pi2", "sifive_u", "microvm", "usbarmory-mk2", "usbarmory-mk2-lan", "mx6ullevk"]) {
   test(`template boots on ${board} and exits 0`, async () => {
     const r = await boot(defaultApp(), { board });
     assert.is(r.output, templateLines.join("\n") + "\n");
@@ -82,6 +82,7 @@ test("npm run boards lists the boards with arch, SoC and QEMU machine", () => {
   assert.match(r.stdout, /^pi1\s+armv6\s+BCM2835\s+raspi1ap\s/m);
   assert.match(r.stdout, /^pi2\s+armv7\s+BCM2836\s+raspi2b\s/m);
   assert.match(r.stdout, /^sifive_u\s+riscv64\s+FU540\s+sifive_u\s/m);
+  assert.match(r.stdout, /^microvm\s+amd64\s+microvm\s+microvm\s/m);
 });
 
 test("npm run new makes a project whose own build uses this CLI", () => {

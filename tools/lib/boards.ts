@@ -19,8 +19,12 @@ export interface Board {
   memoryLimit?: number;
   /** C console for panics; txRegister is where the first output byte is stored (bench). */
   earlyConsole: { driver: string; base: string; txRegister: string };
-  qemu: { machine: string; args?: string[] };
-  image: { name: string; format: "binary" };
+  /** consoleSerial: which of the machine's serial ports is the console (QEMU numbers them in
+      -serial order; default 0). The ports before it get `-serial null`. */
+  qemu: { machine: string; args?: string[]; consoleSerial?: number };
+  /** "binary": the raw memory image from loadAddress (objcopy -O binary); "elf": the ELF itself,
+      debug info stripped, for loaders that read program headers and notes (PVH VMMs). */
+  image: { name: string; format: "binary" | "elf" };
   /** How `npm run flash` writes the boot medium (tools/lib/flash/); without it the board cannot
       be flashed. "rpi-boot": the Raspberry Pi's FAT boot partition (kernel.img + config.txt). */
   flash?: { kind: "rpi-boot" };

@@ -73,7 +73,10 @@ export async function link(
   );
   // The snapshot maker only ever runs under QEMU, which loads the ELF: it needs no boot image.
   const image = path.join(outDir, board.image.name);
-  if (!opts.snapshotMode) await run(await requireTool(t.objcopy), ["-O", "binary", elf, image], "making the boot image");
+  if (!opts.snapshotMode) {
+    const format = board.image.format === "elf" ? ["--strip-debug"] : ["-O", "binary"];
+    await run(await requireTool(t.objcopy), [...format, elf, image], "making the boot image");
+  }
 
   const sizeOut = await run(await requireTool(t.size), ["-A", elf], "reading section sizes");
   const section = (re: RegExp) =>

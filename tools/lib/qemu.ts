@@ -9,6 +9,9 @@ import type { LineMapper } from "./source-map.ts";
 
 /** Exit code when the guest did not finish in time (as timeout(1) reports it). */
 export const EXIT_TIMEOUT = 124;
+/** Exit code when QEMU itself failed, on targets whose statuses tell that apart from the
+    firmware's (Target.decodeExit), as timeout(1) reports its own failure. */
+export const EXIT_EMULATOR_FAILED = 125;
 
 export interface QemuRun {
   board: Board;
@@ -31,7 +34,9 @@ export function qemuArgs(board: Board, elf: string, extra: string[] = []): strin
   // 0x01 bytes of the guest's input. With a plain stdio serial, Ctrl-C ends QEMU.
   return [
     "-M", board.qemu.machine,
-    "-display", "none", "-monitor", "none", "-serial", "stdio",
+    "-display", "none", "-monitor", "none",
+    ...Array.from({ length: board.qemu.consoleSerial ?? 0 }, () => ["-serial", "null"]).flat(),
+    "-serial", "stdio",
     // A reset (watchdog, reboot()) ends QEMU, exit status 0, instead of booting the image again.
     "-no-reboot",
     ...board.target.qemuExitArgs,
@@ -95,5 +100,9 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   clearTimeout(killer);
   emit("", true);
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
-  return { code, timedOut, output, stderr };
+  const decode = r.board.target.decodeExit;
+  if (!decode) return { code, timedOut, output, stderr };
+  const firmwareCode = decode(code);
+  if (firmwareCode !== null) return { code: firmwareCode, timedOut, output, stderr };
+  return { code: EXIT_EMULATOR_FAILED, timedOut, output, stderr: `${stderr}${r.board.target.qemu.command} failed (exit status ${code})\n` };
 }

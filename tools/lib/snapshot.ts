@@ -23,8 +23,16 @@ export async function engineSnapshot(board: Board, engine: EngineLibrary): Promi
   const work = await mkdtemp(path.join(engine.dir, "snapshot-"));
   try {
     const maker = await link(board, engine, null, work, { snapshotMode: true, elfName: "snapshot-maker.elf" });
-    // Semihosting writes snapshot.bin into QEMU's working directory.
-    const r = await runQemu({ board, elf: maker.elf, timeoutS: 60, input: "", onOutput: () => {}, cwd: work });
+    // Semihosting, or the device in qemuHostSaveArgs, writes snapshot.bin into QEMU's working directory.
+    const r = await runQemu({
+      board,
+      elf: maker.elf,
+      timeoutS: 60,
+      input: "",
+      onOutput: () => {},
+      cwd: work,
+      extraArgs: board.target.qemuHostSaveArgs,
+    });
     const saved = path.join(work, "snapshot.bin");
     if (r.code !== 0 || !existsSync(saved)) {
       throw new UserError(`making the engine snapshot for ${board.name} failed (exit ${r.code}):\n${r.output}${r.stderr}`);

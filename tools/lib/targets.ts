@@ -29,6 +29,14 @@ export interface Target {
   qemuExitArgs: string[];
   /** The arch's first instruction for an interrupt (bench: irq_latency_insns starts there). */
   irqEntrySymbol: string;
+  /**
+   * QEMU's exit status → the firmware's exit code, or null when the status cannot have come from
+   * the firmware (QEMU itself failed). Absent: the status is the code (semihosting).
+   */
+  decodeExit?: (status: number) => number | null;
+  /** QEMU options the build adds when the firmware saves a file on the host (the engine snapshot),
+      for targets whose host channel is a device rather than semihosting. Run in the file's folder. */
+  qemuHostSaveArgs?: string[];
 }
 
 const armNoneEabi = (command: string): Tool => ({
@@ -66,6 +74,20 @@ const riscvElf = (command: string): Tool => ({
   debianPackage: command === "gcc" ? "gcc-riscv64-unknown-elf" : "binutils-riscv64-unknown-elf",
 });
 
+const MUSL_SPECS = "/usr/lib/x86_64-linux-musl/musl-gcc.specs";
+
+/**
+ * isa-debug-exit (hal/arch/amd64/exit.c) ends QEMU with status (value << 1) | 1, and the firmware
+ * writes code + 1, so its codes 0..126 arrive as odd statuses from 3 to 255. Status 1 is what
+ * QEMU itself exits with on an error (bad option, missing file), and 0 a reset under -no-reboot
+ * (or a triple fault): neither is taken for a firmware code.
+ */
+export function decodeDebugExit(status: number): number | null {
+  if (status === 0) return 0;
+  if (status >= 3 && status % 2 === 1) return (status - 3) >> 1;
+  return null;
+}
+
 const targets: Record<string, Target> = {
   // ARM1176JZF-S (BCM2835). Unaligned accesses are compiled out: with the MMU off, real
   // hardware may fault on them even though QEMU does not.
@@ -97,6 +119,7 @@ const targets: Record<string, Target> = {
       "hal/arch/riscv64/trap.c",
       "hal/arch/semihosting.c",
       "engine/src/libc-picolibc.c",
+      "engine/src/libc-word-copy.c",
       "engine/src/libc-common.c",
       "engine/src/libc-malloc.c",
     ],
@@ -104,6 +127,64 @@ const targets: Record<string, Target> = {
     linkerScript: "hal/arch/riscv64/firmware.ld",
     qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
     irqEntrySymbol: "tsm_trap_entry",
+  },
+  amd64: {
+    // x86-64 as a PVH guest (QEMU microvm, Firecracker, Cloud Hypervisor), in ring 0 with 2 MiB
+    // identity pages. The host gcc with Debian's musl (musl-dev) through its specs file, as
+    // --specs=picolibc.specs on RISC-V: musl's static libc.a runs in ring 0 behind a handler for
+    // the `syscall` instruction (hal/arch/amd64/syscall-entry.S, engine/src/libc-musl.c). Our own
+    // code is built without the red zone; musl's is not, which is why interrupts switch stacks.
+    cc: { command: "gcc", debianPackage: "gcc" },
+    objcopy: { command: "objcopy", debianPackage: "binutils" },
+    size: { command: "size", debianPackage: "binutils" },
+    nm: { command: "nm", debianPackage: "binutils" },
+    qemu: { command: "qemu-system-x86_64", debianPackage: "qemu-system-x86" },
+    libc: { debianPackage: "musl-dev", probeHeader: "/usr/include/x86_64-linux-musl/stdio.h" },
+    cflags: [
+      "-specs",
+      MUSL_SPECS,
+      "-m64",
+      "-march=x86-64",
+      "-mno-red-zone",
+      "-mcmodel=small",
+      "-fno-pic",
+      "-fno-pie",
+      "-fno-stack-protector",
+      "-fcf-protection=none",
+      "-fno-asynchronous-unwind-tables",
+    ],
+    ldflags: [
+      "-nostartfiles",
+      "-static",
+      "-no-pie",
+      "-Wl,--gc-sections",
+      "-Wl,--no-warn-rwx-segments",
+      "-Wl,-z,max-page-size=4096",
+      "-Wl,--build-id=none",
+    ],
+    libs: ["-lc", "-lgcc"],
+    sources: [
+      "hal/arch/amd64/start.S",
+      "hal/arch/amd64/vectors.S",
+      "hal/arch/amd64/syscall-entry.S",
+      "hal/arch/amd64/boot.c",
+      "hal/arch/amd64/pvh.c",
+      "hal/arch/amd64/mmu.c",
+      "hal/arch/amd64/descriptors.c",
+      "hal/arch/amd64/fault.c",
+      "hal/arch/amd64/exit.c",
+      "hal/native/port-io.c",
+      "engine/src/libc-musl.c",
+      "engine/src/libc-common.c",
+      "engine/src/libc-malloc.c",
+    ],
+    includeDirs: ["hal/arch/amd64"],
+    linkerScript: "hal/arch/amd64/firmware.ld",
+    qemuExitArgs: ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
+    irqEntrySymbol: "tsm_irq_entry",
+    decodeExit: decodeDebugExit,
+    // The Bochs/QEMU debug console on port 0x402 (hal/arch/amd64/exit.c, tsm_host_save).
+    qemuHostSaveArgs: ["-chardev", "file,id=tsmhost,path=snapshot.bin", "-device", "isa-debugcon,iobase=0x402,chardev=tsmhost"],
   },
 };
 

@@ -1,0 +1,80 @@
+/* CPU helpers for x86-64 (ring 0, long mode), used by the engine's loop and the native HAL. */
+#ifndef TSM_ARCH_H
+#define TSM_ARCH_H
+
+#include <stdint.h>
+
+/* x86 orders loads and stores to write-back memory itself (Intel SDM vol. 3, 9.2.2); MMIO is
+   mapped uncached, where accesses are not reordered. The fences still order non-temporal
+   stores and, through the "memory" clobber, the compiler. */
+static inline void tsm_arch_dmb(void) { __asm__ volatile("mfence" ::: "memory"); }
+static inline void tsm_arch_dsb(void) { __asm__ volatile("mfence" ::: "memory"); }
+/* Instruction fetch is coherent with stores on x86 (SDM vol. 3, 11.6): a compiler barrier. */
+static inline void tsm_arch_isb(void) { __asm__ volatile("" ::: "memory"); }
+
+/* The interrupt entry saves every register the top half might touch (vectors.S): nothing to ask. */
+#define TSM_TOP_HALF_ATTR
+
+/* Interrupt masking (RFLAGS.IF). */
+static inline void tsm_arch_irq_enable(void) { __asm__ volatile("sti" ::: "memory"); }
+static inline void tsm_arch_irq_disable(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline unsigned tsm_arch_irq_save(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq\n\tpop %0\n\tcli" : "=r"(flags) :: "memory");
+    return (unsigned)(flags & 0x200);
+}
+static inline void tsm_arch_irq_restore(unsigned flags)
+{
+    if (flags & 0x200)
+        tsm_arch_irq_enable();
+}
+/* The local APIC timer is armed by its TypeScript driver: nothing to do here. */
+static inline void tsm_arch_deadline_armed(void) {}
+/* Called with interrupts masked (engine/src/loop.c). STI delays recognition of interrupts by one
+   instruction (SDM vol. 2B, STI), so an interrupt that became pending after the loop's last check
+   is taken at the HLT, never lost between the two; the loop masks them again after. */
+static inline void tsm_arch_wait(void) { __asm__ volatile("sti\n\thlt\n\tcli" ::: "memory"); }
+
+/* Port I/O (SDM vol. 1, 18.2): the 64 KiB I/O address space of x86. */
+static inline uint8_t tsm_arch_in8(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+static inline uint16_t tsm_arch_in16(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+static inline uint32_t tsm_arch_in32(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+static inline void tsm_arch_out8(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+static inline void tsm_arch_out16(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+static inline void tsm_arch_out32(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+
+/* Model-specific registers (SDM vol. 4). */
+static inline uint64_t tsm_arch_rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void tsm_arch_wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+#define TSM_MSR_FS_BASE 0xc0000100u
+
+/* The thread pointer the C library's TLS hangs off (musl: arch_prctl(ARCH_SET_FS)). */
+static inline void tsm_arch_set_thread_pointer(uintptr_t p) { tsm_arch_wrmsr(TSM_MSR_FS_BASE, p); }
+static inline uintptr_t tsm_arch_thread_pointer(void) { return (uintptr_t)tsm_arch_rdmsr(TSM_MSR_FS_BASE); }
+
+#endif

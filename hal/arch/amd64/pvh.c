@@ -1,0 +1,71 @@
+/*
+ * The PVH start info (Xen public/arch-x86/hvm/start_info.h, struct hvm_start_info): the VMM's
+ * memory map, in e820 types. The engine's heap and stacks come from the board's linker layout
+ * (loadAddress .. ramEnd in board.json, the same on every VMM so one engine snapshot fits all):
+ * here the map is only checked to hold that range, so a VM started with too little memory stops
+ * with a message and exit 5 instead of faulting somewhere in the heap.
+ */
+#include <stdint.h>
+#include "tsmetal.h"
+#include "amd64.h"
+
+#define HVM_START_MAGIC 0x336ec578u
+#define E820_RAM 1
+
+struct hvm_start_info {
+    uint32_t magic;
+    uint32_t version;
+    uint32_t flags;
+    uint32_t nr_modules;
+    uint64_t modlist_paddr;
+    uint64_t cmdline_paddr;
+    uint64_t rsdp_paddr;
+    /* version 1 and later */
+    uint64_t memmap_paddr;
+    uint32_t memmap_entries;
+    uint32_t reserved;
+};
+
+struct hvm_memmap_entry {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+    uint32_t reserved;
+};
+
+extern uint8_t __text_start[];
+
+static void put_dec(uint64_t v)
+{
+    char buf[21];
+    int i = sizeof buf - 1;
+    buf[i] = 0;
+    do
+        buf[--i] = (char)('0' + v % 10);
+    while (v /= 10);
+    tsm_console_puts(buf + i);
+}
+
+void tsm_pvh_check_memory(uint32_t start_info)
+{
+    const struct hvm_start_info *si = (const struct hvm_start_info *)(uintptr_t)start_info;
+    if (!si || si->magic != HVM_START_MAGIC) {
+        tsm_console_puts("tsmetal: not started through the PVH boot protocol (no hvm_start_info in "
+                         "EBX): boot this ELF with a PVH loader (QEMU -kernel, Firecracker, Cloud "
+                         "Hypervisor)\n");
+        tsm_exit(TSM_EXIT_ENGINE_INIT);
+    }
+    /* Version 0 has no memory map: the board's layout is all there is to go by. */
+    if (si->version < 1 || si->memmap_entries == 0)
+        return;
+    const struct hvm_memmap_entry *e = (const struct hvm_memmap_entry *)(uintptr_t)si->memmap_paddr;
+    uint64_t need_start = (uintptr_t)__text_start, need_end = (uintptr_t)__stack_top;
+    for (uint32_t i = 0; i < si->memmap_entries; i++) {
+        if (e[i].type == E820_RAM && e[i].addr <= need_start && e[i].addr + e[i].size >= need_end)
+            return;
+    }
+    tsm_console_puts("tsmetal: the VM has too little memory for this board: its RAM must reach ");
+    put_dec(need_end >> 20);
+    tsm_console_puts(" MiB (board.json ramEnd); give the VM more memory\n");
+    tsm_exit(TSM_EXIT_ENGINE_INIT);
+}

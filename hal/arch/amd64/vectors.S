@@ -1,0 +1,69 @@
+/*
+ * Interrupt and exception entry (Intel SDM vol. 3, 7.12 "Exception and Interrupt Handling in
+ * 64-bit Mode"). Every vector has a stub that makes the frame uniform (a 0 where the CPU pushes
+ * no error code: SDM vol. 3, table 7-1), pushes its number and joins the common path, which saves
+ * the general registers and calls tsm_amd64_fault(frame) (fault.c). The IDT (descriptors.c) sends
+ * every vector through an IST stack: musl's libc.a is compiled with the red zone, 128 bytes below
+ * RSP that an interrupt frame pushed on the interrupted stack would overwrite.
+ * Until the event loop takes interrupts on x86 every vector is fatal, 32..255 included.
+ */
+    .altmacro
+    .macro vector n
+    .p2align 4
+vector_\n:
+    .if !(\n == 8 || (\n >= 10 && \n <= 14) || \n == 17 || \n == 21 || \n == 29 || \n == 30)
+    pushq   $0
+    .endif
+    pushq   $\n
+    jmp     tsm_irq_entry
+    .endm
+
+    .macro stub_address n
+    .quad vector_\n
+    .endm
+
+    .section .text
+    .set n, 0
+    .rept 256
+    vector %n
+    .set n, n + 1
+    .endr
+
+/* Frame for fault.c, from the top of the IST stack down: ss, rsp, rflags, cs, rip, error, vector,
+   then rax ... r15 as pushed here (struct tsm_amd64_frame). */
+    .p2align 4
+    .global tsm_irq_entry
+tsm_irq_entry:
+    pushq   %rax
+    pushq   %rbx
+    pushq   %rcx
+    pushq   %rdx
+    pushq   %rsi
+    pushq   %rdi
+    pushq   %rbp
+    pushq   %r8
+    pushq   %r9
+    pushq   %r10
+    pushq   %r11
+    pushq   %r12
+    pushq   %r13
+    pushq   %r14
+    pushq   %r15
+    cld
+    movq    %rsp, %rdi
+    andq    $-16, %rsp
+    call    tsm_amd64_fault
+1:  cli
+    hlt
+    jmp     1b
+
+/* The stubs' addresses, in vector order, for the IDT. */
+    .section .rodata
+    .p2align 3
+    .global tsm_vector_stubs
+tsm_vector_stubs:
+    .set n, 0
+    .rept 256
+    stub_address %n
+    .set n, n + 1
+    .endr

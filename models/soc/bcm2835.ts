@@ -1,0 +1,63 @@
+/**
+ * The BCM2835's peripherals as models at their addresses (BCM2835 ARM Peripherals), wired as on
+ * the chip: system timer channels and UART0 into the interrupt controller, the PM watchdog's
+ * reset. The simulator's machine for the Raspberry Pi 1 and Zero (boards/<name>/sim.ts).
+ */
+import { MemoryBus } from "../../hal/memory-bus.ts";
+import type { SimMachine } from "../../tools/sim/machine.ts";
+import { Pl011Model } from "../uart/pl011.ts";
+import { Bcm2835SysTimerModel } from "../timer/bcm2835-systimer.ts";
+import { Bcm2835IrqModel } from "../irq/bcm2835.ts";
+import { Bcm2835GpioModel } from "../gpio/bcm2835.ts";
+import { Bcm2835RngModel } from "../rng/bcm2835.ts";
+import { Bcm2835WatchdogModel } from "../watchdog/bcm2835-pm.ts";
+
+// Offsets from the peripheral base (ARM Peripherals: 7.5, 12.1, 13.4, 6.1; PM and RNG: Linux).
+const IRQ = 0xb200, SYSTIMER = 0x3000, UART0 = 0x20_1000, GPIO = 0x20_0000, RNG = 0x10_4000, PM = 0x10_0000;
+/** GPU interrupt lines (7.5): the system timer's channels are lines 0-3, UART0 57, GPIO 49-50. */
+const LINE_UART0 = 57, LINE_GPIO0 = 49;
+/** What the peripheral window spans (ARM Peripherals 1.2.3: 16 MiB). */
+const PERIPHERAL_SIZE = 0x100_0000;
+
+export class Bcm2835Machine implements SimMachine {
+  readonly bus = new MemoryBus({ logLimit: 0 });
+  readonly intc: Bcm2835IrqModel;
+  readonly systimer: Bcm2835SysTimerModel;
+  readonly uart0: Pl011Model;
+  readonly gpio: Bcm2835GpioModel;
+  readonly rng: Bcm2835RngModel;
+  readonly watchdog: Bcm2835WatchdogModel;
+  readonly mapped: ReadonlyArray<{ base: number; size: number }>;
+  resetRequested = false;
+
+  constructor(peripheralBase: number) {
+    const b = peripheralBase;
+    this.mapped = [{ base: b, size: PERIPHERAL_SIZE }];
+    this.intc = new Bcm2835IrqModel(this.bus, b + IRQ);
+    this.systimer = new Bcm2835SysTimerModel(this.bus, b + SYSTIMER, { onIrq: (ch, level) => this.intc.setLine(ch, level) });
+    this.uart0 = new Pl011Model(this.bus, b + UART0, { fifoDepth: 16, onInterrupt: (level) => this.intc.setLine(LINE_UART0, level) });
+    this.gpio = new Bcm2835GpioModel(this.bus, b + GPIO, { onIrq: (bank, level) => this.intc.setLine(LINE_GPIO0 + bank, level) });
+    this.rng = new Bcm2835RngModel(this.bus, b + RNG, { numbersPerStatusRead: 1 });
+    this.watchdog = new Bcm2835WatchdogModel(this.bus, b + PM, { onReset: () => { this.resetRequested = true; } });
+  }
+
+  advance(us: number): void {
+    this.systimer.advance(us);
+    this.watchdog.advance(us);
+  }
+
+  irqAsserted(): boolean {
+    return this.intc.irq;
+  }
+
+  takeConsoleOutput(): number[] {
+    return this.uart0.transmitted.splice(0);
+  }
+
+  receiveConsoleInput(bytes: Uint8Array): number {
+    const n = this.uart0.receive(bytes);
+    // The line goes idle after the burst: the receive timeout tells the driver of a partial FIFO.
+    this.uart0.receiveTimeout();
+    return n;
+  }
+}

@@ -1,0 +1,18 @@
+/** What the simulator (tools/sim/run.ts) gives the guest runtime: the CPU's view of the machine. */
+declare const __host: {
+  read8(addr: number): number;
+  read16(addr: number): number;
+  read32(addr: number): number;
+  write8(addr: number, value: number): void;
+  write16(addr: number, value: number): void;
+  write32(addr: number, value: number): void;
+  /** Whether the interrupt controller's output to the CPU is asserted. */
+  irqAsserted(): boolean;
+  /** Ends the run with `code` (the guest then stops at the next interrupt check). */
+  exit(code: number): void;
+  /** Evaluates image unit `name` once and returns its module namespace. */
+  loadUnit(name: string): unknown;
+  /** Whether the image has a unit `name`. */
+  hasUnit(name: string): boolean;
+  memStats(): { used: number; peak: number; limit: number };
+};

@@ -1,0 +1,338 @@
+/**
+ * `npm run sim`: the firmware's esbuild bundles run in Node on quickjs-emscripten, with the board's
+ * peripherals as the register-level models of models/ (boards/<name>/sim.ts). The guest runtime
+ * (tools/sim/guest/) stands in for the engine's loop and the native HAL. Machine time advances
+ * only by what the firmware does: 10 ns per register access, and at once to the next deadline
+ * when the loop sleeps, so a one-hour timer takes milliseconds and every run is the same.
+ * Output and exit codes follow `npm run qemu`.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { build as esbuild } from "esbuild";
+import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten";
+import { loadBoard, type Board } from "../lib/boards.ts";
+import { bundle, bundleUnit, typeCheck, type Bundle } from "../lib/bundle.ts";
+import { unitsFor } from "../lib/units.ts";
+import { defaultApp, defaultOutDir } from "../lib/build.ts";
+import { loadLineMapper } from "../lib/source-map.ts";
+import { EXIT_TIMEOUT, type QemuResult } from "../lib/qemu.ts";
+import { UserError } from "../lib/errors.ts";
+import { repoPath } from "../lib/paths.ts";
+import type { SimMachine, SimMachineFactory } from "./machine.ts";
+
+/** Exit codes as the engine's (engine/src/tsmetal.h). */
+const EXIT_UNCAUGHT = 1, EXIT_OUT_OF_MEMORY = 3, EXIT_FAULT = 4;
+const TURN_AGAIN = 0, TURN_DONE = -1, TURN_WAIT_FOR_INTERRUPT = -2;
+/** Machine time per register access. */
+const ACCESS_NS = 10;
+/** The default heap limit: what a small board has for the engine. */
+const DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024;
+const STACK_LIMIT = 256 * 1024;
+
+export interface SimRun {
+  board: string;
+  app?: string;
+  timeoutS: number;
+  /** Console input, fed to the UART as fast as its receiver takes it; then end of input. */
+  input?: Uint8Array | string;
+  memoryLimit?: number;
+  onOutput?: (text: string) => void;
+}
+
+export async function simMachineFor(board: Board): Promise<SimMachine> {
+  const file = path.join(path.dirname(board.module), "sim.ts");
+  if (!existsSync(file)) throw new UserError(`board '${board.name}' has no simulator machine (boards/${board.name}/sim.ts); use npm run qemu`);
+  const mod = (await import(file)) as { machine: SimMachineFactory };
+  return mod.machine();
+}
+
+let guestRuntime: Promise<string> | undefined;
+function guestRuntimeSource(): Promise<string> {
+  guestRuntime ??= esbuild({
+    entryPoints: [repoPath("tools/sim/guest/runtime.ts")],
+    bundle: true,
+    write: false,
+    format: "iife",
+    platform: "neutral",
+    target: "es2020",
+    external: ["hal"],
+    logLevel: "silent",
+  }).then((r) => r.outputFiles[0].text);
+  return guestRuntime;
+}
+
+export async function runSim(o: SimRun): Promise<QemuResult> {
+  const board = loadBoard(o.board);
+  const machine = await simMachineFor(board);
+  const app = path.resolve(o.app ?? defaultApp());
+  const outDir = defaultOutDir(`${board.name}-sim`, app);
+  await mkdir(outDir, { recursive: true });
+  await typeCheck(board, app, outDir);
+  const bundles = [await bundle(board, app, outDir), ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(u.name, u.entry, outDir))))];
+  const sources = new Map<string, string>();
+  for (const b of bundles) sources.set(b.script, await readFile(b.js, "utf8"));
+  // A WebAssembly instance of its own per run, dropped afterwards rather than disposed: a run that
+  // ends by exit() or a timeout leaves the interpreter mid-call, which QuickJS cannot free cleanly.
+  const rt = (await newQuickJSWASMModule()).newRuntime();
+  return new Simulation(rt, machine, bundles, sources, o, await guestRuntimeSource()).run();
+}
+
+class Simulation {
+  private readonly ctx: QuickJSContext;
+  private readonly mapLine: (t: string) => string;
+  private readonly decoder = new TextDecoder();
+  private readonly wallDeadline: number;
+  private readonly units = new Map<string, QuickJSHandle>();
+  private exitCode?: number;
+  private fault?: string;
+  private timedOut = false;
+  private output = "";
+  private pendingText = "";
+  private input: Uint8Array;
+  private accessNs = 0;
+  private peak = 0;
+  private readonly limit: number;
+
+  constructor(
+    private readonly rt: QuickJSRuntime,
+    private readonly machine: SimMachine,
+    private readonly bundles: Bundle[],
+    private readonly sources: Map<string, string>,
+    private readonly o: SimRun,
+    private readonly runtimeSource: string,
+  ) {
+    this.mapLine = loadLineMapper(bundles);
+    this.input = typeof o.input === "string" ? new TextEncoder().encode(o.input) : (o.input ?? new Uint8Array());
+    this.wallDeadline = Date.now() + o.timeoutS * 1000;
+    this.limit = o.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    rt.setMemoryLimit(this.limit);
+    rt.setMaxStackSize(STACK_LIMIT);
+    rt.setInterruptHandler(() => {
+      if (this.exitCode !== undefined || this.fault !== undefined) return true;
+      if (Date.now() > this.wallDeadline) return (this.timedOut = true);
+      return false;
+    });
+    rt.setModuleLoader((name) => this.loadModule(name));
+    this.ctx = rt.newContext();
+    this.installHost();
+  }
+
+  async run(): Promise<QemuResult> {
+    const ctx = this.ctx;
+    this.check(ctx.evalCode(this.runtimeSource, "tsmetal-sim-runtime.js"));
+    // image.load("main") must work while the firmware is still evaluating (the engine's namespace
+    // exists from linking): the firmware imports itself and hands its namespace over first. On
+    // the bundle's first line, so that every line number (and the source map) stays as it is.
+    const selfImport = 'import * as __tsmetalMain from "firmware.js"; globalThis.__tsmetalHal.image.main = __tsmetalMain; ';
+    if (this.exitCode === undefined) this.check(ctx.evalCode(selfImport + (this.sources.get("firmware.js") as string), "firmware.js", { type: "module" }));
+    const sim = ctx.getProp(ctx.global, "__tsmetalSim");
+    const turn = ctx.getProp(sim, "turn");
+    const takeRejection = ctx.getProp(sim, "takeRejection");
+    sim.dispose();
+    try {
+      while (this.exitCode === undefined) {
+        this.feedInput();
+        const jobs = this.rt.executePendingJobs();
+        if (jobs.error) {
+          this.report(jobs.error);
+          continue;
+        }
+        jobs.dispose();
+        if (this.exitCode !== undefined) break;
+        const rejected = ctx.callFunction(takeRejection, ctx.undefined);
+        if (rejected.error) {
+          this.report(rejected.error);
+          continue;
+        }
+        const reason = rejected.value.consume((list) => (ctx.getProp(list, "length").consume((n) => ctx.getNumber(n)) ? ctx.getProp(list, 0) : undefined));
+        if (reason) {
+          this.report(reason, "Uncaught (in promise) ");
+          continue;
+        }
+        const r = this.check(ctx.callFunction(turn, ctx.undefined));
+        if (this.exitCode !== undefined) break;
+        this.flushConsole();
+        if (this.machine.resetRequested) this.exitCode = 0;
+        else if (r === TURN_DONE) this.exitCode = 0;
+        else if (r === TURN_WAIT_FOR_INTERRUPT) {
+          if (this.input.length === 0) this.stuck();
+        } else if (r !== undefined && r > 0 && this.input.length === 0) {
+          this.machine.advance(r);
+        }
+        if (Date.now() > this.wallDeadline) {
+          this.timedOut = true;
+          this.exitCode = EXIT_TIMEOUT;
+        }
+      }
+    } finally {
+      turn.dispose();
+      takeRejection.dispose();
+      for (const h of this.units.values()) h.dispose();
+      this.units.clear();
+    }
+    this.flushConsole();
+    this.emit("", true);
+    const code = this.timedOut ? EXIT_TIMEOUT : (this.exitCode as number) & 0xff;
+    return { code, timedOut: this.timedOut, output: this.output, stderr: this.fault ?? "" };
+  }
+
+  /** The loop waits for an interrupt that nothing can raise any more: under QEMU a hang until the timeout. */
+  private stuck(): void {
+    this.emitDiagnostic("tsmetal sim: the firmware waits for an interrupt, and no timer or input is left to raise one\n");
+    this.timedOut = true;
+    this.exitCode = EXIT_TIMEOUT;
+  }
+
+  private feedInput(): void {
+    if (this.input.length === 0) return;
+    const n = this.machine.receiveConsoleInput(this.input);
+    this.input = this.input.subarray(n);
+  }
+
+  /** A result's value as a number (or undefined), or its error reported as the engine does. */
+  private check(r: ReturnType<QuickJSContext["evalCode"]>): number | undefined {
+    if (r.error) {
+      this.report(r.error);
+      return undefined;
+    }
+    const v = this.ctx.typeof(r.value) === "number" ? this.ctx.getNumber(r.value) : undefined;
+    r.value.dispose();
+    return v;
+  }
+
+  /** Uncaught exceptions as engine/src/report.c prints them (exit 1, or 3 when out of memory). */
+  private report(error: QuickJSHandle, prefix = "Uncaught "): void {
+    const ctx = this.ctx;
+    try {
+      if (this.exitCode !== undefined || this.timedOut || this.fault !== undefined) {
+        if (this.timedOut && this.exitCode === undefined) this.exitCode = EXIT_TIMEOUT;
+        if (this.fault !== undefined && this.exitCode === undefined) this.exitCode = EXIT_FAULT;
+        return;
+      }
+      const d = ctx.dump(error) as unknown;
+      const e = (typeof d === "object" && d !== null ? d : {}) as { name?: string; message?: string; stack?: string };
+      const text = typeof d === "object" && d !== null && e.name !== undefined ? `${e.name}: ${e.message}` : String(d);
+      // quickjs-emscripten's QuickJS records columns; the engine's (2021) only lines.
+      const stack = (e.stack ?? "").replace(/(\.js:\d+):\d+/g, "$1");
+      this.flushConsole();
+      this.emitDiagnostic(`${prefix}${text}\n${stack}`);
+      this.exitCode = e.message === "out of memory" ? EXIT_OUT_OF_MEMORY : EXIT_UNCAUGHT;
+    } finally {
+      error.dispose();
+    }
+  }
+
+  private emitDiagnostic(text: string): void {
+    this.emit(text, true);
+  }
+
+  private flushConsole(): void {
+    const bytes = this.machine.takeConsoleOutput();
+    if (bytes.length) this.emit(this.decoder.decode(Uint8Array.from(bytes), { stream: true }), false);
+  }
+
+  /** Whole lines go through the source-map line mapper, as QEMU's console does. */
+  private emit(text: string, flush: boolean): void {
+    this.pendingText += text;
+    const cut = flush ? this.pendingText.length : this.pendingText.lastIndexOf("\n") + 1;
+    if (cut === 0) return;
+    const out = this.mapLine(this.pendingText.slice(0, cut));
+    this.pendingText = this.pendingText.slice(cut);
+    this.output += out;
+    (this.o.onOutput ?? ((t: string) => void process.stdout.write(t)))(out);
+  }
+
+  private loadModule(name: string): string {
+    if (name === "hal") {
+      return [
+        "const h = globalThis.__tsmetalHal;",
+        "export const mmio = h.mmio, io = h.io, barrier = h.barrier, cpu = h.cpu, irq = h.irq, clock = h.clock,",
+        "  dma = h.dma, mem = h.mem, image = h.image;",
+      ].join("\n");
+    }
+    const src = this.sources.get(name);
+    if (src === undefined) throw new Error(`module '${name}' is not part of the firmware image`);
+    return src;
+  }
+
+  /** The CPU's side of the machine: register accesses (with their time and the mapped ranges), exit, units. */
+  private installHost(): void {
+    const ctx = this.ctx;
+    const host = ctx.newObject();
+    const machine = this.machine;
+    const bus = machine.bus;
+    const access = (addr: number, width: number) => {
+      if (!machine.mapped.some((m) => addr >= m.base && addr + width / 8 <= m.base + m.size)) {
+        this.flushConsole();
+        this.emitDiagnostic(`\ntsmetal sim: CPU fault: access to unmapped address 0x${addr.toString(16).padStart(8, "0")}\n`);
+        this.fault = `unmapped address 0x${addr.toString(16)}`;
+        this.exitCode = EXIT_FAULT;
+        // On hardware the access never completes: nothing after it may run (the interrupt
+        // handler then stops the guest, even if it catches this).
+        throw new Error("CPU fault");
+      }
+      this.accessNs += ACCESS_NS;
+      if (this.accessNs >= 1000) {
+        machine.advance(Math.floor(this.accessNs / 1000));
+        this.accessNs %= 1000;
+      }
+      return true;
+    };
+    const fn = (name: string, f: (...args: number[]) => QuickJSHandle | void) =>
+      ctx.newFunction(name, (...args) => f(...args.map((a) => ctx.getNumber(a)))).consume((h) => ctx.setProp(host, name, h));
+    fn("read8", (a) => ctx.newNumber(access(a, 8) ? bus.read8(a) : 0));
+    fn("read16", (a) => ctx.newNumber(access(a, 16) ? bus.read16(a) : 0));
+    fn("read32", (a) => ctx.newNumber(access(a, 32) ? bus.read32(a) : 0));
+    fn("write8", (a, v) => void (access(a, 8) && (bus.write8(a, v), this.flushConsole())));
+    fn("write16", (a, v) => void (access(a, 16) && (bus.write16(a, v), this.flushConsole())));
+    fn("write32", (a, v) => void (access(a, 32) && (bus.write32(a, v), this.flushConsole())));
+    fn("irqAsserted", () => (machine.irqAsserted() ? ctx.true : ctx.false));
+    fn("exit", (code) => {
+      this.flushConsole();
+      this.exitCode = code | 0;
+    });
+    ctx.newFunction("hasUnit", (n) => (this.sources.has(`${ctx.getString(n)}.js`) ? ctx.true : ctx.false)).consume((h) => ctx.setProp(host, "hasUnit", h));
+    ctx.newFunction("loadUnit", (n) => this.loadUnit(ctx.getString(n))).consume((h) => ctx.setProp(host, "loadUnit", h));
+    fn("memStats", () => {
+      const used = this.memoryUsed();
+      this.peak = Math.max(this.peak, used);
+      const o = ctx.newObject();
+      for (const [k, v] of [["used", used], ["peak", this.peak], ["limit", this.limit]] as const) ctx.newNumber(v).consume((h) => ctx.setProp(o, k, h));
+      return o;
+    });
+    ctx.setProp(ctx.global, "__host", host);
+    host.dispose();
+  }
+
+  private loadUnit(name: string): QuickJSHandle {
+    const ctx = this.ctx;
+    if (name === "main") {
+      const hal = ctx.getProp(ctx.global, "__tsmetalHal");
+      const image = ctx.getProp(hal, "image");
+      const main = ctx.getProp(image, "main");
+      hal.dispose();
+      image.dispose();
+      return main;
+    }
+    const cached = this.units.get(name);
+    if (cached) return cached.dup();
+    const script = `${name}.js`;
+    const src = this.sources.get(script);
+    if (src === undefined || name === "firmware") throw new Error(`the firmware image has no unit '${name}'`);
+    const r = ctx.evalCode(src, script, { type: "module" });
+    // Rethrown into the guest as the unit's own exception.
+    if (r.error) throw r.error;
+    this.units.set(name, r.value);
+    return r.value.dup();
+  }
+
+  private memoryUsed(): number {
+    const m = this.rt.computeMemoryUsage();
+    const v = this.ctx.getProp(m, "memory_used_size");
+    const used = this.ctx.getNumber(v);
+    v.dispose();
+    m.dispose();
+    return used;
+  }
+}
