@@ -1,6 +1,7 @@
 /**
  * npm test: type-check (tools and tests with Node's types; firmware code with the target's
- * ES2020 library), then the uvu suites: unit tests (test/unit) and QEMU boot tests (test/qemu).
+ * ES2020 library), then the uvu suites: unit tests (test/unit), simulator tests (test/sim) and
+ * QEMU boot tests (test/qemu).
  * Ends with one line "N passed, N failed" and a non-zero exit if anything failed.
  */
 import { spawnSync } from "node:child_process";
@@ -21,6 +22,7 @@ const steps: Step[] = [
   { name: "typecheck tools and tests", cmd: [tsc, "-p", repoPath("tsconfig.json")], uvu: false },
   { name: "typecheck firmware", cmd: [tsc, "-p", repoPath("tsconfig.firmware.json")], uvu: false },
   { name: "unit tests", cmd: uvu("test/unit"), uvu: true },
+  { name: "simulator tests", cmd: uvu("test/sim"), uvu: true },
   { name: "QEMU boot tests", cmd: uvu("test/qemu"), uvu: true },
 ].filter((s) => !only || s.name.includes(only));
 

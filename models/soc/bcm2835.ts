@@ -46,6 +46,14 @@ export class Bcm2835Machine implements SimMachine {
     this.watchdog.advance(us);
   }
 
+  nextEventIn(): number | undefined {
+    let next: number | undefined;
+    for (let ch = 0; ch < 4; ch++) {
+      if (this.intc.enabled(ch)) next = Math.min(next ?? Infinity, this.systimer.ticksUntilMatch(ch));
+    }
+    return next;
+  }
+
   irqAsserted(): boolean {
     return this.intc.irq;
   }
@@ -55,7 +63,7 @@ export class Bcm2835Machine implements SimMachine {
   }
 
   receiveConsoleInput(bytes: Uint8Array): number {
-    const n = this.uart0.receive(bytes);
+    const n = this.uart0.receive(bytes.subarray(0, this.uart0.rxSpace));
     // The line goes idle after the burst: the receive timeout tells the driver of a partial FIFO.
     this.uart0.receiveTimeout();
     return n;

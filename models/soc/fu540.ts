@@ -59,6 +59,6 @@ export class Fu540Machine implements SimMachine {
   }
 
   receiveConsoleInput(bytes: Uint8Array): number {
-    return this.uart0.receive(bytes);
+    return this.uart0.receive(bytes.subarray(0, this.uart0.rxSpace));
   }
 }

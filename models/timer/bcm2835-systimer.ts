@@ -62,6 +62,11 @@ export class Bcm2835SysTimerModel {
     return ((this.cs >>> channel) & 1) !== 0;
   }
 
+  /** Ticks until channel n's compare is next reached (1 to 2^32: an equal compare takes a wrap). */
+  ticksUntilMatch(channel: number): number {
+    return (this.compares[channel] - (this.count % TWO_32) + TWO_32) % TWO_32 || TWO_32;
+  }
+
   /** Moves the counter `ticks` forward, matching every compare the low 32 bits reach on the way. */
   advance(ticks: number): void {
     checkTicks(ticks);

@@ -168,6 +168,12 @@ export class Pl011Model {
     return this.rx.length;
   }
 
+  /** Characters the receiver can take now without an overrun (0 while disabled). */
+  get rxSpace(): number {
+    if ((this.cr & (CR_UARTEN | CR_RXE)) !== (CR_UARTEN | CR_RXE)) return 0;
+    return Math.max(0, this.depth() - this.rx.length);
+  }
+
   get txLevel(): number {
     return this.tx.length;
   }

@@ -85,6 +85,11 @@ export class SifiveUartModel {
     return accepted;
   }
 
+  /** Bytes the receiver can take now without an overrun (0 while rxen is clear). */
+  get rxSpace(): number {
+    return this.rxctrl & EN ? DEPTH - this.rx.length : 0;
+  }
+
   /** Sends up to `maxBytes` from the TX FIFO while txen is set; returns the count. */
   transmit(maxBytes = Infinity): number {
     let sent = 0;

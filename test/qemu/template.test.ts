@@ -7,19 +7,13 @@ import path from "node:path";
 import { boot, build, fixture } from "./boot.ts";
 import { defaultApp } from "../../tools/lib/build.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
+import { templateLines } from "../template-output.ts";
 
 const test = suite("template and CLI");
 
 const cli = (args: string[], cwd = repoPath()) =>
   spawnSync(process.execPath, [repoPath("bin/tsmetal.mjs"), ...args], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
-const templateLines = [
-  "Hello from TypeScript on bare metal!",
-  "tick 1 { squared: 1 }",
-  "tick 2 { squared: 4 }",
-  "tick 3 { squared: 9 }",
-  "engine heap: ok",
-];
 
 for (const board of ["pizero", "pi1", "pi2", "sifive_u", "microvm", "usbarmory-mk2", "usbarmory-mk2-lan", "mx6ullevk"]) {
   test(`template boots on ${board} and exits 0`, async () => {

@@ -13,8 +13,15 @@ export interface SimMachine {
   irqAsserted(): boolean;
   /** Takes the bytes the console UART has sent since the last call. */
   takeConsoleOutput(): number[];
-  /** Offers bytes to the console UART's receiver; returns how many it took (its FIFO has room for). */
+  /** Offers bytes to the console UART's receiver; returns how many it took: what its FIFO has room
+      for, none while it is disabled (a serial line with flow control). */
   receiveConsoleInput(bytes: Uint8Array): number;
+  /**
+   * Microseconds until the next thing the machine itself will do that can interrupt the CPU (an
+   * enabled timer compare), or undefined if nothing is scheduled: the simulator skips ahead to it
+   * when the firmware sleeps with no timer of its own.
+   */
+  nextEventIn?(): number | undefined;
   /** Set when the machine resets itself (watchdog): the run ends, as QEMU does with -no-reboot. */
   readonly resetRequested: boolean;
   /** Address ranges the CPU may access (device registers); anything else is a simulated fault. */

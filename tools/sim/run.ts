@@ -29,6 +29,8 @@ const ACCESS_NS = 10;
 /** The default heap limit: what a small board has for the engine. */
 const DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024;
 const STACK_LIMIT = 256 * 1024;
+/** Machine time the loop may sleep with no timer and no input before the run counts as stuck. */
+const IDLE_LIMIT_US = 24 * 3600 * 1e6;
 
 export interface SimRun {
   board: string;
@@ -91,6 +93,8 @@ class Simulation {
   private pendingText = "";
   private input: Uint8Array;
   private accessNs = 0;
+  /** Machine time skipped while waiting for an interrupt with no timer and no input. */
+  private idleUs = 0;
   private peak = 0;
   private readonly limit: number;
 
@@ -132,7 +136,8 @@ class Simulation {
     sim.dispose();
     try {
       while (this.exitCode === undefined) {
-        this.feedInput();
+        // Input the UART took is news for the firmware: no sleeping past it this turn.
+        const fed = this.feedInput();
         const jobs = this.rt.executePendingJobs();
         if (jobs.error) {
           this.report(jobs.error);
@@ -155,11 +160,17 @@ class Simulation {
         this.flushConsole();
         if (this.machine.resetRequested) this.exitCode = 0;
         else if (r === TURN_DONE) this.exitCode = 0;
-        else if (r === TURN_WAIT_FOR_INTERRUPT) {
-          if (this.input.length === 0) this.stuck();
-        } else if (r !== undefined && r > 0 && this.input.length === 0) {
+        else if (r === TURN_WAIT_FOR_INTERRUPT && !fed) {
+          // Skip ahead to the machine's next interrupt (a timer compare armed by a driver), but
+          // not forever: a clock's own periodic match is no reason to wait.
+          const next = this.machine.nextEventIn?.();
+          if (next === undefined || (this.idleUs += next) > IDLE_LIMIT_US) this.stuck();
+          else this.machine.advance(next);
+        } else if (r !== undefined && r > 0 && !fed) {
+          this.idleUs = 0;
           this.machine.advance(r);
         }
+        if (fed) this.idleUs = 0;
         if (Date.now() > this.wallDeadline) {
           this.timedOut = true;
           this.exitCode = EXIT_TIMEOUT;
@@ -184,10 +195,12 @@ class Simulation {
     this.exitCode = EXIT_TIMEOUT;
   }
 
-  private feedInput(): void {
-    if (this.input.length === 0) return;
+  /** Offers the pending input to the console UART; true if it took some. */
+  private feedInput(): boolean {
+    if (this.input.length === 0) return false;
     const n = this.machine.receiveConsoleInput(this.input);
     this.input = this.input.subarray(n);
+    return n > 0;
   }
 
   /** A result's value as a number (or undefined), or its error reported as the engine does. */
@@ -214,7 +227,12 @@ class Simulation {
       const e = (typeof d === "object" && d !== null ? d : {}) as { name?: string; message?: string; stack?: string };
       const text = typeof d === "object" && d !== null && e.name !== undefined ? `${e.name}: ${e.message}` : String(d);
       // quickjs-emscripten's QuickJS records columns; the engine's (2021) only lines.
-      const stack = (e.stack ?? "").replace(/(\.js:\d+):\d+/g, "$1");
+      // The guest runtime's own frames are the engine's C code on the target: not shown.
+      const stack = (e.stack ?? "")
+        .replace(/(\.js:\d+):\d+/g, "$1")
+        .split("\n")
+        .filter((l) => !l.includes("(tsmetal-sim-runtime.js:"))
+        .join("\n");
       this.flushConsole();
       this.emitDiagnostic(`${prefix}${text}\n${stack}`);
       this.exitCode = e.message === "out of memory" ? EXIT_OUT_OF_MEMORY : EXIT_UNCAUGHT;

@@ -1,0 +1,101 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { runSim, type SimRun } from "../../tools/sim/run.ts";
+import { defaultApp } from "../../tools/lib/build.ts";
+import { repoPath } from "../../tools/lib/paths.ts";
+import { fixture } from "../qemu/boot.ts";
+import { nodeOutput } from "../node-output.ts";
+import { templateLines } from "../template-output.ts";
+import { fnv1a, serialTestData } from "../qemu/serial-data.ts";
+
+// npm run sim: the firmware bundles on quickjs-emscripten over the peripheral models.
+const test = suite("Node simulator");
+const sim = (app: string, o: Partial<SimRun> = {}) => runSim({ board: "pizero", app, timeoutS: 60, onOutput: () => {}, ...o });
+
+for (const board of ["pizero", "pi1", "sifive_u"]) {
+  test(`the template runs on ${board}`, async () => {
+    const r = await sim(defaultApp(), { board });
+    assert.is(r.output, templateLines.join("\n") + "\n");
+    assert.is(r.code, 0);
+  });
+}
+
+test("the ES2020 sample prints exactly Node's output (pizero and sifive_u)", async () => {
+  const expected = await nodeOutput(fixture("es2020.ts"));
+  for (const board of ["pizero", "sifive_u"]) {
+    const r = await sim(fixture("es2020.ts"), { board });
+    assert.fixture(r.output, expected);
+    assert.is(r.code, 0);
+  }
+});
+
+test("exit codes, uncaught errors with the TypeScript line, out of memory, faults", async () => {
+  const exit = await sim(fixture("exit-code.ts"));
+  assert.is(exit.output, "exiting with 42\n");
+  assert.is(exit.code, 42);
+  const uncaught = await sim(fixture("uncaught.ts"), { board: "sifive_u" });
+  assert.match(uncaught.output, /^reading 21\.5\nUncaught Error: bad sensor reading 'oops'\n {4}at parseReading \(test\/fixtures\/uncaught\.ts:4\)\n/);
+  assert.is(uncaught.code, 1);
+  const oom = await sim(fixture("out-of-memory.ts"), { memoryLimit: 1024 * 1024 });
+  assert.match(oom.output, /^allocating\nUncaught InternalError: out of memory\n/);
+  assert.is(oom.code, 3);
+  const fault = await sim(fixture("loop/data-abort.ts"));
+  assert.is(fault.output, "reading\n\ntsmetal sim: CPU fault: access to unmapped address 0x40000000\n");
+  assert.is(fault.code, 4);
+});
+
+test("timers in deadline order against the models' counters (BCM2835 system timer, CLINT mtime)", async () => {
+  const expected = "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n";
+  assert.is((await sim(fixture("loop/timer-order.ts"))).output, expected);
+  assert.is((await sim(fixture("loop/timer-order-clint.ts"), { board: "sifive_u" })).output, expected);
+  assert.is((await sim(fixture("loop/microtasks.ts"))).output, "sync,promise,microtask,timeout,t1,t1-promise,t1-microtask,t2\n");
+  assert.is((await sim(fixture("loop/chain.ts"))).output, "chained 10000\n");
+});
+
+test("a one-hour timer takes simulated time, not real time", async () => {
+  const t = Date.now();
+  const r = await sim(fixture("loop/one-hour.ts"), { board: "sifive_u" });
+  assert.is(r.output, "an hour later: 60 minutes\n");
+  assert.ok(Date.now() - t < 20_000, "well under the hour");
+});
+
+test("an interrupt handler on a system timer channel; an exception in a timer", async () => {
+  const irq = await sim(fixture("loop/irq-handler.ts"));
+  assert.match(irq.output, /armed\nhandled 3 on line 1\n$/);
+  assert.is(irq.code, 0);
+  const thrown = await sim(fixture("loop/timer-throw.ts"));
+  assert.is(thrown.output, "Uncaught TypeError: bad state in timer\n    at <anonymous> (test/fixtures/loop/timer-throw.ts:3)\n");
+  assert.is(thrown.code, 1);
+});
+
+test("64 KiB into the console UART arrive intact (PL011 and SiFive UART models, interrupt-driven)", async () => {
+  const data = serialTestData();
+  for (const board of ["pizero", "sifive_u"]) {
+    const r = await sim(fixture("loop/uart-checksum.ts"), { board, input: data });
+    assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(data)} overruns 0\n`);
+    assert.is(r.code, 0);
+  }
+});
+
+test("the example shell answers on the simulated console; board facts from the FU540 models", async () => {
+  const shell = await sim(repoPath("examples/shell/main.ts"), { input: "irq\rexit 7\r" });
+  assert.match(shell.output, /^tsmetal shell on pizero; type help\n> irq\r\n(line \d+: \d+\n)*line 57: [1-9]/);
+  assert.is(shell.code, 7);
+  const info = await sim(fixture("fu540-services.ts"), { board: "sifive_u" });
+  assert.match(info.output, /^board sifive_u serial 00000001\nclocks \{"hfclk":33333333,"core":33333333,"tlclk":16666667,"rtc":1000000\}\n/);
+});
+
+test("a firmware that waits for input that can never come ends with 124 at once", async () => {
+  const r = await sim(fixture("loop/uart-checksum.ts"));
+  assert.match(r.output, /^ready\ntsmetal sim: the firmware waits for an interrupt, and no timer or input is left to raise one\n$/);
+  assert.is(r.code, 124);
+});
+
+test("npm run sim: a board without a simulator machine is refused by name", () => {
+  const r = spawnSync(process.execPath, [repoPath("bin/tsmetal.mjs"), "sim", "--board", "pi2"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  assert.match(r.stderr, /board 'pi2' has no simulator machine \(boards\/pi2\/sim\.ts\)/);
+  assert.is(r.status, 1);
+});
+
+test.run();
