@@ -1,0 +1,25 @@
+/**
+ * npm run conformance -- --board <name> [--timeout <s>] [--update-docs]: QuickJS's test files on
+ * a board (tools/conformance/). Exits 1 if any case did not do what docs/compatibility.md expects.
+ */
+import { parseArgs } from "node:util";
+import { runConformance, asExpected } from "../conformance/run.ts";
+import { updateCompatibilityDoc } from "../conformance/docs.ts";
+import { loadBoard } from "../lib/boards.ts";
+import { UserError } from "../lib/errors.ts";
+
+export async function conformanceCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { board: { type: "string", default: "pizero" }, timeout: { type: "string", default: "180" }, "update-docs": { type: "boolean" } },
+    strict: true,
+  });
+  const timeoutS = Number(values.timeout);
+  if (!(timeoutS > 0)) throw new UserError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
+  loadBoard(values.board);
+  const results = await runConformance(values.board, timeoutS, (line) => console.log(line));
+  if (values["update-docs"]) await updateCompatibilityDoc(values.board, results);
+  const unexpected = results.filter((r) => !asExpected(r));
+  console.log(`${results.length - unexpected.length}/${results.length} as expected on ${values.board}`);
+  return unexpected.length ? 1 : 0;
+}
