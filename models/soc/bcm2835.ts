@@ -27,7 +27,7 @@ export class Bcm2835Machine implements SimMachine {
   readonly gpio: Bcm2835GpioModel;
   readonly rng: Bcm2835RngModel;
   readonly watchdog: Bcm2835WatchdogModel;
-  readonly mapped: ReadonlyArray<{ base: number; size: number }>;
+  readonly mapped: Array<{ base: number; size: number }>;
   resetRequested = false;
 
   constructor(peripheralBase: number) {

@@ -1,7 +1,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { runSim, type SimRun } from "../../tools/sim/run.ts";
+import { runSim, simMachineFor, type SimRun } from "../../tools/sim/run.ts";
+import { loadBoard } from "../../tools/lib/boards.ts";
 import { defaultApp } from "../../tools/lib/build.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
 import { fixture } from "../qemu/boot.ts";
@@ -92,10 +93,23 @@ test("a firmware that waits for input that can never come ends with 124 at once"
   assert.is(r.code, 124);
 });
 
-test("npm run sim: a board without a simulator machine is refused by name", () => {
-  const r = spawnSync(process.execPath, [repoPath("bin/tsmetal.mjs"), "sim", "--board", "pi2"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  assert.match(r.stderr, /board 'pi2' has no simulator machine \(boards\/pi2\/sim\.ts\)/);
+test("a board without a simulator machine is refused by name; an unknown board too", async () => {
+  const board = { ...loadBoard("pizero"), name: "nosim", module: repoPath("test/fixtures/nosim/board.ts") };
+  try {
+    await simMachineFor(board);
+    assert.unreachable("a machine was made");
+  } catch (e) {
+    assert.match((e as Error).message, /board 'nosim' has no simulator machine \(boards\/nosim\/sim\.ts\)/);
+  }
+  const r = spawnSync(process.execPath, [repoPath("bin/tsmetal.mjs"), "sim", "--board", "pi9"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  assert.match(r.stderr, /unknown board 'pi9'/);
   assert.is(r.status, 1);
+});
+
+test("the Pi 2 machine routes the GPU interrupt through the per-core block", async () => {
+  const r = await sim(fixture("loop/chain.ts"), { board: "pi2" });
+  assert.is(r.output, "chained 10000\n");
+  assert.is(r.code, 0);
 });
 
 test.run();

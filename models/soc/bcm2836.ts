@@ -1,0 +1,23 @@
+/**
+ * The BCM2836 (Raspberry Pi 2): the BCM2835's peripherals at 0x3F000000 with the per-core block at
+ * 0x40000000 between the GPU interrupt controller and the cores. The simulator's machine for pi2.
+ */
+import { Bcm2835Machine } from "./bcm2835.ts";
+import { Bcm2836LocalModel } from "../irq/bcm2836-local.ts";
+
+const PERIPHERAL_BASE = 0x3f00_0000, LOCAL_BASE = 0x4000_0000, LOCAL_SIZE = 0x100;
+
+export class Bcm2836Machine extends Bcm2835Machine {
+  readonly local: Bcm2836LocalModel;
+
+  constructor() {
+    super(PERIPHERAL_BASE);
+    this.local = new Bcm2836LocalModel(this.bus, LOCAL_BASE, { gpuIrq: () => this.intc.irq });
+    this.mapped.push({ base: LOCAL_BASE, size: LOCAL_SIZE });
+  }
+
+  /** The firmware runs on core 0. */
+  override irqAsserted(): boolean {
+    return this.local.irq(0);
+  }
+}
