@@ -80,16 +80,8 @@ export class Timers {
   }
 
   private push(t: Timer): void {
-    const h = this.heap;
-    let i = h.length;
-    h.push(t);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(t, h[parent])) break;
-      h[i] = h[parent];
-      i = parent;
-    }
-    h[i] = t;
+    this.heap.push(t);
+    this.siftUp(this.heap.length - 1);
   }
 
   private removeAt(i: number): void {
