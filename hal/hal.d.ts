@@ -36,6 +36,13 @@ declare module "hal" {
     exit(code: number): never;
     /** Reseeds Math.random (64 bits as two 32-bit halves), e.g. from a hardware RNG. */
     seedRandom(high: number, low: number): void;
+    /**
+     * 32 random bits from the CPU's random number instruction (x86 RDRAND), for boards whose
+     * hardware RNG is the CPU's. Absent on CPUs without such an instruction in the ISA (ARM,
+     * RISC-V); a TypeError where the CPU lacks it (CPUID says so), an InternalError if it keeps
+     * failing. docs/hal.md.
+     */
+    random32?(): number;
   };
 
   /**
@@ -90,7 +97,40 @@ declare module "hal" {
     readonly idMask?: number;
     readonly banks: readonly ClaimIrqBank[];
   }
-  export type IrqController = BankedIrqController | ClaimIrqController;
+  /** Lines of a vectored controller (`enable` is not used: lines are masked through `window`). */
+  export interface VectoredIrqBank {
+    readonly firstLine: number;
+    /** Bits of the bank that are lines. */
+    readonly mask: number;
+  }
+  /**
+   * A controller whose every line has its own CPU vector (x86: the I/O APIC routes input `line` to
+   * vector `firstVector + line`; the arch's interrupt entry hands the vector to the top half). A
+   * line is masked and unmasked with a read-modify-write of the register at index
+   * `firstIndex + indexStride * line` behind `select` / `window` (I/O APIC: IOREGSEL/IOWIN and the
+   * redirection entry's low word, mask bit 16); the top half masks a taken line and writes 0 to
+   * `eoi` (local APIC EOI) at once; the loop unmasks the line after its handler.
+   * docs/interrupts.md.
+   */
+  export interface VectoredIrqController {
+    readonly kind: "vectored";
+    /** Vector of line 0 (32..255). */
+    readonly firstVector: number;
+    /** Address written with 0 to end each interrupt (local APIC EOI). */
+    readonly eoi: number;
+    /** Address of the index register (I/O APIC IOREGSEL). */
+    readonly select: number;
+    /** Address of the data register (I/O APIC IOWIN). */
+    readonly window: number;
+    /** Index of line 0's mask register (I/O APIC: 0x10, redirection entry 0 low word). */
+    readonly firstIndex: number;
+    /** Index distance between lines (I/O APIC: 2). */
+    readonly indexStride: number;
+    /** The mask bit in that register (I/O APIC: 1 << 16). */
+    readonly maskBit: number;
+    readonly banks: readonly VectoredIrqBank[];
+  }
+  export type IrqController = BankedIrqController | ClaimIrqController | VectoredIrqController;
 
   export interface IrqHandlerOptions {
     /**
@@ -129,6 +169,19 @@ declare module "hal" {
     readonly address: number;
   }
   export type ClockCounter = SplitCounter | WideCounter;
+  /**
+   * The CPU's own timer, read and armed natively (hal/arch: the ARMv7 generic timer's CNTPCT and
+   * CNTP_CVAL). Its interrupt is masked by the arch on IRQ entry; the board still enables its
+   * line at the interrupt controller (an irq.on handler with keepAlive false). A TypeError on a
+   * CPU without one.
+   */
+  export interface CpuTimerClockSource {
+    /** Counter frequency; absent: what the CPU reports (ARM: CNTFRQ). */
+    readonly hz?: number;
+    /** The frequency when `hz` is absent and the CPU reports 0 (nobody set CNTFRQ); without it that is a RangeError. */
+    readonly fallbackHz?: number;
+    readonly counter: { readonly kind: "cpu-timer" };
+  }
   /** The event loop's clock: a counter it reads and a deadline interrupt it arms through the board. */
   export interface ClockSource {
     /** Counter frequency. */
@@ -142,7 +195,7 @@ declare module "hal" {
   }
   export const clock: {
     /** Makes `source` the loop's clock (once, from the board/SoC module); time starts here. */
-    attach(source: ClockSource): void;
+    attach(source: ClockSource | CpuTimerClockSource): void;
     /** The counter now, in ticks (0 before a clock is attached). */
     now(): number;
     /** Ticks per second of the attached clock (0 before one is attached). */

@@ -1,5 +1,5 @@
 /**
- * The tsmetal command line: build, qemu, sim, conformance, flash, boards, new, bench. `npm run <command> -- [options]`.
+ * The tsmetal command line: build, qemu, sim, linux, conformance, flash, boards, new, bench. `npm run <command> -- [options]`.
  */
 import { parseArgs } from "node:util";
 import { UserError } from "./lib/errors.ts";
@@ -10,12 +10,14 @@ import { boardsCommand } from "./commands/boards.ts";
 import { newCommand } from "./commands/new.ts";
 import { benchCommand } from "./commands/bench.ts";
 import { simCommand } from "./commands/sim.ts";
+import { linuxCommand } from "./commands/linux.ts";
 import { conformanceCommand } from "./commands/conformance.ts";
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   build: buildCommand,
   qemu: qemuCommand,
   sim: simCommand,
+  linux: linuxCommand,
   conformance: conformanceCommand,
   flash: flashCommand,
   boards: boardsCommand,
@@ -27,6 +29,7 @@ const usage = `usage: tsmetal <command> [options]
   build  --board <name> [--app <entry.ts>] [--out <dir>] [--enable-eval]
   qemu   [--board <name>] [--app <entry.ts>] [--timeout <s>] [--screenshot <file.png>]
   sim    [--board <name>] [--app <entry.ts>] [--timeout <s>]
+  linux  [--board linux-amd64|linux-arm|linux-riscv64] [--app <entry.ts>] [--timeout <s>]
   conformance [--board <name>] [--timeout <s>] [--update-docs]
   flash  --board <name> --to <folder|image|/dev/sdX> [--app <entry.ts>] [--firmware <dir>] [--yes] [--dry-run]
   boards

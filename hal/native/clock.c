@@ -21,6 +21,8 @@ static struct {
     /* "mmio32x2": two 32-bit halves; "mmio64" (wide): one 64-bit register, read in one access
        where the CPU can, else as two halves (low word first in memory). */
     int wide;
+    /* "cpu-timer": the CPU's own counter and deadline, through arch.h (no JS arm). */
+    int cpu_timer;
     volatile uint32_t *low, *high;
     JSValue arm;
     uint64_t origin;    /* counter value at attach: performance.now() == 0 */
@@ -34,6 +36,10 @@ int tsm_clock_attached(void)
 
 static uint64_t read_counter(void)
 {
+#ifdef TSM_ARCH_CPU_TIMER
+    if (clk.cpu_timer)
+        return tsm_arch_cpu_timer_count();
+#endif
     if (sizeof(uintptr_t) == 8 && clk.wide)
         return *(volatile uint64_t *)clk.low;
     /* High, low, high again: a carry between the two reads shows as a changed high word. */
@@ -59,6 +65,12 @@ uint64_t tsm_clock_ticks_from_ms(uint32_t ms)
 
 int tsm_clock_arm(JSContext *ctx, uint64_t deadline)
 {
+#ifdef TSM_ARCH_CPU_TIMER
+    if (clk.cpu_timer) {
+        tsm_arch_cpu_timer_arm(deadline);
+        return 0;
+    }
+#endif
     JSValue arg = JS_NewFloat64(ctx, (double)deadline);
     JSValue r = JS_Call(ctx, clk.arm, JS_UNDEFINED, 1, &arg);
     if (JS_IsException(r))
@@ -119,6 +131,17 @@ static JSValue clock_attach(JSContext *ctx, JSValueConst this_val, int argc, JSV
     JSValue hz_v = JS_GetPropertyStr(ctx, src, "hz");
     double hz;
     int r = JS_ToFloat64(ctx, &hz, hz_v);
+#ifdef TSM_ARCH_CPU_TIMER
+    /* A "cpu-timer" clock without hz runs at the frequency the CPU reports, or at fallbackHz
+       when that is 0 (ARM: CNTFRQ that no boot firmware set). */
+    if (JS_IsUndefined(hz_v)) {
+        hz = tsm_arch_cpu_timer_hz();
+        JSValue fb = JS_GetPropertyStr(ctx, src, "fallbackHz");
+        if (hz == 0 && !JS_IsUndefined(fb) && JS_ToFloat64(ctx, &hz, fb) < 0)
+            r = -1;
+        JS_FreeValue(ctx, fb);
+    }
+#endif
     JS_FreeValue(ctx, hz_v);
     if (r < 0)
         return JS_EXCEPTION;
@@ -129,21 +152,40 @@ static JSValue clock_attach(JSContext *ctx, JSValueConst this_val, int argc, JSV
     const char *k = JS_ToCString(ctx, kind);
     JS_FreeValue(ctx, kind);
     int split = k && strcmp(k, "mmio32x2") == 0, wide = k && strcmp(k, "mmio64") == 0;
+    int cpu_timer = k && strcmp(k, "cpu-timer") == 0;
     if (k)
         JS_FreeCString(ctx, k);
+#ifndef TSM_ARCH_CPU_TIMER
+    if (cpu_timer) {
+        JS_FreeValue(ctx, counter);
+        return JS_ThrowTypeError(ctx, "clock.attach: this CPU has no \"cpu-timer\" counter");
+    }
+#endif
     uintptr_t low = 0, high = 0;
     int bad = split ? get_address(ctx, counter, "low", 4, &low) < 0 || get_address(ctx, counter, "high", 4, &high) < 0
             : wide  ? get_address(ctx, counter, "address", 8, &low) < 0
-                    : 1;
+                    : !cpu_timer;
     if (bad) {
         JS_FreeValue(ctx, counter);
-        if (!split && !wide)
-            JS_ThrowTypeError(ctx, "clock.attach: unknown counter kind (expected \"mmio32x2\" or \"mmio64\")");
+        if (!split && !wide && !cpu_timer)
+            JS_ThrowTypeError(ctx, "clock.attach: unknown counter kind (expected \"mmio32x2\", \"mmio64\" or \"cpu-timer\")");
         return JS_EXCEPTION;
     }
     if (wide)
         high = low + 4;
     JS_FreeValue(ctx, counter);
+#ifdef TSM_ARCH_CPU_TIMER
+    if (cpu_timer) {
+        tsm_arch_cpu_timer_start();
+        clk.hz = (uint32_t)hz;
+        clk.cpu_timer = 1;
+        clk.arm = JS_UNDEFINED;
+        clk.origin = read_counter();
+        clk.origin_wall_us = TSM_DEFAULT_EPOCH_US;
+        clk.attached = 1;
+        return JS_UNDEFINED;
+    }
+#endif
     JSValue arm = JS_GetPropertyStr(ctx, src, "arm");
     if (!JS_IsFunction(ctx, arm)) {
         JS_FreeValue(ctx, arm);

@@ -180,6 +180,8 @@ static int hal_module_init(JSContext *ctx, JSModuleDef *m)
             return -1;
         if (namespaces[i].count) /* a weak table that is not linked: an empty namespace */
             JS_SetPropertyFunctionList(ctx, ns, namespaces[i].funcs, *namespaces[i].count);
+        if (namespaces[i].funcs == cpu_funcs && &tsm_cpu_extra_funcs_count)
+            JS_SetPropertyFunctionList(ctx, ns, tsm_cpu_extra_funcs, tsm_cpu_extra_funcs_count);
         if (JS_SetModuleExport(ctx, m, namespaces[i].name, ns) < 0)
             return -1;
     }

@@ -8,4 +8,8 @@ JSModuleDef *tsm_hal_module_init(JSContext *ctx, const char *name);
    elsewhere `io` is an empty object. */
 extern const JSCFunctionListEntry tsm_port_io_funcs[] __attribute__((weak));
 extern const int tsm_port_io_funcs_count __attribute__((weak));
+/* Further members of hal.cpu on CPUs that have them (hal/native/cpu-random.c: random32 from x86
+   RDRAND), linked only by those targets: weak, so elsewhere hal.cpu has no such member. */
+extern const JSCFunctionListEntry tsm_cpu_extra_funcs[] __attribute__((weak));
+extern const int tsm_cpu_extra_funcs_count __attribute__((weak));
 #endif

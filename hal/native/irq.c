@@ -15,6 +15,12 @@
  *   register (GIC EOIR) gets each line written there at once, so further lines can be signalled
  *   while the first waits for its handler. Enables are a read-write bitmap (PLIC) or write-1
  *   set/clear registers (GIC ISENABLER/ICENABLER).
+ * - "vectored" (x86 I/O APIC and local APIC): each line has its own CPU vector, so the arch's
+ *   interrupt entry knows the line and calls tsm_irq_top_half_vector(vector). The top half masks
+ *   the line with a read-modify-write of an indirectly addressed register (I/O APIC: the
+ *   redirection entry's low word through IOREGSEL/IOWIN, 82093AA datasheet 3.2.4), queues it and
+ *   writes the end-of-interrupt register (local APIC EOI, Intel SDM vol. 3, 11.8.5) at once, so
+ *   other lines can interrupt meanwhile; the loop unmasks the line after the handler.
  * Only lines with a handler are ever enabled, so a taken line always has somebody to run.
  */
 #include <stdint.h>
@@ -41,6 +47,10 @@ static int n_banks;
 /* A "claim" controller's registers; claim_reg is NULL for a banked one. */
 static volatile uint32_t *claim_reg, *complete_reg, *drop_reg;
 static uint32_t claim_none, claim_id_mask;
+/* A "vectored" controller: vector of line 0, EOI register, and each line's mask bit at index
+   `vec_index + vec_stride * line` behind the select/window register pair; vec_eoi NULL if none. */
+static volatile uint32_t *vec_eoi, *vec_select, *vec_window;
+static uint32_t vec_first, vec_index, vec_stride, vec_mask_bit;
 /* Lines taken by the top half and not yet handled, one word per bank. */
 static volatile uint32_t queued[MAX_BANKS];
 static volatile uint32_t counts[MAX_LINES];
@@ -81,6 +91,30 @@ static TSM_TOP_HALF_ATTR void claim_all(void)
     }
 }
 
+/* Sets or clears `line`'s mask bit (call with interrupts masked: the top half uses the select
+   register too). */
+static TSM_TOP_HALF_ATTR void vectored_mask(uint32_t line, int masked)
+{
+    *vec_select = vec_index + vec_stride * line;
+    uint32_t v = *vec_window;
+    *vec_window = masked ? v | vec_mask_bit : v & ~vec_mask_bit;
+}
+
+TSM_TOP_HALF_ATTR int tsm_irq_top_half_vector(uint32_t vector)
+{
+    if (!vec_eoi || vector < vec_first || vector - vec_first >= MAX_LINES)
+        return 0;
+    uint32_t line = vector - vec_first;
+    int b = bank_of(line);
+    if (b < 0)
+        return 0;
+    vectored_mask(line, 1);
+    queued[b] |= 1u << (line - banks[b].first_line);
+    counts[line]++;
+    *vec_eoi = 0;
+    return 1;
+}
+
 TSM_TOP_HALF_ATTR void tsm_irq_top_half(void)
 {
     if (claim_reg) {
@@ -116,7 +150,11 @@ int tsm_irq_keeps_alive(void)
    line completed. */
 static void release_line(int b, uint32_t bit)
 {
-    if (claim_reg)
+    if (vec_eoi) {
+        uint32_t saved = tsm_arch_irq_save();
+        vectored_mask(banks[b].first_line + (uint32_t)__builtin_ctz(bit), 0);
+        tsm_arch_irq_restore(saved);
+    } else if (claim_reg)
         *complete_reg = banks[b].first_line + (uint32_t)__builtin_ctz(bit);
     else
         *banks[b].enable = bit;
@@ -126,6 +164,12 @@ static void release_line(int b, uint32_t bit)
    top half never sees half an update. */
 static void set_enabled(int b, uint32_t bit, int on)
 {
+    if (vec_eoi) {
+        uint32_t saved = tsm_arch_irq_save();
+        vectored_mask(banks[b].first_line + (uint32_t)__builtin_ctz(bit), !on);
+        tsm_arch_irq_restore(saved);
+        return;
+    }
     if (banks[b].disable) {
         *(on ? banks[b].enable : banks[b].disable) = bit;
         return;
@@ -246,10 +290,20 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     JS_FreeValue(ctx, kind);
     if (!k)
         return JS_EXCEPTION;
-    int banked = strcmp(k, "banked") == 0, claim = strcmp(k, "claim") == 0;
+    int banked = strcmp(k, "banked") == 0, claim = strcmp(k, "claim") == 0, vectored = strcmp(k, "vectored") == 0;
     JS_FreeCString(ctx, k);
-    if (!banked && !claim)
-        return JS_ThrowTypeError(ctx, "irq.attach: unknown controller kind (expected \"banked\" or \"claim\")");
+    if (!banked && !claim && !vectored)
+        return JS_ThrowTypeError(ctx, "irq.attach: unknown controller kind (expected \"banked\", \"claim\" or \"vectored\")");
+    uint32_t v_first = 0, v_eoi = 0, v_select = 0, v_window = 0, v_index = 0, v_stride = 0, v_mask = 0;
+    if (vectored) {
+        if (get_u32_prop(ctx, argv[0], "firstVector", &v_first) < 0 || get_u32_prop(ctx, argv[0], "eoi", &v_eoi) < 0 ||
+            get_u32_prop(ctx, argv[0], "select", &v_select) < 0 || get_u32_prop(ctx, argv[0], "window", &v_window) < 0 ||
+            get_u32_prop(ctx, argv[0], "firstIndex", &v_index) < 0 || get_u32_prop(ctx, argv[0], "indexStride", &v_stride) < 0 ||
+            get_u32_prop(ctx, argv[0], "maskBit", &v_mask) < 0)
+            return JS_EXCEPTION;
+        if (!v_eoi || !v_select || !v_window || ((v_eoi | v_select | v_window) & 3) || v_first < 32 || v_first > 255 || !v_mask)
+            return JS_ThrowRangeError(ctx, "irq.attach: eoi, select and window must be 4-byte aligned addresses, firstVector 32..255, maskBit nonzero");
+    }
     uint32_t claim_addr = 0, complete_addr = 0, drop_addr = 0, none = 0, id_mask = 0xffffffffu;
     if (claim) {
         if (get_u32_prop(ctx, argv[0], "claim", &claim_addr) < 0 ||
@@ -274,7 +328,8 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     for (uint32_t i = 0; i < n; i++) {
         JSValue o = JS_GetPropertyUint32(ctx, list, i);
         uint32_t first, pending = 0, enable, disable = 0, mask;
-        int err = get_u32_prop(ctx, o, "firstLine", &first) || get_u32_prop(ctx, o, "enable", &enable) ||
+        int err = get_u32_prop(ctx, o, "firstLine", &first) ||
+                  (vectored ? get_optional_u32(ctx, o, "enable", &enable, 0) : get_u32_prop(ctx, o, "enable", &enable)) ||
                   get_u32_prop(ctx, o, "mask", &mask) ||
                   (banked ? get_u32_prop(ctx, o, "pending", &pending) || get_u32_prop(ctx, o, "disable", &disable)
                           : get_optional_u32(ctx, o, "disable", &disable, 0));
@@ -300,6 +355,15 @@ static JSValue irq_attach(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     drop_reg = (volatile uint32_t *)(uintptr_t)drop_addr;
     claim_none = none;
     claim_id_mask = id_mask;
+    if (vectored) {
+        vec_first = v_first;
+        vec_select = (volatile uint32_t *)(uintptr_t)v_select;
+        vec_window = (volatile uint32_t *)(uintptr_t)v_window;
+        vec_index = v_index;
+        vec_stride = v_stride;
+        vec_mask_bit = v_mask;
+        vec_eoi = (volatile uint32_t *)(uintptr_t)v_eoi;
+    }
     /* From here on an interrupt has a top half to take it. */
     tsm_arch_irq_enable();
     return JS_UNDEFINED;

@@ -11,6 +11,11 @@
 /* Called by hal/arch/<arch>/ with interrupts masked: masks and queues every pending line. */
 void tsm_irq_top_half(void);
 
+/* Called by the arch with interrupts masked for an external interrupt on `vector` (x86): a
+   "vectored" controller's line is masked, queued and its EOI written; 1 if the vector was such a
+   line, 0 if not (no vectored controller, or a vector outside its lines). */
+int tsm_irq_top_half_vector(uint32_t vector);
+
 /* Whether a taken line waits for its handler (call with interrupts masked before sleeping). */
 int tsm_irq_queued(void);
 

@@ -159,6 +159,11 @@ export class Ns16550Model {
     return (this.fcr & FCR_ENABLE) !== 0;
   }
 
+  /** Bytes the receiver can take now without an overrun. */
+  get rxSpace(): number {
+    return Math.max(0, this.rxDepth - this.rx.length);
+  }
+
   private get rxDepth(): number {
     return this.fifos ? FIFO_DEPTH : 1;
   }

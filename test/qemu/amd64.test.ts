@@ -2,6 +2,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { boot, build, fixture } from "./boot.ts";
 import { EXIT_EMULATOR_FAILED, runQemu } from "../../tools/lib/qemu.ts";
+import { fnv1a, serialTestData } from "./serial-data.ts";
+import { repoPath } from "../../tools/lib/paths.ts";
 
 // The AMD64 port on QEMU microvm (PVH boot, musl, isa-debug-exit): what the firmware contract
 // needs beyond the template and the ES2020 sample, which es2020.test.ts and template.test.ts boot
@@ -70,6 +72,57 @@ test("QEMU's own failure is not taken for a firmware exit code", async () => {
   assert.is(r.output, "");
   assert.is(r.code, EXIT_EMULATOR_FAILED);
   assert.match(r.stderr, /no-such-device/);
+});
+
+test("timers fire in deadline order, never early (checked against the PIT's channel 0 directly)", async () => {
+  const r = await boot(fixture("loop/timer-order-pit.ts"), { board, icount: true });
+  assert.is(r.output, "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n");
+  assert.is(r.code, 0);
+});
+
+test("the loop clock is the TSC, calibrated against the PIT (1 GHz under -icount shift=0)", async () => {
+  const r = await boot(fixture("loop/clock.ts"), { board, icount: true });
+  const hz = /\nhz (\d+)\n/.exec(r.output);
+  assert.ok(hz, r.output);
+  // Guest time is 1 ns per instruction; the calibration rounds up, by a few ppm at most.
+  assert.ok(Number(hz[1]) >= 1e9 && Number(hz[1]) < 1e9 * 1.0001, `hz ${hz[1]}`);
+  assert.is(
+    r.output.replace(/\nhz \d+\n/, "\n"),
+    "starts at epoch true\nmonotonic true sub-ms true\ntimeOrigin true\nset 2026-11-24T12:00\nadvanced true\nstring handler: TypeError\n",
+  );
+  assert.is(r.code, 0);
+});
+
+test("an exception thrown in a timer callback names its TypeScript line, exit 1", async () => {
+  const r = await boot(fixture("loop/timer-throw.ts"), { board, icount: true });
+  assert.match(r.output, /^Uncaught TypeError: bad state in timer\n/);
+  assert.match(r.output, /test\/fixtures\/loop\/timer-throw\.ts:3/);
+  assert.is(r.code, 1);
+});
+
+test("64 KiB piped into COM1 arrive intact (RX interrupts through the I/O APIC)", async () => {
+  const data = serialTestData();
+  const r = await boot(fixture("loop/uart-checksum.ts"), { board, input: Buffer.from(data), inputAfter: "ready\n", timeoutS: 120 });
+  assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(data)} overruns 0\n`);
+  assert.is(r.code, 0);
+});
+
+test("the example shell runs on microvm; COM1 is I/O APIC line 4", async () => {
+  const r = await boot(repoPath("examples/shell/main.ts"), { board, input: "irq\rexit 5\r", inputAfter: "> " });
+  assert.match(r.output, /^tsmetal shell on microvm; type help\n> irq\r\n(line \d+: \d+\n)*line 4: [1-9]/);
+  assert.is(r.code, 5);
+});
+
+test("board(): the TSC frequency in info(); crypto.getRandomValues() from RDRAND", async () => {
+  const r = await boot(fixture("pc-services.ts"), { board });
+  assert.is(r.output, "board microvm tsc true\nrandom true true\nrandom32 number\nQuotaExceededError\n");
+  assert.is(r.code, 0);
+});
+
+test("without RDRAND (-cpu qemu64) crypto.getRandomValues() says the board has no random source", async () => {
+  const r = await boot(fixture("fu540-services.ts"), { board, qemuArgs: ["-cpu", "qemu64"] });
+  assert.match(r.output, /TypeError crypto\.getRandomValues: this board has no random number source\n$/);
+  assert.is(r.code, 0);
 });
 
 test.run();

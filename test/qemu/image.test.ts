@@ -27,7 +27,9 @@ async function bootEdited(
   const blob = path.join(dir, "bytecode.tsmb");
   writeFileSync(blob, image);
   const engine = await buildEngineLibrary(fw.board);
-  const snapshotBytes = readFileSync(await engineSnapshot(fw.board, engine));
+  const snapshotFile = await engineSnapshot(fw.board, engine);
+  if (!snapshotFile) throw new Error(`${fw.board.name} has no engine snapshot`);
+  const snapshotBytes = readFileSync(snapshotFile);
   editSnapshot(snapshotBytes);
   const snapshot = path.join(dir, "snapshot.bin");
   writeFileSync(snapshot, snapshotBytes);

@@ -76,6 +76,8 @@ test("npm run boards lists the boards with arch, SoC and QEMU machine", () => {
   assert.match(r.stdout, /^pi1\s+armv6\s+BCM2835\s+raspi1ap\s/m);
   assert.match(r.stdout, /^pi2\s+armv7\s+BCM2836\s+raspi2b\s/m);
   assert.match(r.stdout, /^sifive_u\s+riscv64\s+FU540\s+sifive_u\s/m);
+  assert.match(r.stdout, /^usbarmory-mk2\s+armv7\s+i\.MX6ULZ\s+mcimx6ul-evk\s/m);
+  assert.match(r.stdout, /^mx6ullevk\s+armv7\s+i\.MX6ULL\s+mcimx6ul-evk\s/m);
   assert.match(r.stdout, /^microvm\s+amd64\s+microvm\s+microvm\s/m);
 });
 

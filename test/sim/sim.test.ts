@@ -14,7 +14,7 @@ import { fnv1a, serialTestData } from "../qemu/serial-data.ts";
 const test = suite("Node simulator");
 const sim = (app: string, o: Partial<SimRun> = {}) => runSim({ board: "pizero", app, timeoutS: 60, onOutput: () => {}, ...o });
 
-for (const board of ["pizero", "pi1", "sifive_u"]) {
+for (const board of ["pizero", "pi1", "sifive_u", "microvm"]) {
   test(`the template runs on ${board}`, async () => {
     const r = await sim(defaultApp(), { board });
     assert.is(r.output, templateLines.join("\n") + "\n");
@@ -22,9 +22,9 @@ for (const board of ["pizero", "pi1", "sifive_u"]) {
   });
 }
 
-test("the ES2020 sample prints exactly Node's output (pizero and sifive_u)", async () => {
+test("the ES2020 sample prints exactly Node's output (pizero, sifive_u, microvm)", async () => {
   const expected = await nodeOutput(fixture("es2020.ts"));
-  for (const board of ["pizero", "sifive_u"]) {
+  for (const board of ["pizero", "sifive_u", "microvm"]) {
     const r = await sim(fixture("es2020.ts"), { board });
     assert.fixture(r.output, expected);
     assert.is(r.code, 0);
@@ -70,9 +70,9 @@ test("an interrupt handler on a system timer channel; an exception in a timer", 
   assert.is(thrown.code, 1);
 });
 
-test("64 KiB into the console UART arrive intact (PL011 and SiFive UART models, interrupt-driven)", async () => {
+test("64 KiB into the console UART arrive intact (PL011, SiFive UART, 16550 through the I/O APIC)", async () => {
   const data = serialTestData();
-  for (const board of ["pizero", "sifive_u"]) {
+  for (const board of ["pizero", "sifive_u", "microvm"]) {
     const r = await sim(fixture("loop/uart-checksum.ts"), { board, input: data });
     assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(data)} overruns 0\n`);
     assert.is(r.code, 0);

@@ -2,7 +2,9 @@
  * npm run bench -- --board <name> [--json]: deterministic figures for a hello world.
  *   image_bytes      the loadable boot image (kernel.img etc.)
  *   boot_insns       guest instructions from reset to the first console store of main.ts's first
- *                    statement (QEMU TCG plugin tools/plugin/insn-count.c)
+ *                    statement (QEMU TCG plugin tools/plugin/insn-count.c); for a console in I/O
+ *                    port space, which the plugin cannot see, board.json earlyConsole.txMark
+ *                    names the native port-write function instead (bootMark below)
  *   total_insns      guest instructions of the whole run, exit included
  *   heap_peak_bytes  the engine allocator's high-water mark at the end of hello world
  *   idle_insns_per_s guest instructions per second of guest time while a 1 s timer is waited
@@ -18,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildFirmware } from "../lib/build.ts";
-import { buildInsnCountPlugin, insnCountQemuArgs, readInsnCount } from "../lib/insn-count.ts";
+import { buildInsnCountPlugin, insnCountQemuArgs, readInsnCount, type InsnCount } from "../lib/insn-count.ts";
 import { buildRoot, repoPath } from "../lib/paths.ts";
 import { runQemu } from "../lib/qemu.ts";
 import { UserError } from "../lib/errors.ts";
@@ -69,10 +71,31 @@ async function loopFigures(boardName: string, plugin: string, tmp: string): Prom
   return { idle: Math.round((perf[1] - perf[0]) / seconds), latency: perf[1] - wake };
 }
 
+/**
+ * Where the first console byte is, for the plugin: the first store to earlyConsole.txRegister,
+ * or, for a console in port space (board.json earlyConsole.txMark), the first execution of the
+ * port-write function after the first port read. The 16550 driver reads LSR.THRE before every
+ * byte it sends and its init only writes, so that is the first byte's THR write.
+ */
+async function bootMark(fw: Firmware): Promise<{ opts: { store?: number; hits?: number[] }; find: (insns: InsnCount) => number | null }> {
+  const mark = fw.board.earlyConsole.txMark;
+  if (!mark) return { opts: { store: Number(fw.board.earlyConsole.txRegister) }, find: (insns) => insns.storeMark };
+  const symbols = await codeSymbols(fw.board, fw.elf);
+  const write = symbolAddress(symbols, mark.symbol), after = symbolAddress(symbols, mark.after);
+  return {
+    opts: { hits: [write, after] },
+    find: (insns) => {
+      const first = insns.hits.get(after)?.[0];
+      return first === undefined ? null : (insns.hits.get(write) ?? []).find((n) => n > first) ?? null;
+    },
+  };
+}
+
 export async function bench(boardName: string, profileTop = 0): Promise<BenchResult> {
   const fw = await buildFirmware({ board: boardName, app: repoPath("tools/bench/hello.ts") });
   const plugin = await buildInsnCountPlugin(path.join(buildRoot, "host"));
   const tmp = await mkdtemp(path.join(os.tmpdir(), "tsmetal-bench-"));
+  const mark = await bootMark(fw);
   try {
     const out = path.join(tmp, "insns.json");
     const r = await runQemu({
@@ -82,7 +105,7 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
       input: "",
       onOutput: () => {},
       extraArgs: insnCountQemuArgs(plugin, out, {
-        store: Number(fw.board.earlyConsole.txRegister),
+        ...mark.opts,
         profile: profileTop > 0 ? path.join(tmp, "profile.txt") : undefined,
       }),
     });
@@ -94,13 +117,14 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
       const rows = await profileByFunction(fw.board, fw.elf, path.join(tmp, "profile.txt"));
       for (const [fn, n] of rows.slice(0, profileTop)) console.error(`${String(n).padStart(10)}  ${fn}`);
     }
-    if (insns.storeMark === null) throw new UserError("bench: the firmware never wrote to its console");
+    const bootInsns = mark.find(insns);
+    if (bootInsns === null) throw new UserError("bench: the firmware never wrote to its console");
     const loop = fw.board.loopModule ? await loopFigures(boardName, plugin, tmp) : { idle: null, latency: null };
     return {
       board: fw.board.name,
       image_bytes: fw.sizes.imageBytes,
       bytecode_bytes: fw.sizes.bytecodeBytes,
-      boot_insns: insns.storeMark,
+      boot_insns: bootInsns,
       total_insns: insns.total,
       heap_peak_bytes: Number(heap[1]),
       heap_limit_bytes: Number(heap[2]),

@@ -24,6 +24,7 @@ export function describeSizes(fw: Firmware): string {
   return [
     `${displayPath(fw.elf)}: text+rodata ${s.text} B, data ${s.data} B, bss ${s.bss} B`,
     `${displayPath(fw.image)}: ${s.imageBytes} B (bytecode ${s.bytecodeBytes} B)`,
+    ...(fw.imxImage ? [`${displayPath(fw.imxImage)}: i.MX boot image (IVT, DCD, ${displayPath(fw.image)})`] : []),
   ].join("\n");
 }
 

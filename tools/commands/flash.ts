@@ -3,6 +3,7 @@ import { buildFirmware } from "../lib/build.ts";
 import { loadBoard } from "../lib/boards.ts";
 import { UserError } from "../lib/errors.ts";
 import { flash } from "../lib/flash/flash.ts";
+import { flashImx } from "../lib/flash/imx.ts";
 import { buildOptions, describeSizes, parseByteSize } from "./build.ts";
 
 export async function flashCommand(argv: string[]): Promise<number> {
@@ -14,16 +15,46 @@ export async function flashCommand(argv: string[]): Promise<number> {
       firmware: { type: "string" },
       yes: { type: "boolean", short: "y", default: false },
       "dry-run": { type: "boolean", default: false },
+      usb: { type: "boolean", default: false },
     },
     strict: true,
   });
   // No default board or target: this writes to a disk.
   if (!values.board) throw new UserError("flash needs --board <name> (npm run boards lists them)");
+  const board = loadBoard(values.board);
+  const memoryLimit = parseByteSize(values["memory-limit"]);
+  const build = async () => {
+    const fw = await buildFirmware({
+      board: board.name,
+      app: values.app,
+      out: values.out,
+      enableEval: values["enable-eval"],
+      memoryLimit,
+      log: (l) => console.error(l),
+    });
+    console.error(describeSizes(fw));
+    return fw;
+  };
+  if (board.flash?.kind === "imx") {
+    if (values.firmware !== undefined) throw new UserError("--firmware is the Raspberry Pi's boot firmware; i.MX boards boot from their ROM");
+    await flashImx({
+      board,
+      to: values.to,
+      usb: values.usb,
+      yes: values.yes,
+      dryRun: values["dry-run"],
+      build: async () => {
+        const fw = await build();
+        if (!fw.imxImage) throw new UserError(`board '${board.name}' has "flash": { "kind": "imx" } but no imxImage in board.json`);
+        return { imxImage: fw.imxImage };
+      },
+    });
+    return 0;
+  }
+  if (values.usb) throw new UserError(`--usb is for i.MX boards (USB serial download); board '${board.name}' is flashed with --to`);
   if (!values.to) {
     throw new UserError("flash needs --to <target>: a mounted boot partition (folder), a FAT disk image, or an SD card (/dev/sdX, /dev/mmcblkN)");
   }
-  const board = loadBoard(values.board);
-  const memoryLimit = parseByteSize(values["memory-limit"]);
   await flash({
     board,
     to: values.to,
@@ -31,15 +62,7 @@ export async function flashCommand(argv: string[]): Promise<number> {
     yes: values.yes,
     dryRun: values["dry-run"],
     build: async () => {
-      const fw = await buildFirmware({
-        board: board.name,
-        app: values.app,
-        out: values.out,
-        enableEval: values["enable-eval"],
-        memoryLimit,
-        log: (l) => console.error(l),
-      });
-      console.error(describeSizes(fw));
+      const fw = await build();
       return { image: fw.image, outDir: fw.outDir };
     },
   });

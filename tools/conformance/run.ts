@@ -1,10 +1,11 @@
 /**
- * Runs the conformance cases on a QEMU board: one firmware per case (eval compiled in), each
- * booted under QEMU with a timeout. A case passes when the firmware prints the pass line and
- * exits 0.
+ * Runs the conformance cases on a board: one firmware per case (eval compiled in), each booted
+ * under QEMU, or run as a process on a Linux board, with a timeout. A case passes when the
+ * firmware prints the pass line and exits 0.
  */
-import { buildFirmware } from "../lib/build.ts";
-import { runQemu } from "../lib/qemu.ts";
+import { buildFirmware, type Firmware } from "../lib/build.ts";
+import { runQemu, type QemuResult } from "../lib/qemu.ts";
+import { runLinux } from "../lib/linux.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { conformanceApp, RESULT_PREFIX } from "./app.ts";
 import { conformanceCases, type ConformanceCase } from "./files.ts";
@@ -23,7 +24,7 @@ export async function runConformance(board: string, timeoutS: number, log: (line
   const results: ConformanceResult[] = [];
   for (const c of conformanceCases) {
     const fw = await buildFirmware({ board, app: await conformanceApp(c), enableEval: true });
-    const r = await runQemu({ board: fw.board, elf: fw.elf, timeoutS, input: "", mapLine: loadLineMapper(fw.bundles), onOutput: () => {} });
+    const r = await run(fw, timeoutS);
     const passed = r.code === 0 && r.output.includes(`${RESULT_PREFIX} pass\n`);
     const detail = passed
       ? ""
@@ -36,4 +37,9 @@ export async function runConformance(board: string, timeoutS: number, log: (line
     log(`${c.name.padEnd(30)} ${passed ? "pass" : "FAIL"}${asExpected(result) ? "" : "  (unexpected)"}${detail ? `  ${detail}` : ""}`);
   }
   return results;
+}
+
+function run(fw: Firmware, timeoutS: number): Promise<QemuResult> {
+  const common = { board: fw.board, timeoutS, input: "", mapLine: loadLineMapper(fw.bundles), onOutput: () => {} };
+  return fw.board.target.linux ? runLinux({ ...common, executable: fw.image }) : runQemu({ ...common, elf: fw.elf });
 }

@@ -17,8 +17,11 @@ export interface Board {
   stackSize: number;
   /** Optional JS heap limit in bytes (default: RAM above the image and stacks). */
   memoryLimit?: number;
-  /** C console for panics; txRegister is where the first output byte is stored (bench). */
-  earlyConsole: { driver: string; base: string; txRegister: string };
+  /** C console for panics; txRegister is where the first output byte is stored (bench). A
+      console in I/O port space, which the bench's TCG plugin cannot see being written, names
+      txMark instead: the first output byte is the first execution of the native function
+      `symbol` after the first execution of `after` (bench boot_insns). */
+  earlyConsole: { driver: string; base: string; txRegister: string; txMark?: { symbol: string; after: string } };
   /** consoleSerial: which of the machine's serial ports is the console (QEMU numbers them in
       -serial order; default 0). The ports before it get `-serial null`. */
   qemu: { machine: string; args?: string[]; consoleSerial?: number };
@@ -26,8 +29,13 @@ export interface Board {
       debug info stripped, for loaders that read program headers and notes (PVH VMMs). */
   image: { name: string; format: "binary" | "elf" };
   /** How `npm run flash` writes the boot medium (tools/lib/flash/); without it the board cannot
-      be flashed. "rpi-boot": the Raspberry Pi's FAT boot partition (kernel.img + config.txt). */
-  flash?: { kind: "rpi-boot" };
+      be flashed. "rpi-boot": the Raspberry Pi's FAT boot partition (kernel.img + config.txt);
+      "imx": the i.MX boot ROM's image over USB serial download, or 1 KiB into an SD card. */
+  flash?: { kind: "rpi-boot" } | { kind: "imx" };
+  /** An i.MX boot image (IVT + DCD in front of the binary image) made with u-boot-tools'
+      `mkimage -T imximage` from boards/<name>/<config> (tools/lib/imx-image.ts); "imx" flashing
+      writes or loads it. */
+  imxImage?: { name: string; config: string };
   /** What the MMU maps (everything else faults): RAM cached, GPU-shared memory uncached, devices. */
   memoryMap: MemoryRegion[];
   /** boards/<name>/board.ts, bundled before the app. */

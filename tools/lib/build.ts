@@ -8,6 +8,7 @@ import { unitsFor } from "./units.ts";
 import { buildEngineLibrary, buildHostCompiler, type EngineOptions } from "./engine.ts";
 import { link, type Linked } from "./link.ts";
 import { engineSnapshot } from "./snapshot.ts";
+import { makeImxImage } from "./imx-image.ts";
 import { buildRoot, repoPath } from "./paths.ts";
 import { requireTool, run } from "./toolchain.ts";
 
@@ -29,6 +30,8 @@ export interface Firmware extends Linked {
   bundles: Bundle[];
   blob: string;
   engineCached: boolean;
+  /** The boot ROM's image for i.MX boards (board.json imxImage), made from `image`. */
+  imxImage?: string;
 }
 
 export const defaultApp = () => repoPath("firmware-template/src/main.ts");
@@ -64,5 +67,6 @@ export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   log(engine.cached ? "engine: cached" : `engine: compiled ${engine.objects.length} files`);
   const snapshot = await engineSnapshot(board, engine);
   const linked = await link(board, engine, blob, outDir, { memoryLimit: opts.memoryLimit, snapshot });
-  return { ...linked, board, app, outDir, bundles, blob, engineCached: engine.cached };
+  const imxImage = board.imxImage ? await makeImxImage(board, linked.image, outDir) : undefined;
+  return { ...linked, board, app, outDir, bundles, blob, engineCached: engine.cached, imxImage };
 }

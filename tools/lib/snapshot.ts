@@ -14,7 +14,10 @@ import { UserError } from "./errors.ts";
 import { link } from "./link.ts";
 import { runQemu } from "./qemu.ts";
 
-export async function engineSnapshot(board: Board, engine: EngineLibrary): Promise<string> {
+/** The snapshot file, or null for targets that start without one (Target.linux: their executable
+    has no channel to save a file through, docs/boards/linux.md). */
+export async function engineSnapshot(board: Board, engine: EngineLibrary): Promise<string | null> {
+  if (board.target.linux) return null;
   const layout = [board.loadAddress, board.imageMax, board.ramEnd, board.stackSize, board.qemu.machine];
   const key = createHash("sha256").update(JSON.stringify(layout)).digest("hex").slice(0, 12);
   const file = path.join(engine.dir, `snapshot-${key}.bin`);

@@ -24,6 +24,19 @@ export interface SimMachine {
   nextEventIn?(): number | undefined;
   /** Set when the machine resets itself (watchdog): the run ends, as QEMU does with -no-reboot. */
   readonly resetRequested: boolean;
+  /** The x86 I/O port space (addresses are port numbers), on machines that have one. */
+  readonly ports?: MemoryBus;
+  /**
+   * The CPU's own timer (counter kind "cpu-timer": the TSC, the ARM generic timer), on machines
+   * whose clock is one: its frequency and its count now. The loop's deadline needs no interrupt
+   * in the simulator: machine time jumps to it.
+   */
+  readonly cpuTimer?: { readonly hz: number; ticks(): number };
+  /**
+   * For vectored interrupt controllers (x86 APICs): the vector the CPU takes next, or -1. Taking it
+   * is the CPU's interrupt acknowledge.
+   */
+  takeVector?(): number;
   /** Address ranges the CPU may access (device registers); anything else is a simulated fault. */
   readonly mapped: ReadonlyArray<{ readonly base: number; readonly size: number }>;
 }

@@ -2,7 +2,7 @@
  * `npm run sim`: the firmware's esbuild bundles run in Node on quickjs-emscripten, with the board's
  * peripherals as the register-level models of models/ (boards/<name>/sim.ts). The guest runtime
  * (tools/sim/guest/) stands in for the engine's loop and the native HAL. Machine time advances
- * only by what the firmware does: 10 ns per register access, and at once to the next deadline
+ * only by what the firmware does: 10 ns per register or port access, and at once to the next deadline
  * when the loop sleeps, so a one-hour timer takes milliseconds and every run is the same.
  * Output and exit codes follow `npm run qemu`.
  */
@@ -44,7 +44,10 @@ export interface SimRun {
 
 export async function simMachineFor(board: Board): Promise<SimMachine> {
   const file = path.join(path.dirname(board.module), "sim.ts");
-  if (!existsSync(file)) throw new UserError(`board '${board.name}' has no simulator machine (boards/${board.name}/sim.ts); use npm run qemu`);
+  if (!existsSync(file)) {
+    const instead = board.target.linux ? "npm run linux" : "npm run qemu";
+    throw new UserError(`board '${board.name}' has no simulator machine (boards/${board.name}/sim.ts); use ${instead}`);
+  }
   const mod = (await import(file)) as { machine: SimMachineFactory };
   return mod.machine();
 }
@@ -280,6 +283,14 @@ class Simulation {
     const host = ctx.newObject();
     const machine = this.machine;
     const bus = machine.bus;
+    const tick = () => {
+      this.accessNs += ACCESS_NS;
+      if (this.accessNs >= 1000) {
+        machine.advance(Math.floor(this.accessNs / 1000));
+        this.accessNs %= 1000;
+      }
+      return true;
+    };
     const access = (addr: number, width: number) => {
       if (!machine.mapped.some((m) => addr >= m.base && addr + width / 8 <= m.base + m.size)) {
         this.flushConsole();
@@ -290,12 +301,7 @@ class Simulation {
         // handler then stops the guest, even if it catches this).
         throw new Error("CPU fault");
       }
-      this.accessNs += ACCESS_NS;
-      if (this.accessNs >= 1000) {
-        machine.advance(Math.floor(this.accessNs / 1000));
-        this.accessNs %= 1000;
-      }
-      return true;
+      return tick();
     };
     const fn = (name: string, f: (...args: number[]) => QuickJSHandle | void) =>
       ctx.newFunction(name, (...args) => f(...args.map((a) => ctx.getNumber(a)))).consume((h) => ctx.setProp(host, name, h));
@@ -306,6 +312,21 @@ class Simulation {
     fn("write16", (a, v) => void (access(a, 16) && (bus.write16(a, v), this.flushConsole())));
     fn("write32", (a, v) => void (access(a, 32) && (bus.write32(a, v), this.flushConsole())));
     fn("irqAsserted", () => (machine.irqAsserted() ? ctx.true : ctx.false));
+    fn("takeVector", () => ctx.newNumber(machine.takeVector?.() ?? -1));
+    fn("cpuTimerHz", () => ctx.newNumber(machine.cpuTimer?.hz ?? 0));
+    fn("cpuTimerTicks", () => ctx.newNumber(machine.cpuTimer?.ticks() ?? 0));
+    // Port I/O costs machine time like a register access; the whole port space is decoded.
+    const ports = machine.ports;
+    const portAccess = tick;
+    fn("hasPorts", () => (ports ? ctx.true : ctx.false));
+    if (ports) {
+      fn("in8", (p) => ctx.newNumber(portAccess() ? ports.read8(p) : 0));
+      fn("in16", (p) => ctx.newNumber(portAccess() ? ports.read16(p) : 0));
+      fn("in32", (p) => ctx.newNumber(portAccess() ? ports.read32(p) : 0));
+      fn("out8", (p, v) => void (portAccess() && (ports.write8(p, v), this.flushConsole())));
+      fn("out16", (p, v) => void (portAccess() && (ports.write16(p, v), this.flushConsole())));
+      fn("out32", (p, v) => void (portAccess() && (ports.write32(p, v), this.flushConsole())));
+    }
     fn("exit", (code) => {
       this.flushConsole();
       this.exitCode = code | 0;

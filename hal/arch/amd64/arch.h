@@ -12,7 +12,8 @@ static inline void tsm_arch_dsb(void) { __asm__ volatile("mfence" ::: "memory");
 /* Instruction fetch is coherent with stores on x86 (SDM vol. 3, 11.6): a compiler barrier. */
 static inline void tsm_arch_isb(void) { __asm__ volatile("" ::: "memory"); }
 
-/* The interrupt entry saves every register the top half might touch (vectors.S): nothing to ask. */
+/* The interrupt entry saves every register the top half might touch, the x87/SSE state included
+   (vectors.S, FXSAVE): nothing to ask of the compiler. */
 #define TSM_TOP_HALF_ATTR
 
 /* Interrupt masking (RFLAGS.IF). */
@@ -29,8 +30,30 @@ static inline void tsm_arch_irq_restore(unsigned flags)
     if (flags & 0x200)
         tsm_arch_irq_enable();
 }
-/* The local APIC timer is armed by its TypeScript driver: nothing to do here. */
+/* The loop's deadline is the "cpu-timer" below, armed natively: nothing more to do here. */
 static inline void tsm_arch_deadline_armed(void) {}
+
+/*
+ * The TSC and the local APIC timer as the loop clock (hal.clock.attach with counter kind
+ * "cpu-timer"; hal/arch/amd64/cpu-timer.c, docs/boards/microvm.md): RDTSC is the counter, at a
+ * frequency calibrated once per boot against the PIT (or CPUID leaf 0x15 where it is complete);
+ * the deadline is the local APIC timer in one-shot mode, whose interrupt (TSM_LAPIC_TIMER_VECTOR)
+ * the arch takes itself: it only signals EOI, the loop re-reads the counter when it wakes.
+ */
+#define TSM_ARCH_CPU_TIMER 1
+#define TSM_LAPIC_TIMER_VECTOR 0xf0u
+/* The local APIC's spurious vector (SDM vol. 3, 11.9): bits 0..3 set, as P6-family APICs need. */
+#define TSM_LAPIC_SPURIOUS_VECTOR 0xffu
+static inline uint64_t tsm_arch_cpu_timer_count(void)
+{
+    uint32_t lo, hi;
+    /* LFENCE first: RDTSC may otherwise run ahead of earlier instructions (SDM vol. 2B, RDTSC). */
+    __asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+    return ((uint64_t)hi << 32) | lo;
+}
+uint32_t tsm_arch_cpu_timer_hz(void);
+void tsm_arch_cpu_timer_start(void);
+void tsm_arch_cpu_timer_arm(uint64_t deadline);
 /* Called with interrupts masked (engine/src/loop.c). STI delays recognition of interrupts by one
    instruction (SDM vol. 2B, STI), so an interrupt that became pending after the loop's last check
    is taken at the HLT, never lost between the two; the loop masks them again after. */
@@ -58,6 +81,20 @@ static inline uint32_t tsm_arch_in32(uint16_t port)
 static inline void tsm_arch_out8(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
 static inline void tsm_arch_out16(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
 static inline void tsm_arch_out32(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+
+/* RDRAND (SDM vol. 2B): CPUID.01H:ECX bit 30 says the CPU has it; CF = 0 means no number yet. */
+static inline int tsm_arch_has_random(void)
+{
+    uint32_t a = 1, b, c, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d) : "c"(0));
+    return (c >> 30) & 1;
+}
+static inline int tsm_arch_random32(uint32_t *out)
+{
+    uint8_t ok;
+    __asm__ volatile("rdrand %0\n\tsetc %1" : "=r"(*out), "=qm"(ok) :: "cc");
+    return ok;
+}
 
 /* Model-specific registers (SDM vol. 4). */
 static inline uint64_t tsm_arch_rdmsr(uint32_t msr)

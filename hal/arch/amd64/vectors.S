@@ -5,7 +5,9 @@
  * the general registers and calls tsm_amd64_fault(frame) (fault.c). The IDT (descriptors.c) sends
  * every vector through an IST stack: musl's libc.a is compiled with the red zone, 128 bytes below
  * RSP that an interrupt frame pushed on the interrupted stack would overwrite.
- * Until the event loop takes interrupts on x86 every vector is fatal, 32..255 included.
+ * Exceptions (vectors 0..31) are fatal. External interrupts (32..255) save the x87/SSE state as
+ * well (FXSAVE: the top half is ordinary compiled C, and the interrupted code may be in the middle
+ * of SSE work), call tsm_amd64_interrupt(frame) (interrupt.c) and return with IRETQ.
  */
     .altmacro
     .macro vector n
@@ -51,11 +53,38 @@ tsm_irq_entry:
     pushq   %r15
     cld
     movq    %rsp, %rdi
+    cmpq    $32, 15*8(%rsp)
+    jae     2f
     andq    $-16, %rsp
     call    tsm_amd64_fault
 1:  cli
     hlt
     jmp     1b
+
+/* The IST stack is 16-byte aligned at the frame (SDM vol. 3, 7.14.4) and the frame is 22 words:
+   RSP is aligned here for FXSAVE's 512-byte area and for the call. */
+2:  subq    $512, %rsp
+    fxsave64 (%rsp)
+    call    tsm_amd64_interrupt
+    fxrstor64 (%rsp)
+    addq    $512, %rsp
+    popq    %r15
+    popq    %r14
+    popq    %r13
+    popq    %r12
+    popq    %r11
+    popq    %r10
+    popq    %r9
+    popq    %r8
+    popq    %rbp
+    popq    %rdi
+    popq    %rsi
+    popq    %rdx
+    popq    %rcx
+    popq    %rbx
+    popq    %rax
+    addq    $16, %rsp   /* vector and error code */
+    iretq
 
 /* The stubs' addresses, in vector order, for the IDT. */
     .section .rodata

@@ -72,6 +72,12 @@ void tsm_arch_mmu_init(void)
     fill_page_table();
     uint32_t zero = 0, sctlr;
 #if __ARM_ARCH >= 7
+    /* Table walks here are non-cacheable (TTBR0 has no IRGN/RGN bits), so if boot firmware left
+       the data cache on (the i.MX boot ROM may), push the table to memory: DCCMVAC per 64-byte
+       line, then DSB (ARM ARM B3.10.1, B4.2.1). With the cache off this changes nothing. */
+    for (uintptr_t a = (uintptr_t)__page_table; a < (uintptr_t)__page_table + 0x4000; a += 64)
+        __asm__ volatile("mcr p15, 0, %0, c7, c10, 1" :: "r"(a) : "memory");
+    tsm_arch_dsb();
     uint32_t actlr;
     /* Cortex-A7: SMP must be set before caches and MMU are enabled, even on one core (TRM 4.3.31). */
     __asm__ volatile("mrc p15, 0, %0, c1, c0, 1" : "=r"(actlr));
@@ -87,6 +93,11 @@ void tsm_arch_mmu_init(void)
     __asm__ volatile("mcr p15, 0, %0, c2, c0, 2" :: "r"(zero));                          /* TTBCR: TTBR0 only */
     __asm__ volatile("mcr p15, 0, %0, c2, c0, 0" :: "r"((uint32_t)(uintptr_t)__page_table)); /* TTBR0 */
     __asm__ volatile("mcr p15, 0, %0, c3, c0, 0" :: "r"(1u));                            /* domain 0: client */
+#if __ARM_ARCH >= 7
+    /* TLBIALL after the new TTBR0: a firmware that ran with the MMU on may have refilled the TLB
+       since the invalidation above. */
+    __asm__ volatile("mcr p15, 0, %0, c8, c7, 0\n\tdsb\n\tisb" :: "r"(zero) : "memory");
+#endif
     __asm__ volatile("mrc p15, 0, %0, c1, c0, 0" : "=r"(sctlr));
     /* M (MMU), C (data cache), Z (branch prediction), I (instruction cache), XP (ARMv6 format). */
     sctlr |= (1u << 0) | (1u << 2) | (1u << 11) | (1u << 12) | (1u << 23);

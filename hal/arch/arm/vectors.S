@@ -62,6 +62,30 @@ tsm_exc_irq:
     sub     lr, lr, #4
     srsdb   sp!, #0x12
     push    {r0-r3, r12, lr}
+#if __ARM_ARCH >= 7
+    /* The generic timer's deadline (arch.h, "cpu-timer" clocks): once it fired (CNTP_CTL.ISTATUS
+       with ENABLE), mask it at the timer (IMASK), so its level-sensitive PPI falls before the top
+       half claims from the GIC; the wake-up is all the loop needs (ARM ARM B8.1.4). */
+    ldr     r0, =tsm_arch_cpu_timer_in_use
+    ldr     r0, [r0]
+    cmp     r0, #0
+    beq     1f
+    mrc     p15, 0, r0, c14, c2, 1
+    and     r1, r0, #5
+    cmp     r1, #5
+    orreq   r0, r0, #2
+    mcreq   p15, 0, r0, c14, c2, 1
+    isb
+1:
+#endif
     bl      tsm_irq_top_half
     pop     {r0-r3, r12, lr}
     rfeia   sp!
+
+#if __ARM_ARCH >= 7
+    .bss
+    .align  2
+    .global tsm_arch_cpu_timer_in_use
+tsm_arch_cpu_timer_in_use:
+    .word   0
+#endif

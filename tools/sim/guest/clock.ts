@@ -2,15 +2,19 @@
  * hal.clock for the simulator's guest, after hal/native/clock.c: the board's counter read through
  * the machine's registers, the board's arm(), wall time from the documented 2000-01-01 epoch.
  */
-import type { ClockSource } from "hal";
+import type { ClockSource, CpuTimerClockSource } from "hal";
 
 /** 2000-01-01T00:00:00Z in ms, the epoch of a board without a real-time clock. */
 export const DEFAULT_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 2 ** 32;
 
+const isCpuTimer = (s: ClockSource | CpuTimerClockSource): s is CpuTimerClockSource => s.counter.kind === "cpu-timer";
+
 export class SimClock {
   hz = 0;
-  private source?: ClockSource;
+  private source?: ClockSource | CpuTimerClockSource;
+  /** The CPU's own timer (counter kind "cpu-timer"), read from the machine. */
+  private cpuTimer = false;
   private low = 0;
   private high = 0;
   private origin = 0;
@@ -20,8 +24,19 @@ export class SimClock {
     return this.source !== undefined;
   }
 
-  attach(src: ClockSource): void {
+  attach(src: ClockSource | CpuTimerClockSource): void {
     if (this.source) throw new TypeError("clock.attach: a clock is already attached");
+    if (isCpuTimer(src)) {
+      const hz = src.hz ?? (__host.cpuTimerHz() || src.fallbackHz);
+      if (!__host.cpuTimerHz()) throw new TypeError("clock.attach: this CPU has no timer of its own (counter kind \"cpu-timer\")");
+      if (!(hz !== undefined && hz >= 1000 && hz <= 4e9) || hz !== Math.floor(hz)) throw new RangeError("clock.attach: hz must be an integer from 1 kHz to 4 GHz");
+      this.hz = hz;
+      this.cpuTimer = true;
+      this.source = src;
+      this.origin = this.read();
+      return;
+    }
+    if (!("arm" in src)) throw new TypeError("clock.attach: arm must be a function");
     const hz = Number(src.hz);
     if (!(hz >= 1000 && hz <= 4e9) || hz !== Math.floor(hz)) throw new RangeError("clock.attach: hz must be an integer from 1 kHz to 4 GHz");
     const c = src.counter;
@@ -45,8 +60,9 @@ export class SimClock {
     return this.source ? this.read() : 0;
   }
 
+  /** Arms the board's deadline; the CPU's own timer needs nothing here (machine time jumps to it). */
   arm(deadline: number): void {
-    this.source?.arm(deadline);
+    if (this.source && "arm" in this.source) this.source.arm(deadline);
   }
 
   ticksFromMs(ms: number): number {
@@ -84,6 +100,7 @@ export class SimClock {
   }
 
   private read(): number {
+    if (this.cpuTimer) return Math.floor(__host.cpuTimerTicks());
     let hi = __host.read32(this.high);
     for (;;) {
       const lo = __host.read32(this.low);

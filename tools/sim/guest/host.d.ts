@@ -6,6 +6,19 @@ declare const __host: {
   write8(addr: number, value: number): void;
   write16(addr: number, value: number): void;
   write32(addr: number, value: number): void;
+  /** The I/O port space (machines with one; the guest runtime asks `hasPorts` first). */
+  hasPorts(): boolean;
+  in8(port: number): number;
+  in16(port: number): number;
+  in32(port: number): number;
+  out8(port: number, value: number): void;
+  out16(port: number, value: number): void;
+  out32(port: number, value: number): void;
+  /** The CPU's own timer: its frequency (0: the machine has none) and count. */
+  cpuTimerHz(): number;
+  cpuTimerTicks(): number;
+  /** The vector the CPU takes next from a vectored controller, or -1. */
+  takeVector(): number;
   /** Whether the interrupt controller's output to the CPU is asserted. */
   irqAsserted(): boolean;
   /** Ends the run with `code` (the guest then stops at the next interrupt check). */

@@ -1,6 +1,6 @@
 /**
  * hal.irq for the simulator's guest, after hal/native/irq.c: the same controller descriptions
- * (banked, claim), the same top half (run here at the loop's turn boundaries whenever the
+ * (banked, claim, vectored), the same top half (run here at the loop's turn boundaries whenever the
  * machine's interrupt output is asserted, instead of in an exception) and the same bottom-half
  * rules: one handler per line, keep-alive, release after the handler, off() completing a
  * claimed line before disabling it.
@@ -17,6 +17,16 @@ interface Bank {
   mask: number;
 }
 
+interface Vectored {
+  firstVector: number;
+  eoi: number;
+  select: number;
+  window: number;
+  firstIndex: number;
+  indexStride: number;
+  maskBit: number;
+}
+
 interface Claim {
   claim: number;
   complete: number;
@@ -28,6 +38,7 @@ interface Claim {
 export class SimIrq {
   private banks: Bank[] = [];
   private claimRegs?: Claim;
+  private vectored?: Vectored;
   private readonly queue: number[] = [];
   private readonly counts = new Map<number, number>();
   private readonly handlers = new Map<number, { fn: (line: number) => unknown; keepAlive: boolean }>();
@@ -52,7 +63,20 @@ export class SimIrq {
       if (!(v >= 0 && v <= 0xffff_ffff) || v !== Math.floor(v)) throw new RangeError(`irq.attach: ${name} must be a 32-bit unsigned integer`);
       return v;
     };
-    if (c.kind !== "banked" && c.kind !== "claim") throw new TypeError('irq.attach: unknown controller kind (expected "banked" or "claim")');
+    if (c.kind !== "banked" && c.kind !== "claim" && c.kind !== "vectored") {
+      throw new TypeError('irq.attach: unknown controller kind (expected "banked", "claim" or "vectored")');
+    }
+    if (c.kind === "vectored") {
+      this.vectored = {
+        firstVector: u32(c.firstVector, "firstVector"),
+        eoi: u32(c.eoi, "eoi"),
+        select: u32(c.select, "select"),
+        window: u32(c.window, "window"),
+        firstIndex: u32(c.firstIndex, "firstIndex"),
+        indexStride: u32(c.indexStride, "indexStride"),
+        maskBit: u32(c.maskBit, "maskBit"),
+      };
+    }
     if (c.kind === "claim") {
       const claim = u32(c.claim, "claim");
       this.claimRegs = {
@@ -66,15 +90,26 @@ export class SimIrq {
     if (c.banks.length < 1 || c.banks.length > 8) throw new RangeError("irq.attach: 1 to 8 banks");
     this.banks = c.banks.map((b) => ({
       firstLine: u32(b.firstLine, "firstLine"),
-      enable: u32(b.enable, "enable"),
+      enable: "enable" in b && b.enable !== undefined ? u32(b.enable, "enable") : 0,
       mask: u32(b.mask, "mask"),
       pending: "pending" in b ? u32(b.pending, "pending") : 0,
-      disable: b.disable === undefined ? 0 : u32(b.disable, "disable"),
+      disable: "disable" in b && b.disable !== undefined ? u32(b.disable, "disable") : 0,
     }));
   }
 
   /** The top half: takes every line the controller signals. */
   takePending(): void {
+    const v = this.vectored;
+    if (v) {
+      for (let vector = __host.takeVector(); vector >= 0; vector = __host.takeVector()) {
+        const line = vector - v.firstVector;
+        if (line < 0 || this.bankOf(line) < 0) continue;
+        this.setMasked(line, true);
+        this.take(line);
+        __host.write32(v.eoi, 0);
+      }
+      return;
+    }
     const c = this.claimRegs;
     if (c) {
       for (;;) {
@@ -149,7 +184,16 @@ export class SimIrq {
     else this.setEnabled(line, true);
   }
 
+  /** A vectored line's mask bit, behind the index/data pair (I/O APIC IOREGSEL/IOWIN). */
+  private setMasked(line: number, masked: boolean): void {
+    const v = this.vectored as Vectored;
+    __host.write32(v.select, v.firstIndex + v.indexStride * line);
+    const w = __host.read32(v.window);
+    __host.write32(v.window, (masked ? w | v.maskBit : w & ~v.maskBit) >>> 0);
+  }
+
   private setEnabled(line: number, on: boolean): void {
+    if (this.vectored) return this.setMasked(line, !on);
     const b = this.banks[this.bankOf(line)];
     const bit = (1 << (line - b.firstLine)) >>> 0;
     if (b.disable) __host.write32(on ? b.enable : b.disable, bit);

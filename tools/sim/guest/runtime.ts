@@ -5,7 +5,7 @@
  * placeholder, the `hal` module's objects (globalThis.__tsmetalHal, which tools/sim/run.ts serves
  * as the module "hal") and one event-loop turn for the host to drive (globalThis.__tsmetalSim).
  */
-import type { ClockSource, IrqController, IrqHandlerOptions } from "hal";
+import type { ClockSource, CpuTimerClockSource, IrqController, IrqHandlerOptions } from "hal";
 import { Timers } from "./timers.ts";
 import { SimIrq } from "./irq.ts";
 import { SimClock, DEFAULT_EPOCH_MS } from "./clock.ts";
@@ -56,6 +56,14 @@ function address(v: unknown, align: number): number {
   return a;
 }
 
+/** Port numbers as hal/native/port-io.c checks them. */
+function port(v: unknown, size: number): number {
+  const p = Math.trunc(Number(v));
+  if (!(p >= 0 && p <= 0xffff)) throw new RangeError(`I/O port ${p} is outside 0..0xffff`);
+  if (p % size) throw new RangeError(`I/O port 0x${p.toString(16)} is not ${size}-byte aligned`);
+  return p;
+}
+
 const g = globalThis as unknown as Record<string, unknown>;
 g.__tsmetalHal = {
   mmio: {
@@ -66,7 +74,16 @@ g.__tsmetalHal = {
     write16: (a: number, v: number) => __host.write16(address(a, 2), v >>> 0),
     write32: (a: number, v: number) => __host.write32(address(a, 4), v >>> 0),
   },
-  io: {},
+  io: __host.hasPorts()
+    ? {
+        in8: (p: number) => __host.in8(port(p, 1)),
+        in16: (p: number) => __host.in16(port(p, 2)),
+        in32: (p: number) => __host.in32(port(p, 4)),
+        out8: (p: number, v: number) => __host.out8(port(p, 1), v >>> 0),
+        out16: (p: number, v: number) => __host.out16(port(p, 2), v >>> 0),
+        out32: (p: number, v: number) => __host.out32(port(p, 4), v >>> 0),
+      }
+    : {},
   barrier: { dmb() {}, dsb() {}, isb() {} },
   cpu: {
     exit(code: number): never {
@@ -83,7 +100,7 @@ g.__tsmetalHal = {
     counts: () => (ensureClock(), irq.countList()),
   },
   clock: {
-    attach: (s: ClockSource) => clock.attach(s),
+    attach: (s: ClockSource | CpuTimerClockSource) => clock.attach(s),
     now: () => (ensureClock(), clock.now()),
     hz: () => (ensureClock(), clock.hz),
     setTime: (ms: number) => (ensureClock(), clock.setTime(ms)),

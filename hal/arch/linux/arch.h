@@ -1,0 +1,86 @@
+/*
+ * The Linux userspace targets (linux-amd64, linux-arm, linux-riscv64; docs/boards/linux.md): the
+ * engine, loop and native HAL as an ordinary static Linux executable. The "CPU" is a process:
+ * interrupts are never taken (no signals are used for them), the loop clock is CLOCK_MONOTONIC
+ * and sleeping is clock_nanosleep until the armed deadline. The system calls are made by
+ * tsm_linux_syscall (hal/arch/linux/<arch>/start.S), never through the C library, so the same C
+ * works over musl (amd64), newlib (arm) and picolibc (riscv64).
+ */
+#ifndef TSM_ARCH_H
+#define TSM_ARCH_H
+
+#include <stdint.h>
+
+/* System call numbers: arch/x86/entry/syscalls/syscall_64.tbl, arch/arm/tools/syscall.tbl (EABI),
+   include/uapi/asm-generic/unistd.h (RISC-V) in the Linux source. ARM is 32-bit: its
+   clock_gettime and clock_nanosleep take the old 32-bit struct timespec, which `long` matches. */
+#if defined(__x86_64__)
+#define TSM_SYS_WRITE 1
+#define TSM_SYS_CLOCK_GETTIME 228
+#define TSM_SYS_CLOCK_NANOSLEEP 230
+#define TSM_SYS_EXIT_GROUP 231
+#elif defined(__arm__)
+#define TSM_SYS_WRITE 4
+#define TSM_SYS_EXIT_GROUP 248
+#define TSM_SYS_CLOCK_GETTIME 263
+#define TSM_SYS_CLOCK_NANOSLEEP 265
+#elif defined(__riscv) && __riscv_xlen == 64
+#define TSM_SYS_WRITE 64
+#define TSM_SYS_EXIT_GROUP 94
+#define TSM_SYS_CLOCK_GETTIME 113
+#define TSM_SYS_CLOCK_NANOSLEEP 115
+#else
+#error "hal/arch/linux: no system call table for this CPU"
+#endif
+/* Numbered alike on every arch since Linux 5.1's unified table (>= 403). */
+#define TSM_SYS_CLOSE_RANGE 436
+
+#define TSM_CLOCK_MONOTONIC 1
+#define TSM_TIMER_ABSTIME 1
+#define TSM_EINTR 4
+
+struct tsm_linux_timespec {
+    long tv_sec;
+    long tv_nsec;
+};
+
+/* One system call; returns the kernel's result (-errno on failure). start.S, per arch. */
+long tsm_linux_syscall(long nr, long a1, long a2, long a3, long a4);
+
+/* From the initial stack (argc, argv...) to the engine: hal/arch/linux/boot.c. The C library's
+   start-up, where it has one (musl: engine/src/libc-linux-musl.c), calls tsm_linux_boot. */
+void tsm_linux_start(uintptr_t *initial_sp) __attribute__((noreturn));
+void tsm_linux_boot(int argc, char **argv) __attribute__((noreturn));
+/* Reports SIGSEGV, SIGBUS, SIGILL and SIGFPE as CPU faults, exit 4 (hal/arch/linux/fault.c). */
+void tsm_linux_catch_faults(void);
+/* Allows only the system calls above from now on (hal/arch/linux/seccomp.c): 0, or -errno. */
+long tsm_linux_restrict_syscalls(void);
+
+/* A process has no caches or buses to order for anyone else: compiler barriers. */
+static inline void tsm_arch_dmb(void) { __asm__ volatile("" ::: "memory"); }
+static inline void tsm_arch_dsb(void) { __asm__ volatile("" ::: "memory"); }
+static inline void tsm_arch_isb(void) { __asm__ volatile("" ::: "memory"); }
+
+#define TSM_TOP_HALF_ATTR
+
+/* No interrupts reach the process: masking has nothing to mask. */
+static inline void tsm_arch_irq_enable(void) {}
+static inline void tsm_arch_irq_disable(void) {}
+static inline unsigned tsm_arch_irq_save(void) { return 0; }
+static inline void tsm_arch_irq_restore(unsigned m) { (void)m; }
+static inline void tsm_arch_deadline_armed(void) {}
+
+/*
+ * The loop clock is the "cpu-timer" counter kind (hal/native/clock.c): CLOCK_MONOTONIC in
+ * nanoseconds, with the deadline kept here (hal/arch/linux/clock.c). tsm_arch_wait sleeps until
+ * it, or a while when none is armed; the loop re-reads the clock after every wait, so waking
+ * early is harmless.
+ */
+#define TSM_ARCH_CPU_TIMER 1
+uint64_t tsm_arch_cpu_timer_count(void);
+uint32_t tsm_arch_cpu_timer_hz(void);
+void tsm_arch_cpu_timer_start(void);
+void tsm_arch_cpu_timer_arm(uint64_t deadline);
+void tsm_arch_wait(void);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * CPU faults of the Linux targets: SIGSEGV, SIGBUS, SIGILL and SIGFPE are caught, reported on the
+ * console with the faulting address (siginfo_t si_addr, sigaction(2)) and end the firmware with
+ * exit 4, as a data abort does on a board. Most are hal.mmio accesses: every address outside the
+ * executable's own segments is unmapped, since the Linux boards have no register space yet
+ * (docs/boards/linux.md). The handler never returns, so it needs no alternate stack or restorer
+ * of its own; x86-64 still requires SA_RESTORER, and gets one that exits.
+ */
+#include <stdint.h>
+#include "tsmetal.h"
+#include "arch.h"
+
+/* rt_sigaction numbers and the kernel's struct sigaction: arch/x86/include/uapi/asm/signal.h,
+   arch/arm/include/asm/signal.h (with sa_restorer), include/uapi/asm-generic/signal.h (RISC-V:
+   none). The mask is the kernel's 64-bit sigset_t on all three. */
+#if defined(__x86_64__)
+#define SYS_RT_SIGACTION 13
+#define HAS_RESTORER 1
+#elif defined(__arm__)
+#define SYS_RT_SIGACTION 174
+#define HAS_RESTORER 1
+#elif defined(__riscv)
+#define SYS_RT_SIGACTION 134
+#define HAS_RESTORER 0
+#endif
+
+#define SA_SIGINFO 4ul
+#define SA_RESTORER 0x04000000ul
+
+struct kernel_sigaction {
+    void (*handler)(int, void *, void *);
+    unsigned long flags;
+#if HAS_RESTORER
+    void (*restorer)(void);
+#endif
+    uint64_t mask;
+};
+
+/* siginfo_t: si_signo, si_errno, si_code (ints), then the union, pointer-aligned; si_addr is its
+   first member for these signals (include/uapi/asm-generic/siginfo.h). */
+struct fault_info {
+    int signo, err, code;
+    void *addr;
+};
+
+static const struct {
+    int signo;
+    const char *name;
+} faults[] = { { 11, "SIGSEGV" }, { 7, "SIGBUS" }, { 4, "SIGILL" }, { 8, "SIGFPE" } };
+
+static void put_hex(uintptr_t v)
+{
+    char buf[2 + 2 * sizeof v + 1];
+    buf[0] = '0';
+    buf[1] = 'x';
+    for (unsigned i = 0; i < 2 * sizeof v; i++)
+        buf[2 + i] = "0123456789abcdef"[(v >> (4 * (2 * sizeof v - 1 - i))) & 15];
+    buf[sizeof buf - 1] = 0;
+    tsm_console_puts(buf);
+}
+
+static void on_fault(int signo, void *info, void *context)
+{
+    (void)context;
+    const char *name = "signal";
+    for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++)
+        if (faults[i].signo == signo)
+            name = faults[i].name;
+    tsm_console_puts("\ntsmetal: CPU fault: ");
+    tsm_console_puts(name);
+    tsm_console_puts(" at address ");
+    put_hex((uintptr_t)((struct fault_info *)info)->addr);
+    /* SIGSEGV and SIGBUS: an address the process has not mapped, most likely a register. */
+    tsm_console_puts(signo == 11 || signo == 7 ? " (not mapped: the Linux boards have no register space)\n" : "\n");
+    tsm_exit(TSM_EXIT_FAULT);
+}
+
+#if HAS_RESTORER
+static void never_returns(void)
+{
+    tsm_exit(TSM_EXIT_FAULT);
+}
+#endif
+
+void tsm_linux_catch_faults(void)
+{
+    struct kernel_sigaction sa = {
+        .handler = on_fault,
+        .flags = SA_SIGINFO
+#if HAS_RESTORER
+                 | SA_RESTORER,
+        .restorer = never_returns,
+#else
+        ,
+#endif
+        .mask = ~0ull, /* nothing else interrupts the report */
+    };
+    for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++)
+        tsm_linux_syscall(SYS_RT_SIGACTION, faults[i].signo, (long)&sa, 0, sizeof sa.mask);
+}

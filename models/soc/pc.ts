@@ -1,0 +1,77 @@
+/**
+ * The PC devices of a PVH guest (QEMU microvm, Firecracker, Cloud Hypervisor) as models: a 16550 on
+ * COM1 (I/O port 0x3f8) into I/O APIC input 4, the I/O APIC at 0xfec00000 delivering vectors to
+ * the local APIC at 0xfee00000, and the TSC as the CPU's timer. The simulator's machine for
+ * microvm (boards/microvm/sim.ts).
+ */
+import { MemoryBus } from "../../hal/memory-bus.ts";
+import type { SimMachine } from "../../tools/sim/machine.ts";
+import { Ns16550Model } from "../uart/ns16550.ts";
+import { IoApicModel } from "../irq/ioapic.ts";
+import { LocalApicModel } from "../irq/lapic.ts";
+
+const COM1 = 0x3f8, IOAPIC = 0xfec0_0000, LAPIC = 0xfee0_0000, APIC_SIZE = 0x1000;
+/** ISA IRQ of COM1 on the I/O APIC. */
+const INPUT_COM1 = 4;
+/** The simulated TSC's rate. */
+const TSC_HZ = 1_000_000_000;
+
+export class PcMachine implements SimMachine {
+  readonly bus = new MemoryBus({ logLimit: 0 });
+  readonly ports = new MemoryBus({ logLimit: 0 });
+  readonly com1: Ns16550Model;
+  readonly ioapic: IoApicModel;
+  readonly lapic: LocalApicModel;
+  readonly mapped = [
+    { base: IOAPIC, size: APIC_SIZE },
+    { base: LAPIC, size: APIC_SIZE },
+  ];
+  readonly resetRequested = false;
+  readonly cpuTimer = { hz: TSC_HZ, ticks: () => this.us * (TSC_HZ / 1e6) };
+  private us = 0;
+  /** Vectors taken and not yet ended with an EOI, innermost last (the local APIC's ISR). */
+  private readonly inService: number[] = [];
+  private eoisSeen = 0;
+
+  constructor() {
+    this.ioapic = new IoApicModel(this.bus, IOAPIC);
+    this.lapic = new LocalApicModel(this.bus, LAPIC);
+    this.com1 = new Ns16550Model(this.ports, COM1, { onInterrupt: (level) => this.ioapic.setLevel(INPUT_COM1, level) });
+  }
+
+  advance(us: number): void {
+    this.us += us;
+  }
+
+  irqAsserted(): boolean {
+    this.endInterrupts();
+    return this.ioapic.delivered.length > 0;
+  }
+
+  takeVector(): number {
+    this.endInterrupts();
+    const v = this.ioapic.delivered.shift();
+    if (v === undefined) return -1;
+    this.inService.push(v);
+    return v;
+  }
+
+  takeConsoleOutput(): number[] {
+    return this.com1.transmitted.splice(0);
+  }
+
+  receiveConsoleInput(bytes: Uint8Array): number {
+    const n = this.com1.receive(bytes.subarray(0, this.com1.rxSpace));
+    // The line then goes idle: the character timeout tells the driver of a partial FIFO.
+    this.com1.receiveTimeout();
+    return n;
+  }
+
+  /** Each EOI written to the local APIC ends the innermost vector in service and is broadcast to the I/O APIC. */
+  private endInterrupts(): void {
+    for (; this.eoisSeen < this.lapic.eois; this.eoisSeen++) {
+      const v = this.inService.pop();
+      if (v !== undefined) this.ioapic.eoi(v);
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { build, fixture } from "./boot.ts";
+import { nodeOutput } from "../node-output.ts";
+import { templateLines } from "../template-output.ts";
+import { defaultApp, type Firmware } from "../../tools/lib/build.ts";
+import { runLinux, exitCodeOf } from "../../tools/lib/linux.ts";
+import { loadLineMapper } from "../../tools/lib/source-map.ts";
+import { repoPath } from "../../tools/lib/paths.ts";
+
+// The Linux userspace boards (docs/boards/linux.md): the firmware as a static Linux executable,
+// run directly (linux-amd64) or under qemu-user (linux-arm, linux-riscv64).
+const test = suite("Linux userspace boards");
+const boards = ["linux-amd64", "linux-arm", "linux-riscv64"];
+
+const run = async (app: string, board: string, timeoutS = 60) => {
+  const fw = await build(app, { board });
+  return runLinux({ board: fw.board, executable: fw.image, timeoutS, input: "", mapLine: loadLineMapper(fw.bundles), onOutput: () => {} });
+};
+
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [repoPath("bin/tsmetal.mjs"), ...args], { cwd: repoPath(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+let es2020: string;
+test.before(async () => {
+  es2020 = await nodeOutput(fixture("es2020.ts"));
+});
+
+for (const board of boards) {
+  test(`${board}: the template prints its lines and exits 0`, async () => {
+    const r = await run(defaultApp(), board);
+    assert.is(r.output, templateLines.join("\n") + "\n");
+    assert.is(r.code, 0);
+  });
+
+  test(`${board}: the ES2020 sample prints exactly Node's output`, async () => {
+    const r = await run(fixture("es2020.ts"), board);
+    assert.fixture(r.output, es2020);
+    assert.is(r.code, 0);
+  });
+
+  test(`${board}: the exit code is the process's exit status`, async () => {
+    const r = await run(fixture("exit-code.ts"), board);
+    assert.is(r.output, "exiting with 42\n");
+    assert.is(r.code, 42);
+  });
+
+  test(`${board}: an uncaught exception names the TypeScript file and line, exit 1`, async () => {
+    const r = await run(fixture("uncaught.ts"), board);
+    assert.match(r.output, /^reading 21\.5\nUncaught Error: bad sensor reading 'oops'\n/);
+    assert.match(r.output, /at parseReading \(test\/fixtures\/uncaught\.ts:4\)/);
+    assert.is(r.code, 1);
+  });
+
+  test(`${board}: deep recursion is a catchable stack overflow on the layout's stack, exit 1`, async () => {
+    const r = await run(fixture("stack-overflow.ts"), board);
+    assert.match(r.output, /^recursing\nUncaught InternalError: stack overflow\n/);
+    assert.match(r.output, /at deeper \(test\/fixtures\/stack-overflow\.ts:2\)/);
+    assert.is(r.code, 1);
+  });
+
+  test(`${board}: microtasks run before timers and between them; 10,000 chained timers`, async () => {
+    const m = await run(fixture("loop/microtasks.ts"), board);
+    assert.is(m.output, "sync,promise,microtask,timeout,t1,t1-promise,t1-microtask,t2\n");
+    assert.is(m.code, 0);
+    const c = await run(fixture("loop/chain.ts"), board);
+    assert.is(c.output, "chained 10000\n");
+    assert.is(c.code, 0);
+  });
+
+  test(`${board}: timers wait for the host's monotonic clock`, async () => {
+    const r = await run(fixture("loop/host-sleep.ts"), board);
+    assert.is(r.output, "first true date true\nsecond true\n");
+    assert.is(r.code, 0);
+  });
+
+  test(`${board}: the clock (1 GHz), Date.now() from the documented epoch, setTime`, async () => {
+    const r = await run(fixture("loop/clock.ts"), board);
+    assert.match(r.output, /^starts at epoch true\nmonotonic true sub-ms true\ntimeOrigin true\nhz 1000000000\nset 2026-11-24T12:00\nadvanced true\n/);
+    assert.is(r.code, 0);
+  });
+
+  test(`${board}: an access outside the process's memory (the register space is empty) is a fault with its address, exit 4`, async () => {
+    const r = await run(fixture("null-read.ts"), board);
+    assert.match(r.output, /^reading\n\ntsmetal: CPU fault: SIGSEGV at address 0x0+ \(not mapped: the Linux boards have no register space\)\n$/);
+    assert.not.match(r.output, /must not get here/);
+    assert.is(r.code, 4);
+  });
+}
+
+test("a register read (hal.mmio at 0x40000000) reports that address, exit 4", async () => {
+  const r = await run(fixture("loop/data-abort.ts"), "linux-amd64");
+  assert.match(r.output, /^reading\n\ntsmetal: CPU fault: SIGSEGV at address 0x0000000040000000 /);
+  assert.is(r.code, 4);
+});
+
+test("running out of the memory limit exits 3 with a message (linux-amd64)", async () => {
+  const fw = await build(fixture("out-of-memory.ts"), { board: "linux-amd64", memoryLimit: 1024 * 1024 });
+  const r = await runLinux({ board: fw.board, executable: fw.image, timeoutS: 60, input: "", mapLine: loadLineMapper(fw.bundles), onOutput: () => {} });
+  assert.match(r.output, /^allocating\nUncaught InternalError: out of memory\n/);
+  assert.is(r.code, 3);
+});
+
+test("the timeout stops the process: 124", async () => {
+  const r = await run(fixture("loop/one-hour.ts"), "linux-amd64", 2);
+  assert.ok(r.timedOut);
+  assert.is(r.code, 124);
+});
+
+test("signals map to exit codes: faults to 4, others to 128 + n, exits pass through", () => {
+  assert.equal(exitCodeOf(7, null), { code: 7 });
+  assert.is(exitCodeOf(null, "SIGILL").code, 4);
+  assert.is(exitCodeOf(null, "SIGSYS").code, 4);
+  assert.is(exitCodeOf(null, "SIGKILL").code, 137);
+});
+
+/** Runs the linux-amd64 executable with `shell` around it (sh -c, "$0" is the executable). */
+function shell(fw: Firmware, script: string, extraFd = false) {
+  return spawn("/bin/sh", ["-c", script, fw.image], { stdio: ["ignore", "pipe", "pipe", ...(extraFd ? (["pipe"] as const) : [])], env: {} });
+}
+
+test("sleeping costs no CPU time: a 1.5 s program under a 1 s CPU limit", async () => {
+  const fw = await build(fixture("loop/host-sleep.ts"), { board: "linux-amd64" });
+  const child = shell(fw, 'ulimit -t 1 && exec "$0"');
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  assert.is(out, "first true date true\nsecond true\n");
+  assert.is(code, 0);
+});
+
+test("descriptors beyond 0..2 are closed before the firmware runs (linux-amd64)", async () => {
+  const fw = await build(fixture("loop/host-sleep.ts"), { board: "linux-amd64" });
+  // The shell's exec passes fd 3 (a pipe) and whatever else it holds on to the executable.
+  const child = shell(fw, 'exec "$0"', true);
+  child.stdio[3]!.on("data", () => {});
+  const fds = await new Promise<string[]>((resolve) => child.stdout!.once("data", () => resolve(readdirSync(`/proc/${child.pid}/fd`))));
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  assert.equal(fds.sort(), ["0", "1", "2"]);
+  assert.is(code, 0);
+});
+
+test("a seccomp filter allows the firmware only its few system calls (linux-amd64)", async () => {
+  const fw = await build(fixture("loop/host-sleep.ts"), { board: "linux-amd64" });
+  const child = shell(fw, 'exec "$0"');
+  // Read once the first timer has fired: the engine is running by then.
+  const status = await new Promise<string>((resolve) =>
+    child.stdout!.once("data", () => resolve(readFileSync(`/proc/${child.pid}/status`, "utf8"))),
+  );
+  await new Promise((resolve) => child.on("close", resolve));
+  assert.match(status, /\nNoNewPrivs:\s+1\n/);
+  assert.match(status, /\nSeccomp:\s+2\n/);
+});
+
+test("npm run linux streams the console and returns the firmware's exit code", () => {
+  const r = cli(["linux", "--board", "linux-riscv64", "--app", fixture("exit-code.ts"), "--timeout", "60"]);
+  assert.is(r.stdout, "exiting with 42\n");
+  assert.is(r.status, 42);
+});
+
+test("npm run linux refuses a board that is not a Linux board, and npm run qemu a Linux board", () => {
+  const l = cli(["linux", "--board", "pizero", "--app", fixture("exit-code.ts")]);
+  assert.is(l.status, 1);
+  assert.match(l.stderr, /'pizero' is not a Linux userspace board .*Linux boards: linux-amd64, linux-arm, linux-riscv64/);
+  const q = cli(["qemu", "--board", "linux-amd64", "--app", fixture("exit-code.ts")]);
+  assert.is(q.status, 1);
+  assert.match(q.stderr, /'linux-amd64' is a Linux userspace board: run it with npm run linux/);
+});
+
+test.run();
