@@ -22,6 +22,9 @@ enum {
 /* Early console: polled, usable before and after JS runs (panics, uncaught errors). */
 void tsm_console_write(const char *s, size_t len);
 void tsm_console_puts(const char *s);
+/* `label` then v as 0x and `digits` hex digits (1..16). */
+void tsm_console_put_hex(const char *label, uint64_t v, int digits);
+void tsm_console_put_dec(int64_t v);
 
 /* Ends the program: under QEMU the emulator exits with `code`; on hardware the CPU halts. */
 void tsm_exit(int code) __attribute__((noreturn));

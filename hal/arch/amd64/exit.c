@@ -27,27 +27,13 @@
 #define DEBUGCON_PORT 0x402
 #define DEBUGCON_READBACK 0xe9
 
-static void put_dec(int v)
-{
-    char buf[12];
-    int i = sizeof buf - 1, neg = v < 0;
-    unsigned u = neg ? 0u - (unsigned)v : (unsigned)v;
-    buf[i] = 0;
-    do
-        buf[--i] = (char)('0' + u % 10);
-    while (u /= 10);
-    if (neg)
-        buf[--i] = '-';
-    tsm_console_puts(buf + i);
-}
-
 void tsm_exit(int code)
 {
     tsm_arch_irq_disable();
     int sent = code >= 0 && code <= DEBUG_EXIT_MAX_CODE ? code : DEBUG_EXIT_MAX_CODE;
     tsm_arch_out32(DEBUG_EXIT_PORT, (uint32_t)sent + 1);
     tsm_console_puts("tsmetal: exit code ");
-    put_dec(code);
+    tsm_console_put_dec(code);
     tsm_console_puts("\n");
     tsm_arch_out8(ACPI_PM1_CONTROL_PORT, ACPI_S5_SLP_EN);
     tsm_arch_out8(I8042_COMMAND_PORT, I8042_PULSE_RESET);

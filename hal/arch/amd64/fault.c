@@ -19,41 +19,18 @@ static const char *const exception_names[32] = {
     "VMM communication (#VC)", "security exception (#SX)", "reserved (31)",
 };
 
-static void put_hex(const char *label, uint64_t v)
-{
-    char buf[19];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < 16; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-    buf[18] = 0;
-    tsm_console_puts(label);
-    tsm_console_puts(buf);
-}
-
-static void put_dec(uint64_t v)
-{
-    char buf[21];
-    int i = sizeof buf - 1;
-    buf[i] = 0;
-    do
-        buf[--i] = (char)('0' + v % 10);
-    while (v /= 10);
-    tsm_console_puts(buf + i);
-}
-
 void tsm_amd64_fault(const struct tsm_amd64_frame *f)
 {
     uint64_t cr2;
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
     tsm_console_puts("\ntsmetal: CPU fault: ");
     tsm_console_puts(f->vector < 32 ? exception_names[f->vector] : "unexpected interrupt");
-    put_hex(" at rip=", f->rip);
+    tsm_console_put_hex(" at rip=", f->rip, 16);
     tsm_console_puts("\n  vector ");
-    put_dec(f->vector);
-    put_hex(" error ", f->error);
-    put_hex(" cr2 (fault address) ", cr2);
-    put_hex(" rflags ", f->rflags);
+    tsm_console_put_dec((int64_t)f->vector);
+    tsm_console_put_hex(" error ", f->error, 16);
+    tsm_console_put_hex(" cr2 (fault address) ", cr2, 16);
+    tsm_console_put_hex(" rflags ", f->rflags, 16);
     const struct { const char *name; uint64_t v; } regs[] = {
         { "rax", f->rax }, { "rbx", f->rbx }, { "rcx", f->rcx }, { "rdx", f->rdx },
         { "rsi", f->rsi }, { "rdi", f->rdi }, { "rbp", f->rbp }, { "rsp", f->rsp },
@@ -63,10 +40,10 @@ void tsm_amd64_fault(const struct tsm_amd64_frame *f)
     for (unsigned i = 0; i < sizeof regs / sizeof regs[0]; i++) {
         tsm_console_puts(i % 4 == 0 ? "\n  " : " ");
         tsm_console_puts(regs[i].name);
-        put_hex("=", regs[i].v);
+        tsm_console_put_hex("=", regs[i].v, 16);
     }
-    put_hex("\n  cs=", f->cs);
-    put_hex(" ss=", f->ss);
+    tsm_console_put_hex("\n  cs=", f->cs, 16);
+    tsm_console_put_hex(" ss=", f->ss, 16);
     tsm_console_puts("\n");
     tsm_exit(TSM_EXIT_FAULT);
 }

@@ -35,17 +35,6 @@ struct hvm_memmap_entry {
 
 extern uint8_t __text_start[];
 
-static void put_dec(uint64_t v)
-{
-    char buf[21];
-    int i = sizeof buf - 1;
-    buf[i] = 0;
-    do
-        buf[--i] = (char)('0' + v % 10);
-    while (v /= 10);
-    tsm_console_puts(buf + i);
-}
-
 void tsm_pvh_check_memory(uint32_t start_info)
 {
     const struct hvm_start_info *si = (const struct hvm_start_info *)(uintptr_t)start_info;
@@ -65,7 +54,7 @@ void tsm_pvh_check_memory(uint32_t start_info)
             return;
     }
     tsm_console_puts("tsmetal: the VM has too little memory for this board: its RAM must reach ");
-    put_dec(need_end >> 20);
+    tsm_console_put_dec((int64_t)need_end >> 20);
     tsm_console_puts(" MiB (board.json ramEnd); give the VM more memory\n");
     tsm_exit(TSM_EXIT_ENGINE_INIT);
 }

@@ -12,7 +12,6 @@
 #define CAUSE_MACHINE_TIMER 7
 #define CAUSE_MACHINE_EXTERNAL 11
 
-static void put_hex(const char *label, uint64_t v);
 
 void tsm_riscv_interrupt(uint64_t mcause)
 {
@@ -26,7 +25,7 @@ void tsm_riscv_interrupt(uint64_t mcause)
         return;
     }
     /* Only MTIE and MEIE are ever enabled. */
-    put_hex("\ntsmetal: unexpected interrupt, mcause ", mcause);
+    tsm_console_put_hex("\ntsmetal: unexpected interrupt, mcause ", mcause, 16);
     tsm_console_puts("\n");
     tsm_exit(TSM_EXIT_FAULT);
 }
@@ -38,18 +37,6 @@ static const char *const exception_names[] = {
     "environment call from M-mode", "instruction page fault", "load page fault", "?",
     "store page fault",
 };
-
-static void put_hex(const char *label, uint64_t v)
-{
-    char buf[19];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < 16; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 0xf];
-    buf[18] = 0;
-    tsm_console_puts(label);
-    tsm_console_puts(buf);
-}
 
 static const char *const reg_names[32] = {
     "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",
@@ -65,14 +52,14 @@ void tsm_riscv_trap(const uint64_t *frame)
     uint64_t code = mcause;
     tsm_console_puts("\ntsmetal: CPU fault: ");
     tsm_console_puts(code < 16 ? exception_names[code] : "unknown exception");
-    put_hex(" at mepc=", mepc);
+    tsm_console_put_hex(" at mepc=", mepc, 16);
     tsm_console_puts("\n");
-    put_hex("  mcause ", mcause);
-    put_hex(" mtval (fault address) ", mtval);
+    tsm_console_put_hex("  mcause ", mcause, 16);
+    tsm_console_put_hex(" mtval (fault address) ", mtval, 16);
     for (int i = 1; i < 32; i++) {
         tsm_console_puts((i - 1) % 4 == 0 ? "\n  " : " ");
         tsm_console_puts(reg_names[i]);
-        put_hex("=", frame[i]);
+        tsm_console_put_hex("=", frame[i], 16);
     }
     tsm_console_puts("\n");
     tsm_exit(TSM_EXIT_FAULT);
