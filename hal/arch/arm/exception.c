@@ -19,18 +19,6 @@ static const char *const kind_names[] = {
     "IRQ", "FIQ",
 };
 
-static void put_hex(const char *label, uint32_t v)
-{
-    char buf[12];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (int i = 0; i < 8; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (28 - 4 * i)) & 0xf];
-    buf[10] = 0;
-    tsm_console_puts(label);
-    tsm_console_puts(buf);
-}
-
 static uint32_t faulting_pc(int kind, const exception_frame *f)
 {
     int thumb = (f->spsr >> 5) & 1;
@@ -59,19 +47,19 @@ void tsm_arch_exception(int kind, exception_frame *f)
     }
     tsm_console_puts("\ntsmetal: CPU fault: ");
     tsm_console_puts(kind_names[kind < 8 ? kind : 0]);
-    put_hex(" at pc=", faulting_pc(kind, f));
+    tsm_console_put_hex(" at pc=", faulting_pc(kind, f), 8);
     tsm_console_puts("\n");
     if (kind == EXC_DABORT) {
         uint32_t dfar, dfsr;
         __asm__ volatile("mrc p15, 0, %0, c6, c0, 0" : "=r"(dfar));
         __asm__ volatile("mrc p15, 0, %0, c5, c0, 0" : "=r"(dfsr));
-        put_hex("  fault address ", dfar);
-        put_hex(" (DFSR ", dfsr);
+        tsm_console_put_hex("  fault address ", dfar, 8);
+        tsm_console_put_hex(" (DFSR ", dfsr, 8);
         tsm_console_puts(")\n");
     } else if (kind == EXC_PABORT) {
         uint32_t ifsr;
         __asm__ volatile("mrc p15, 0, %0, c5, c0, 1" : "=r"(ifsr));
-        put_hex("  IFSR ", ifsr);
+        tsm_console_put_hex("  IFSR ", ifsr, 8);
         tsm_console_puts("\n");
     }
     static const char *const names[] = {
@@ -79,9 +67,9 @@ void tsm_arch_exception(int kind, exception_frame *f)
         "\n  r8=", " r9=", " r10=", " r11=", "\n  r12=",
     };
     for (int i = 0; i < 13; i++)
-        put_hex(names[i], f->r[i]);
-    put_hex(" lr=", f->lr);
-    put_hex(" spsr=", f->spsr);
+        tsm_console_put_hex(names[i], f->r[i], 8);
+    tsm_console_put_hex(" lr=", f->lr, 8);
+    tsm_console_put_hex(" spsr=", f->spsr, 8);
     tsm_console_puts("\n");
     tsm_exit(TSM_EXIT_FAULT);
 }
