@@ -72,6 +72,19 @@ export function encodeUtf8(s: string): Uint8Array {
 /** Made on first use: a console that only ever prints ASCII never allocates it. */
 let scratch: Uint8Array | undefined;
 
+/** Sends `s` as UTF-8 through `port.writeByte`: the writeString of UARTs that send byte by byte. */
+export function writeUtf8(s: string, port: { writeByte(b: number): void }): void {
+  for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) {
+      port.writeByte(c);
+      i++;
+      continue;
+    }
+    i = writeCharAt(s, i, port);
+  }
+}
+
 /**
  * Sends the character at UTF-16 index `i` of `s` as UTF-8 through `port.writeByte`; returns the
  * index after it. For the non-ASCII path of console drivers, which send ASCII themselves.

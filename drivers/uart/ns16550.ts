@@ -9,7 +9,7 @@
  * enableReceiveInterrupts() (hal/io/serial.ts). init() leaves interrupts off.
  */
 import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
-import { writeCharAt } from "../../hal/utf8.ts";
+import { writeUtf8 } from "../../hal/utf8.ts";
 import type { SerialPort } from "../../hal/io/serial.ts";
 
 const byte = { width: 8 } as const;
@@ -106,15 +106,7 @@ export class Ns16550 implements SerialPort {
 
   /** Sends `s` as UTF-8. */
   writeString(s: string): void {
-    for (let i = 0; i < s.length; ) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        this.writeByte(c);
-        i++;
-        continue;
-      }
-      i = writeCharAt(s, i, this);
-    }
+    writeUtf8(s, this);
   }
 
   /** The next received byte, or -1 when none waits. Never waits. */

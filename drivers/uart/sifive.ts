@@ -5,7 +5,7 @@
  * (baud = tlclk / (div + 1), 13.8).
  */
 import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
-import { writeCharAt } from "../../hal/utf8.ts";
+import { writeUtf8 } from "../../hal/utf8.ts";
 import type { SerialPort } from "../../hal/io/serial.ts";
 
 export const SIFIVE_UART_REGS = defineRegisters({
@@ -81,15 +81,7 @@ export class SifiveUart implements SerialPort {
 
   /** Sends `s` as UTF-8. */
   writeString(s: string): void {
-    for (let i = 0; i < s.length; ) {
-      const c = s.charCodeAt(i);
-      if (c < 0x80) {
-        this.writeByte(c);
-        i++;
-        continue;
-      }
-      i = writeCharAt(s, i, this);
-    }
+    writeUtf8(s, this);
   }
 
   /** The next received byte, or -1 when the RX FIFO is empty. Never waits. */

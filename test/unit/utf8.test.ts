@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { encodeScalar, encodeUtf8, scalarValueAt, utf8Length } from "../../hal/utf8.ts";
+import { encodeScalar, encodeUtf8, scalarValueAt, utf8Length, writeUtf8 } from "../../hal/utf8.ts";
 
 const reference = new TextEncoder();
 
@@ -47,6 +47,13 @@ test("encodeUtf8 matches TextEncoder on random UTF-16 strings, surrogates includ
     }
     check(String.fromCharCode(...units));
   }
+});
+
+test("writeUtf8 sends ASCII, multi-byte characters and lone surrogates as TextEncoder encodes them", () => {
+  const s = "a\u00e9\u20ac\ud83d\ude00\ud800z";
+  const sent: number[] = [];
+  writeUtf8(s, { writeByte: (b) => void sent.push(b) });
+  assert.equal(sent, [...new TextEncoder().encode(s)]);
 });
 
 test.run();
