@@ -2,8 +2,8 @@
  * The "SoC" of the Linux boards (boards/linux-*, docs/boards/linux.md): a host process. Its
  * console is standard output through the native hal.cpu.consoleWrite (hal/arch/linux/
  * host-console.c), and its loop clock the "cpu-timer" counter kind, which the Linux arch serves
- * from CLOCK_MONOTONIC in nanoseconds (hal/arch/linux/monotonic.c). No interrupt controller: a
- * process takes no interrupts, and the simulated register space is empty.
+ * from CLOCK_MONOTONIC in nanoseconds (hal/arch/linux/monotonic.c). Its peripherals are in the
+ * simulated register space npm run linux serves (soc/linux-services.ts, soc/linux-virt-map.ts).
  */
 import { clock, cpu } from "hal";
 

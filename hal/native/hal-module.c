@@ -11,6 +11,7 @@
 #include "irq.h"
 #include "clock.h"
 #include "dma.h"
+#include "mmio-access.h"
 
 static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t *addr)
 {
@@ -35,17 +36,17 @@ static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t
     return 0;
 }
 
-#define MMIO_READ(name, type)                                                         \
+#define MMIO_READ(name, type, bits)                                                   \
     static JSValue name(JSContext *ctx, JSValueConst this_val, int argc,              \
                         JSValueConst *argv)                                           \
     {                                                                                 \
         uintptr_t addr;                                                               \
         if (get_address(ctx, argv[0], sizeof(type), &addr) < 0)                       \
             return JS_EXCEPTION;                                                      \
-        return JS_NewUint32(ctx, *(volatile type *)addr);                            \
+        return JS_NewUint32(ctx, tsm_mmio_read##bits(addr));                          \
     }
 
-#define MMIO_WRITE(name, type)                                                        \
+#define MMIO_WRITE(name, type, bits)                                                  \
     static JSValue name(JSContext *ctx, JSValueConst this_val, int argc,              \
                         JSValueConst *argv)                                           \
     {                                                                                 \
@@ -54,16 +55,16 @@ static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t
         if (get_address(ctx, argv[0], sizeof(type), &addr) < 0 ||                     \
             JS_ToUint32(ctx, &value, argv[1]) < 0)                                    \
             return JS_EXCEPTION;                                                      \
-        *(volatile type *)addr = (type)value;                                         \
+        tsm_mmio_write##bits(addr, value);                                            \
         return JS_UNDEFINED;                                                          \
     }
 
-MMIO_READ(mmio_read8, uint8_t)
-MMIO_READ(mmio_read16, uint16_t)
-MMIO_READ(mmio_read32, uint32_t)
-MMIO_WRITE(mmio_write8, uint8_t)
-MMIO_WRITE(mmio_write16, uint16_t)
-MMIO_WRITE(mmio_write32, uint32_t)
+MMIO_READ(mmio_read8, uint8_t, 8)
+MMIO_READ(mmio_read16, uint16_t, 16)
+MMIO_READ(mmio_read32, uint32_t, 32)
+MMIO_WRITE(mmio_write8, uint8_t, 8)
+MMIO_WRITE(mmio_write16, uint16_t, 16)
+MMIO_WRITE(mmio_write32, uint32_t, 32)
 
 static JSValue barrier_dmb(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {

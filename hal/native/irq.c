@@ -30,6 +30,12 @@
 #include "arch.h"
 #include "irq.h"
 #include "tsmetal.h"
+#include "mmio-access.h"
+
+/* Register accesses go through mmio-access.h: volatile dereferences on a board, the simulated
+   register space on the Linux targets. */
+#define REG_READ(p) tsm_mmio_read32((uintptr_t)(p))
+#define REG_WRITE(p, v) tsm_mmio_write32((uintptr_t)(p), (v))
 
 #define MAX_BANKS 8
 #define MAX_LINES 256
@@ -74,15 +80,15 @@ static int bank_of(uint32_t line)
 static TSM_TOP_HALF_ATTR void claim_all(void)
 {
     for (;;) {
-        uint32_t line = *claim_reg & claim_id_mask;
+        uint32_t line = REG_READ(claim_reg) & claim_id_mask;
         if (line == claim_none)
             break;
         if (drop_reg)
-            *drop_reg = line;
+            REG_WRITE(drop_reg, line);
         int b = line < MAX_LINES ? bank_of(line) : -1;
         if (b < 0) {
             /* Not a line the driver described: complete it, it has no handler to wait for. */
-            *complete_reg = line;
+            REG_WRITE(complete_reg, line);
             continue;
         }
         queued[b] |= 1u << (line - banks[b].first_line);
@@ -95,9 +101,9 @@ static TSM_TOP_HALF_ATTR void claim_all(void)
    register too). */
 static TSM_TOP_HALF_ATTR void vectored_mask(uint32_t line, int masked)
 {
-    *vec_select = vec_index + vec_stride * line;
-    uint32_t v = *vec_window;
-    *vec_window = masked ? v | vec_mask_bit : v & ~vec_mask_bit;
+    REG_WRITE(vec_select, vec_index + vec_stride * line);
+    uint32_t v = REG_READ(vec_window);
+    REG_WRITE(vec_window, masked ? v | vec_mask_bit : v & ~vec_mask_bit);
 }
 
 TSM_TOP_HALF_ATTR int tsm_irq_top_half_vector(uint32_t vector)
@@ -111,7 +117,7 @@ TSM_TOP_HALF_ATTR int tsm_irq_top_half_vector(uint32_t vector)
     vectored_mask(line, 1);
     queued[b] |= 1u << (line - banks[b].first_line);
     counts[line]++;
-    *vec_eoi = 0;
+    REG_WRITE(vec_eoi, 0);
     return 1;
 }
 
@@ -122,10 +128,10 @@ TSM_TOP_HALF_ATTR void tsm_irq_top_half(void)
         return;
     }
     for (int b = 0; b < n_banks; b++) {
-        uint32_t p = *banks[b].pending & banks[b].mask;
+        uint32_t p = REG_READ(banks[b].pending) & banks[b].mask;
         if (!p)
             continue;
-        *banks[b].disable = p;
+        REG_WRITE(banks[b].disable, p);
         queued[b] |= p;
         for (uint32_t bits = p; bits; bits &= bits - 1)
             counts[banks[b].first_line + __builtin_ctz(bits)]++;
@@ -155,9 +161,9 @@ static void release_line(int b, uint32_t bit)
         vectored_mask(banks[b].first_line + (uint32_t)__builtin_ctz(bit), 0);
         tsm_arch_irq_restore(saved);
     } else if (claim_reg)
-        *complete_reg = banks[b].first_line + (uint32_t)__builtin_ctz(bit);
+        REG_WRITE(complete_reg, banks[b].first_line + (uint32_t)__builtin_ctz(bit));
     else
-        *banks[b].enable = bit;
+        REG_WRITE(banks[b].enable, bit);
 }
 
 /* Write-1 enable/disable registers where the bank has them; otherwise the enable bitmap is read-write: change it with interrupts masked, so the
@@ -171,11 +177,11 @@ static void set_enabled(int b, uint32_t bit, int on)
         return;
     }
     if (banks[b].disable) {
-        *(on ? banks[b].enable : banks[b].disable) = bit;
+        REG_WRITE(on ? banks[b].enable : banks[b].disable, bit);
         return;
     }
     uint32_t saved = tsm_arch_irq_save();
-    *banks[b].enable = on ? (*banks[b].enable | bit) : (*banks[b].enable & ~bit);
+    REG_WRITE(banks[b].enable, on ? (REG_READ(banks[b].enable) | bit) : (REG_READ(banks[b].enable) & ~bit));
     tsm_arch_irq_restore(saved);
 }
 

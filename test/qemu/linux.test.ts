@@ -7,6 +7,7 @@ import { nodeOutput } from "../node-output.ts";
 import { templateLines } from "../template-output.ts";
 import { defaultApp, type Firmware } from "../../tools/lib/build.ts";
 import { runLinux, exitCodeOf } from "../../tools/lib/linux.ts";
+import { REGISTERS_ARG } from "../../tools/lib/linux-registers.ts";
 import { loadLineMapper } from "../../tools/lib/source-map.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
 
@@ -15,9 +16,17 @@ import { repoPath } from "../../tools/lib/paths.ts";
 const test = suite("Linux userspace boards");
 const boards = ["linux-amd64", "linux-arm", "linux-riscv64"];
 
-const run = async (app: string, board: string, timeoutS = 60) => {
+const run = async (app: string, board: string, timeoutS = 60, input: string | Buffer = "", inputAfter?: string) => {
   const fw = await build(app, { board });
-  return runLinux({ board: fw.board, executable: fw.image, timeoutS, input: "", mapLine: loadLineMapper(fw.bundles), onOutput: () => {} });
+  return runLinux({ board: fw.board, executable: fw.image, timeoutS, input, inputAfter, mapLine: loadLineMapper(fw.bundles), onOutput: () => {} });
+};
+
+/** 64 KiB that are not periodic within a FIFO's length, and their FNV-1a hash (uart-checksum.ts). */
+const serialInput = Buffer.from(Array.from({ length: 64 * 1024 }, (_, i) => (i * 7 + (i >> 8)) & 0xff));
+const fnv1a = (bytes: Uint8Array) => {
+  let h = 0x811c9dc5;
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  return (h >>> 0).toString(16);
 };
 
 const cli = (args: string[]) =>
@@ -82,17 +91,51 @@ for (const board of boards) {
     assert.is(r.code, 0);
   });
 
-  test(`${board}: an access outside the process's memory (the register space is empty) is a fault with its address, exit 4`, async () => {
+  test(`${board}: an access where the simulated register space has no device is a fault with its address, exit 4`, async () => {
     const r = await run(fixture("null-read.ts"), board);
-    assert.match(r.output, /^reading\n\ntsmetal: CPU fault: SIGSEGV at address 0x0+ \(not mapped: the Linux boards have no register space\)\n$/);
+    assert.match(r.output, /^reading\n\ntsmetal: CPU fault: data abort at address 0x0+ \(read: no register there in the simulated register space\)\n$/);
     assert.not.match(r.output, /must not get here/);
     assert.is(r.code, 4);
   });
+
+  test(`${board}: board().openSerial() receives 64 KiB intact on the simulated PL011, interrupt-driven`, async () => {
+    const r = await run(fixture("loop/uart-checksum.ts"), board, 120, serialInput);
+    assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(serialInput)} overruns 0\n`);
+    assert.is(r.code, 0);
+  });
+
+  test(`${board}: the example shell, asleep at its prompt, wakes for typed commands (the interrupt notification); its UART is line 57`, async () => {
+    const r = await run(repoPath("examples/shell/main.ts"), board, 60, "help\rirq\rexit 5\r", "> ");
+    // The prompt and echo come through the UART, the commands' output through standard output.
+    assert.match(r.output, new RegExp(`^tsmetal shell on ${board}; type help\n`));
+    assert.match(r.output, /> help\r\n/);
+    assert.match(r.output, /\n {2}uptime +time since the clock started\n/);
+    assert.match(r.output, /\nline 57: [1-9]\d*\n/);
+    assert.match(r.output, /> exit 5\r\n$/);
+    assert.is(r.code, 5);
+  });
 }
+
+test("an unmapped write is a fault too, with its address (linux-amd64)", async () => {
+  const r = await run(fixture("unmapped-write.ts"), "linux-amd64");
+  assert.is(r.output, "writing\n\ntsmetal: CPU fault: data abort at address 0x0000000010002000 (write: no register there in the simulated register space)\n");
+  assert.is(r.code, 4);
+});
+
+test("without npm run linux's pipes the executable still runs: the template, and a register access is a fault (linux-amd64)", async () => {
+  const template = await build(defaultApp(), { board: "linux-amd64" });
+  const t = spawnSync(template.image, [], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: {} });
+  assert.is(t.stdout, templateLines.join("\n") + "\n");
+  assert.is(t.status, 0);
+  const read = await build(fixture("null-read.ts"), { board: "linux-amd64" });
+  const f = spawnSync(read.image, [], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: {} });
+  assert.is(f.stdout, "reading\n\ntsmetal: CPU fault: data abort at address 0x0000000000000000 (no register space: the executable runs without npm run linux's models)\n");
+  assert.is(f.status, 4);
+});
 
 test("a register read (hal.mmio at 0x40000000) reports that address, exit 4", async () => {
   const r = await run(fixture("loop/data-abort.ts"), "linux-amd64");
-  assert.match(r.output, /^reading\n\ntsmetal: CPU fault: SIGSEGV at address 0x0000000040000000 /);
+  assert.match(r.output, /^reading\n\ntsmetal: CPU fault: data abort at address 0x0000000040000000 \(read: /);
   assert.is(r.code, 4);
 });
 
@@ -139,6 +182,15 @@ test("descriptors beyond 0..2 are closed before the firmware runs (linux-amd64)"
   const fds = await new Promise<string[]>((resolve) => child.stdout!.once("data", () => resolve(readdirSync(`/proc/${child.pid}/fd`))));
   const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
   assert.equal(fds.sort(), ["0", "1", "2"]);
+  assert.is(code, 0);
+});
+
+test("with the register space, fds 3-5 are kept and every other descriptor is closed (linux-amd64)", async () => {
+  const fw = await build(fixture("loop/host-sleep.ts"), { board: "linux-amd64" });
+  const child = spawn(fw.image, [REGISTERS_ARG], { stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe", "pipe"], env: {} });
+  const fds = await new Promise<string[]>((resolve) => child.stdout!.once("data", () => resolve(readdirSync(`/proc/${child.pid}/fd`))));
+  const code = await new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  assert.equal(fds.sort(), ["0", "1", "2", "3", "4", "5"]);
   assert.is(code, 0);
 });
 

@@ -1,7 +1,9 @@
 /**
  * npm run linux -- --board <linux-board> [--app <entry.ts>] [--timeout <s>]: builds the firmware as
  * a static Linux executable and runs it (tools/lib/linux.ts), with `npm run qemu`'s output and
- * exit-code contract. Boards of other targets are refused before anything is built.
+ * exit-code contract. Standard input goes to the simulated UART (board().openSerial(); a terminal
+ * in raw mode, Ctrl-C stops the firmware). Boards of other targets are refused before anything is
+ * built.
  */
 import { parseArgs } from "node:util";
 import { buildFirmware } from "../lib/build.ts";

@@ -3,16 +3,20 @@
  * directly or under the target's qemu-user emulator, with the same contract as `npm run qemu`
  * (tools/lib/qemu.ts): console streamed with stack frames mapped to TypeScript, always under a
  * timeout (124), the firmware's exit code as the result. The process gets an empty environment,
- * the filesystem root as working directory, and no descriptors but standard input, output and
- * error (Node's spawn passes no others; the firmware closes any it would inherit).
+ * the filesystem root as working directory, no standard input, its standard output and error, and
+ * the three pipes of the simulated register space (fds 3-5, tools/lib/linux-registers.ts; the
+ * firmware closes any other descriptor it would inherit). Console input (`input`, or ours) goes
+ * to the register space's UART, which the firmware reads through board().openSerial().
  */
 import { spawn } from "node:child_process";
+import type { Duplex } from "node:stream";
 import { constants } from "node:os";
 import { requireTool } from "./toolchain.ts";
 import { EXIT_TIMEOUT, type QemuResult } from "./qemu.ts";
 import { UserError } from "./errors.ts";
 import { boardNames, loadBoard, type Board } from "./boards.ts";
 import type { LineMapper } from "./source-map.ts";
+import { RegisterServer, REGISTERS_ARG, registerMachineFor } from "./linux-registers.ts";
 
 /** TSM_EXIT_FAULT (engine/src/tsmetal.h): what a CPU exception ends a bare-metal firmware with. */
 export const EXIT_FAULT = 4;
@@ -28,8 +32,11 @@ export interface LinuxRun {
   mapLine?: LineMapper;
   /** Receives console output (mapped); defaults to process.stdout. */
   onOutput?: (text: string) => void;
-  /** Data for standard input, then end of input; absent: ours is passed on. */
+  /** Console input for the simulated UART; absent: our standard input is. */
   input?: string | Buffer;
+  /** Offer `input` only once the console output contains this (the firmware then sleeps, and the
+      input's interrupt has to wake it), as QEMU runs' inputAfter. */
+  inputAfter?: string;
 }
 
 /** The boards of the Linux targets (board.json arch with a Target.linux). */
@@ -57,14 +64,26 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
 
 export async function runLinux(r: LinuxRun): Promise<QemuResult> {
   const emulator = r.board.target.linux?.emulator;
-  const [command, args] = emulator ? [await requireTool(emulator), [r.executable]] : [r.executable, []];
-  const stdin = r.input === undefined ? "inherit" : "pipe";
-  const child = spawn(command, args, { stdio: [stdin, "pipe", "pipe"], env: {}, cwd: "/" });
+  const [command, args] = emulator ? [await requireTool(emulator), [r.executable, REGISTERS_ARG]] : [r.executable, [REGISTERS_ARG]];
+  const machine = await registerMachineFor(r.board);
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"], env: {}, cwd: "/" });
   const write = r.onOutput ?? ((t: string) => void process.stdout.write(t));
   const map = r.mapLine ?? ((t: string) => t);
   let output = "";
   let stderr = "";
   let pending = "";
+  let inputOffered = false;
+  // Declared before the output paths that call it; the server exists by the time they run.
+  let server: RegisterServer | undefined;
+  const offerInput = () => {
+    if (inputOffered || r.input === undefined || !server) return;
+    if (r.inputAfter !== undefined && !output.includes(r.inputAfter)) return;
+    inputOffered = true;
+    const bytes = typeof r.input === "string" ? Buffer.from(r.input) : r.input;
+    // After the output that asked for it has been served: the firmware is back in its loop.
+    if (r.inputAfter !== undefined) setTimeout(() => server?.addInput(bytes), 50);
+    else server.addInput(bytes);
+  };
   // Map whole lines only, so a frame split across two reads is still recognised.
   const emit = (chunk: string, flush: boolean) => {
     pending += chunk;
@@ -74,12 +93,39 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
     pending = pending.slice(cut);
     output += text;
     write(text);
+    offerInput();
   };
   child.stdout!.setEncoding("utf8").on("data", (c: string) => emit(c, false));
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-  // The firmware may exit before reading its input: its choice, not an error here.
-  child.stdin?.on("error", () => {});
-  if (r.input !== undefined) child.stdin?.end(r.input);
+  // Node types stdio as five entries; fds 3-5 are sockets like the others (net.Socket, a Duplex).
+  const fd = (n: number) => (child.stdio as readonly unknown[])[n] as Duplex;
+  const [requests, answers, notify] = [fd(3), fd(4), fd(5)];
+  // The UART's output (a prompt, echo) is shown at once, not held back until a newline; it carries
+  // no stack frames to map.
+  const uartText = new TextDecoder();
+  const uartOutput = (b: Uint8Array) => {
+    emit("", true);
+    const text = uartText.decode(b, { stream: true });
+    output += text;
+    write(text);
+    offerInput();
+  };
+  server = new RegisterServer({ machine, answers, notify, onOutput: uartOutput });
+  // The firmware may exit while an answer or a notification is on its way: not an error here.
+  for (const s of [requests, answers, notify]) s.on("error", () => {});
+  requests.on("data", (c: Buffer) => server.requests(c));
+  // A terminal is put in raw mode, as QEMU's -serial stdio does: keys go to the UART as typed and
+  // the firmware echoes them; Ctrl-C (0x03, no longer a signal) stops the firmware.
+  const tty = r.input === undefined && process.stdin.isTTY === true;
+  const onStdin = (c: Buffer) => {
+    if (tty && c.includes(0x03)) child.kill("SIGINT");
+    else server?.addInput(c);
+  };
+  if (r.input !== undefined) offerInput();
+  else {
+    if (tty) process.stdin.setRawMode(true);
+    process.stdin.on("data", onStdin);
+  }
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -90,6 +136,11 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
     child.on("close", (code, signal) => resolve({ code, signal }));
   });
   clearTimeout(timer);
+  if (r.input === undefined) {
+    process.stdin.off("data", onStdin);
+    if (tty) process.stdin.setRawMode(false);
+    process.stdin.pause();
+  }
   emit("", true);
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
   const { code, note } = exitCodeOf(ended.code, ended.signal);

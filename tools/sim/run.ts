@@ -44,9 +44,10 @@ export interface SimRun {
 
 export async function simMachineFor(board: Board): Promise<SimMachine> {
   const file = path.join(path.dirname(board.module), "sim.ts");
+  // A Linux board's sim.ts is the register space npm run linux serves; its console is native.
+  if (board.target.linux) throw new UserError(`board '${board.name}' is a Linux userspace board; run it with npm run linux`);
   if (!existsSync(file)) {
-    const instead = board.target.linux ? "npm run linux" : "npm run qemu";
-    throw new UserError(`board '${board.name}' has no simulator machine (boards/${board.name}/sim.ts); use ${instead}`);
+    throw new UserError(`board '${board.name}' has no simulator machine (boards/${board.name}/sim.ts); use npm run qemu`);
   }
   const mod = (await import(file)) as { machine: SimMachineFactory };
   return mod.machine();

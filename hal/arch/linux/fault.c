@@ -1,9 +1,9 @@
 /*
  * CPU faults of the Linux targets: SIGSEGV, SIGBUS, SIGILL and SIGFPE are caught, reported on the
  * console with the faulting address (siginfo_t si_addr, sigaction(2)) and end the firmware with
- * exit 4, as a data abort does on a board. Most are hal.mmio accesses: every address outside the
- * executable's own segments is unmapped, since the Linux boards have no register space yet
- * (docs/boards/linux.md). The handler never returns, so it needs no alternate stack or restorer
+ * exit 4, as a data abort does on a board. hal.mmio never causes one: its accesses go to the
+ * simulated register space (registers.c), whose unmapped addresses are reported here too
+ * (tsm_linux_report_fault). The handler never returns, so it needs no alternate stack or restorer
  * of its own; x86-64 still requires SA_RESTORER, and gets one that exits.
  */
 #include <stdint.h>
@@ -66,12 +66,17 @@ static void on_fault(int signo, void *info, void *context)
     for (unsigned i = 0; i < sizeof faults / sizeof faults[0]; i++)
         if (faults[i].signo == signo)
             name = faults[i].name;
+    /* SIGSEGV and SIGBUS: an address the process has not mapped, a bug in the C. */
+    tsm_linux_report_fault(name, (uintptr_t)((struct fault_info *)info)->addr, signo == 11 || signo == 7 ? " (not mapped in the process)\n" : "\n");
+}
+
+void tsm_linux_report_fault(const char *kind, uintptr_t addr, const char *why)
+{
     tsm_console_puts("\ntsmetal: CPU fault: ");
-    tsm_console_puts(name);
+    tsm_console_puts(kind);
     tsm_console_puts(" at address ");
-    put_hex((uintptr_t)((struct fault_info *)info)->addr);
-    /* SIGSEGV and SIGBUS: an address the process has not mapped, most likely a register. */
-    tsm_console_puts(signo == 11 || signo == 7 ? " (not mapped: the Linux boards have no register space)\n" : "\n");
+    put_hex(addr);
+    tsm_console_puts(why);
     tsm_exit(TSM_EXIT_FAULT);
 }
 

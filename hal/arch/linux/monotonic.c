@@ -2,8 +2,9 @@
  * The loop clock of the Linux targets: hal.clock's "cpu-timer" counter kind (hal/native/clock.c)
  * read from CLOCK_MONOTONIC in nanoseconds (clock_gettime(2)), and the deadline a sleep in
  * clock_nanosleep(2) with TIMER_ABSTIME, so a signal or a late start never stretches it. Like a
- * one-shot hardware timer, an armed deadline is used by one wait; without one (an interrupt
- * handler keeps the loop alive, but a process gets no interrupts) the wait is a second long.
+ * one-shot hardware timer, an armed deadline is used by one wait. With the register space's host
+ * the wait also ends at its interrupt notification (registers.c); without a host and a deadline
+ * (nothing can interrupt) it is a second long.
  */
 #include <stdint.h>
 #include "arch.h"
@@ -37,6 +38,20 @@ void tsm_arch_wait(void)
 {
     struct tsm_linux_timespec ts = { 1, 0 };
     long flags = 0;
+    if (tsm_linux_has_registers()) {
+        /* Until the deadline or the host's interrupt notification, whichever comes first
+           (ppoll's timeout is relative); with no deadline, until an interrupt. */
+        if (!armed) {
+            tsm_linux_wait_irq(0);
+            return;
+        }
+        armed = 0;
+        uint64_t now = tsm_arch_cpu_timer_count(), left = deadline > now ? deadline - now : 0;
+        ts.tv_sec = (long)(left / NS_PER_S);
+        ts.tv_nsec = (long)(left % NS_PER_S);
+        tsm_linux_wait_irq(&ts);
+        return;
+    }
     if (armed) {
         ts.tv_sec = (long)(deadline / NS_PER_S);
         ts.tv_nsec = (long)(deadline % NS_PER_S);
