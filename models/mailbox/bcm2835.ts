@@ -31,11 +31,19 @@ const CHANNEL_PROPERTY = 8;
 // Property buffer codes.
 const RESPONSE_SUCCESS = 0x8000_0000, RESPONSE_ERROR = 0x8000_0001;
 
+/** DMA memory as a device model sees it: where allocations are, and their bytes. */
+export interface DmaMemory {
+  /** Whether `length` bytes from physical address `addr` are allocated DMA memory. */
+  find(addr: number, length?: number): unknown;
+  /** A DataView of `length` bytes from physical address `addr`; throws if not allocated. */
+  view(addr: number, length: number): DataView;
+}
+
 /**
  * DMA memory for host tests: each allocation is its own ArrayBuffer at a made-up physical
  * address, and `find` maps an address back to the allocation holding it.
  */
-export class FakeDma implements DmaAllocator {
+export class FakeDma implements DmaAllocator, DmaMemory {
   readonly allocations: DmaBuffer[] = [];
   readonly start: number;
   readonly size: number;
@@ -126,7 +134,7 @@ export interface PropertyRequest {
 }
 
 export interface Bcm2835MailboxModelOptions {
-  readonly dma: FakeDma;
+  readonly dma: DmaMemory;
   /** The alias the VideoCore expects in bus addresses (0x40000000 BCM2835, 0xC0000000 BCM2836). */
   readonly busAlias: number;
   /** Answers besides QEMU raspi0's. */
@@ -160,7 +168,7 @@ export class Bcm2835MailboxModel {
   readonly framebuffer: Framebuffer = { width: 640, height: 480, virtualWidth: 640, virtualHeight: 480, depth: 16, pixelOrder: 1, xOffset: 0, yOffset: 0 };
   private readonly fifo: number[] = [];
   private readonly held: Array<{ message: number; polls: number }> = [];
-  private readonly dma: FakeDma;
+  private readonly dma: DmaMemory;
   private readonly busAlias: number;
 
   constructor(bus: MemoryBus, base: number, options: Bcm2835MailboxModelOptions) {
@@ -231,12 +239,11 @@ export class Bcm2835MailboxModel {
       return;
     }
     const addr = busAddr & 0x3fff_ffff;
-    const header = this.dma.find(addr, 8);
-    if (header === undefined) {
+    if (this.dma.find(addr, 8) === undefined) {
       this.errors.push(`property buffer at 0x${hex(addr)} is not in DMA memory`);
       return;
     }
-    const total = new DataView(header.buffer.buffer, header.offset, 8).getUint32(0, true);
+    const total = this.dma.view(addr, 8).getUint32(0, true);
     if (total % 4 !== 0 || total < 12 || this.dma.find(addr, total) === undefined) {
       this.errors.push(`property buffer size ${total} at 0x${hex(addr)} is not whole words within DMA memory`);
       return;

@@ -1,7 +1,7 @@
 /**
  * The BCM2835's peripherals as models at their addresses (BCM2835 ARM Peripherals), wired as on
  * the chip: system timer channels and UART0 into the interrupt controller, the PM watchdog's
- * reset. The simulator's machine for the Raspberry Pi 1 and Zero (boards/<name>/sim.ts).
+ * reset, the VideoCore mailbox answering property requests in DMA memory. The simulator's machine for the Raspberry Pi 1 and Zero (boards/<name>/sim.ts).
  */
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import type { SimMachine } from "../../tools/sim/machine.ts";
@@ -11,11 +11,15 @@ import { Bcm2835IrqModel } from "../irq/bcm2835.ts";
 import { Bcm2835GpioModel } from "../gpio/bcm2835.ts";
 import { Bcm2835RngModel } from "../rng/bcm2835.ts";
 import { Bcm2835WatchdogModel } from "../watchdog/bcm2835-pm.ts";
+import { Bcm2835MailboxModel, type PropertyValues } from "../mailbox/bcm2835.ts";
+import { SimDma } from "../../tools/sim/dma.ts";
 
 // Offsets from the peripheral base (ARM Peripherals: 7.5, 12.1, 13.4, 6.1; PM and RNG: Linux).
-const IRQ = 0xb200, SYSTIMER = 0x3000, UART0 = 0x20_1000, GPIO = 0x20_0000, RNG = 0x10_4000, PM = 0x10_0000;
+const MAILBOX = 0xb880, IRQ = 0xb200, SYSTIMER = 0x3000, UART0 = 0x20_1000, GPIO = 0x20_0000, RNG = 0x10_4000, PM = 0x10_0000;
 /** GPU interrupt lines (7.5): the system timer's channels are lines 0-3, UART0 57, GPIO 49-50. */
 const LINE_UART0 = 57, LINE_GPIO0 = 49;
+/** Where the firmware's DMA region is (any RAM address serves: devices see it through `dma`). */
+const DMA_START = 0x1be0_0000, DMA_SIZE = 0x10_0000;
 /** What the peripheral window spans (ARM Peripherals 1.2.3: 16 MiB). */
 const PERIPHERAL_SIZE = 0x100_0000;
 
@@ -27,10 +31,16 @@ export class Bcm2835Machine implements SimMachine {
   readonly gpio: Bcm2835GpioModel;
   readonly rng: Bcm2835RngModel;
   readonly watchdog: Bcm2835WatchdogModel;
+  readonly mailbox: Bcm2835MailboxModel;
+  readonly dma = new SimDma(DMA_START, DMA_SIZE);
   readonly mapped: Array<{ base: number; size: number }>;
   resetRequested = false;
 
-  constructor(peripheralBase: number) {
+  /**
+   * `busAlias`: how the VideoCore sees ARM RAM (0x40000000 on BCM2835, 0xC0000000 on BCM2836);
+   * `board`: the mailbox's answers where they differ from QEMU raspi0's.
+   */
+  constructor(peripheralBase: number, busAlias = 0x4000_0000, board: Partial<PropertyValues> = {}) {
     const b = peripheralBase;
     this.mapped = [{ base: b, size: PERIPHERAL_SIZE }];
     this.intc = new Bcm2835IrqModel(this.bus, b + IRQ);
@@ -39,6 +49,7 @@ export class Bcm2835Machine implements SimMachine {
     this.gpio = new Bcm2835GpioModel(this.bus, b + GPIO, { onIrq: (bank, level) => this.intc.setLine(LINE_GPIO0 + bank, level) });
     this.rng = new Bcm2835RngModel(this.bus, b + RNG, { numbersPerStatusRead: 1 });
     this.watchdog = new Bcm2835WatchdogModel(this.bus, b + PM, { onReset: () => { this.resetRequested = true; } });
+    this.mailbox = new Bcm2835MailboxModel(this.bus, b + MAILBOX, { dma: this.dma, busAlias, values: board });
   }
 
   advance(us: number): void {

@@ -87,6 +87,14 @@ test("the example shell answers on the simulated console; board facts from the F
   assert.match(info.output, /^board sifive_u serial 00000001\nclocks \{"hfclk":33333333,"core":33333333,"tlclk":16666667,"rtc":1000000\}\n/);
 });
 
+test("Pi board services in the simulator: mailbox answers through DMA memory, RNG, GPIO, watchdog reboot", async () => {
+  for (const [board, revision, memory] of [["pizero", "920092", "1c000000"], ["pi2", "a21041", "3c000000"]] as const) {
+    const r = await sim(fixture("pi-services.ts"), { board });
+    assert.is(r.output, `board ${board} revision ${revision} memory ${memory}\nrandom true true true\ngpio 1 0\npin taken: Error\nrebooting\n`);
+    assert.is(r.code, 0);
+  }
+});
+
 test("a firmware that waits for input that can never come ends with 124 at once", async () => {
   const r = await sim(fixture("loop/uart-checksum.ts"));
   assert.match(r.output, /^ready\ntsmetal sim: the firmware waits for an interrupt, and no timer or input is left to raise one\n$/);

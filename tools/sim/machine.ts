@@ -4,6 +4,7 @@
  * from SoC compositions in models/soc/.
  */
 import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { SimDma } from "./dma.ts";
 
 export interface SimMachine {
   readonly bus: MemoryBus;
@@ -24,6 +25,8 @@ export interface SimMachine {
   nextEventIn?(): number | undefined;
   /** Set when the machine resets itself (watchdog): the run ends, as QEMU does with -no-reboot. */
   readonly resetRequested: boolean;
+  /** DMA memory devices read and write (hal.dma.alloc), on machines with such devices. */
+  readonly dma?: SimDma;
   /** The x86 I/O port space (addresses are port numbers), on machines that have one. */
   readonly ports?: MemoryBus;
   /**

@@ -90,6 +90,8 @@ class Simulation {
   private readonly decoder = new TextDecoder();
   private readonly wallDeadline: number;
   private readonly units = new Map<string, QuickJSHandle>();
+  /** Guest ArrayBuffers of DMA allocations, by physical address. */
+  private readonly dmaBuffers = new Map<number, QuickJSHandle>();
   private exitCode?: number;
   private fault?: string;
   private timedOut = false;
@@ -309,9 +311,15 @@ class Simulation {
     fn("read8", (a) => ctx.newNumber(access(a, 8) ? bus.read8(a) : 0));
     fn("read16", (a) => ctx.newNumber(access(a, 16) ? bus.read16(a) : 0));
     fn("read32", (a) => ctx.newNumber(access(a, 32) ? bus.read32(a) : 0));
-    fn("write8", (a, v) => void (access(a, 8) && (bus.write8(a, v), this.flushConsole())));
-    fn("write16", (a, v) => void (access(a, 16) && (bus.write16(a, v), this.flushConsole())));
-    fn("write32", (a, v) => void (access(a, 32) && (bus.write32(a, v), this.flushConsole())));
+    // A register write may make a device read or write DMA memory (the mailbox): flush after it.
+    const written = () => {
+      machine.dma?.flush();
+      this.flushConsole();
+    };
+    fn("write8", (a, v) => void (access(a, 8) && (bus.write8(a, v), written())));
+    fn("write16", (a, v) => void (access(a, 16) && (bus.write16(a, v), written())));
+    fn("write32", (a, v) => void (access(a, 32) && (bus.write32(a, v), written())));
+    this.installDma(host);
     fn("irqAsserted", () => (machine.irqAsserted() ? ctx.true : ctx.false));
     fn("takeVector", () => ctx.newNumber(machine.takeVector?.() ?? -1));
     fn("cpuTimerHz", () => ctx.newNumber(machine.cpuTimer?.hz ?? 0));
@@ -343,6 +351,28 @@ class Simulation {
     });
     ctx.setProp(ctx.global, "__host", host);
     host.dispose();
+  }
+
+  /** hal.dma for machines with DMA devices: addresses from the machine, bytes in guest ArrayBuffers. */
+  private installDma(host: QuickJSHandle): void {
+    const ctx = this.ctx;
+    const dma = this.machine.dma;
+    ctx.newFunction("hasDma", () => (dma ? ctx.true : ctx.false)).consume((h) => ctx.setProp(host, "hasDma", h));
+    if (!dma) return;
+    ctx.newFunction("dmaAlloc", (size, align) => ctx.newNumber(dma.alloc(ctx.getNumber(size), ctx.getNumber(align)))).consume((h) => ctx.setProp(host, "dmaAlloc", h));
+    ctx.newFunction("dmaAttach", (addr, buffer) => void this.dmaBuffers.set(ctx.getNumber(addr), buffer.dup())).consume((h) => ctx.setProp(host, "dmaAttach", h));
+    dma.connect({
+      pull: (addr) => ctx.getArrayBuffer(this.dmaBuffers.get(addr) as QuickJSHandle).consume((l) => l.value.slice()),
+      push: (addr, bytes) => {
+        const sim = ctx.getProp(ctx.global, "__tsmetalSim");
+        const put = ctx.getProp(sim, "dmaPut");
+        const copy = ctx.newArrayBuffer(bytes.slice().buffer);
+        const r = ctx.callFunction(put, ctx.undefined, this.dmaBuffers.get(addr) as QuickJSHandle, copy);
+        if (r.error) r.error.dispose();
+        else r.value.dispose();
+        for (const h of [copy, put, sim]) h.dispose();
+      },
+    });
   }
 
   private loadUnit(name: string): QuickJSHandle {

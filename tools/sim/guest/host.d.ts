@@ -17,6 +17,10 @@ declare const __host: {
   /** The CPU's own timer: its frequency (0: the machine has none) and count. */
   cpuTimerHz(): number;
   cpuTimerTicks(): number;
+  /** DMA memory (machines with DMA devices): an address for `size` bytes, then the guest buffer behind it. */
+  hasDma(): boolean;
+  dmaAlloc(size: number, align: number): number;
+  dmaAttach(addr: number, buffer: ArrayBuffer): void;
   /** The vector the CPU takes next from a vectored controller, or -1. */
   takeVector(): number;
   /** Whether the interrupt controller's output to the CPU is asserted. */

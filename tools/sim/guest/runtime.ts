@@ -106,8 +106,12 @@ g.__tsmetalHal = {
     setTime: (ms: number) => (ensureClock(), clock.setTime(ms)),
   },
   dma: {
-    alloc(): never {
-      throw new TypeError("dma.alloc: DMA memory is not simulated (npm run qemu runs it)");
+    alloc(size: number, align = 16) {
+      if (!__host.hasDma()) throw new TypeError("dma.alloc: this simulated machine has no DMA devices");
+      const addr = __host.dmaAlloc(Number(size), Number(align));
+      const buffer = new ArrayBuffer(Number(size));
+      __host.dmaAttach(addr, buffer);
+      return { addr, buffer };
     },
   },
   mem: { stats: () => __host.memStats() },
@@ -184,4 +188,8 @@ function takeRejection(): unknown[] {
   rejection = undefined;
   return r ? [r.reason] : [];
 }
-g.__tsmetalSim = { turn, takeRejection };
+/** The host's copy of a DMA buffer after a device wrote to it (tools/sim/dma.ts). */
+function dmaPut(buffer: ArrayBuffer, bytes: ArrayBuffer): void {
+  new Uint8Array(buffer).set(new Uint8Array(bytes));
+}
+g.__tsmetalSim = { turn, takeRejection, dmaPut };
