@@ -66,8 +66,8 @@ static uint8_t line_flags[MAX_LINES];
 static JSValue handlers[MAX_LINES];
 static int n_alive;
 
-/* Runs in the IRQ exception with interrupts masked: no VFP, no allocation, no JS. */
-static int bank_of(uint32_t line)
+/* The bank holding `line`, or -1. Called by the top half too, hence its attribute. */
+static TSM_TOP_HALF_ATTR int bank_of(uint32_t line)
 {
     for (int b = 0; b < n_banks; b++) {
         uint32_t i = line - banks[b].first_line;
@@ -85,15 +85,14 @@ static TSM_TOP_HALF_ATTR void claim_all(void)
             break;
         if (drop_reg)
             REG_WRITE(drop_reg, line);
-        int b = line < MAX_LINES ? bank_of(line) : -1;
+        int b = bank_of(line);
         if (b < 0) {
             /* Not a line the driver described: complete it, it has no handler to wait for. */
             REG_WRITE(complete_reg, line);
             continue;
         }
         queued[b] |= 1u << (line - banks[b].first_line);
-        if (line < MAX_LINES)
-            counts[line]++;
+        counts[line]++;
     }
 }
 
@@ -121,6 +120,7 @@ TSM_TOP_HALF_ATTR int tsm_irq_top_half_vector(uint32_t vector)
     return 1;
 }
 
+/* Runs in the IRQ exception with interrupts masked: no VFP, no allocation, no JS. */
 TSM_TOP_HALF_ATTR void tsm_irq_top_half(void)
 {
     if (claim_reg) {

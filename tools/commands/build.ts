@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { buildFirmware, type Firmware } from "../lib/build.ts";
+import { buildFirmware, type BuildOptions, type Firmware } from "../lib/build.ts";
 import { displayPath } from "../lib/paths.ts";
 import { UserError } from "../lib/errors.ts";
 
@@ -10,6 +10,15 @@ export const buildOptions = {
   "enable-eval": { type: "boolean", default: false },
   "memory-limit": { type: "string" },
 } as const;
+
+/** What the commands that build (build, qemu, linux, flash) take from their build options. */
+export function firmwareOptions(
+  board: string,
+  values: { app?: string; out?: string; "enable-eval"?: boolean; "memory-limit"?: string },
+  log?: BuildOptions["log"],
+): BuildOptions {
+  return { board, app: values.app, out: values.out, enableEval: values["enable-eval"], memoryLimit: parseByteSize(values["memory-limit"]), log };
+}
 
 /** --memory-limit 512k / 4m / 1048576 → bytes. */
 export function parseByteSize(text: string | undefined): number | undefined {
@@ -31,14 +40,7 @@ export function describeSizes(fw: Firmware): string {
 export async function buildCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: buildOptions, strict: true });
   if (!values.board) throw new UserError("build needs --board <name> (npm run boards lists them)");
-  const fw = await buildFirmware({
-    board: values.board,
-    app: values.app,
-    out: values.out,
-    enableEval: values["enable-eval"],
-    memoryLimit: parseByteSize(values["memory-limit"]),
-    log: (l) => console.error(l),
-  });
+  const fw = await buildFirmware(firmwareOptions(values.board, values, (l) => console.error(l)));
   console.log(describeSizes(fw));
   return 0;
 }

@@ -4,7 +4,7 @@ import { loadBoard } from "../lib/boards.ts";
 import { UserError } from "../lib/errors.ts";
 import { flash } from "../lib/flash/flash.ts";
 import { flashImx } from "../lib/flash/imx.ts";
-import { buildOptions, describeSizes, parseByteSize } from "./build.ts";
+import { buildOptions, describeSizes, firmwareOptions, parseByteSize } from "./build.ts";
 
 export async function flashCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -22,16 +22,10 @@ export async function flashCommand(argv: string[]): Promise<number> {
   // No default board or target: this writes to a disk.
   if (!values.board) throw new UserError("flash needs --board <name> (npm run boards lists them)");
   const board = loadBoard(values.board);
-  const memoryLimit = parseByteSize(values["memory-limit"]);
+  // A bad --memory-limit is refused before anything is built or written.
+  parseByteSize(values["memory-limit"]);
   const build = async () => {
-    const fw = await buildFirmware({
-      board: board.name,
-      app: values.app,
-      out: values.out,
-      enableEval: values["enable-eval"],
-      memoryLimit,
-      log: (l) => console.error(l),
-    });
+    const fw = await buildFirmware(firmwareOptions(board.name, values, (l: string) => console.error(l)));
     console.error(describeSizes(fw));
     return fw;
   };

@@ -10,20 +10,14 @@ import { buildFirmware } from "../lib/build.ts";
 import { loadLinuxBoard, runLinux } from "../lib/linux.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { UserError } from "../lib/errors.ts";
-import { buildOptions, parseByteSize } from "./build.ts";
+import { buildOptions, firmwareOptions } from "./build.ts";
 
 export async function linuxCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { ...buildOptions, timeout: { type: "string", default: "60" } }, strict: true });
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw new UserError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
   const board = loadLinuxBoard(values.board ?? "linux-amd64");
-  const fw = await buildFirmware({
-    board: board.name,
-    app: values.app,
-    out: values.out,
-    enableEval: values["enable-eval"],
-    memoryLimit: parseByteSize(values["memory-limit"]),
-  });
+  const fw = await buildFirmware(firmwareOptions(board.name, values));
   const r = await runLinux({ board: fw.board, executable: fw.image, timeoutS, mapLine: loadLineMapper(fw.bundles) });
   if (r.stderr.trim()) process.stderr.write(r.stderr);
   if (r.timedOut) console.error(`tsmetal: the firmware did not finish within ${timeoutS} s (--timeout); stopped it`);

@@ -6,7 +6,7 @@ import { UserError } from "../lib/errors.ts";
 import { loadBoard } from "../lib/boards.ts";
 import { displayPath } from "../lib/paths.ts";
 import { runWithScreenshot, screenshotDestination } from "../lib/screenshot.ts";
-import { buildOptions, parseByteSize } from "./build.ts";
+import { buildOptions, firmwareOptions } from "./build.ts";
 
 export async function qemuCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -19,13 +19,7 @@ export async function qemuCommand(argv: string[]): Promise<number> {
   if (values.screenshot !== undefined) screenshotDestination(values.screenshot);
   const board = values.board ?? "pizero";
   if (loadBoard(board).target.linux) throw new UserError(`'${board}' is a Linux userspace board: run it with npm run linux -- --board ${board}`);
-  const fw = await buildFirmware({
-    board,
-    app: values.app,
-    out: values.out,
-    enableEval: values["enable-eval"],
-    memoryLimit: parseByteSize(values["memory-limit"]),
-  });
+  const fw = await buildFirmware(firmwareOptions(board, values));
   const boot = (extraArgs: string[] = []) =>
     runQemu({
       board: fw.board,

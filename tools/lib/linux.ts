@@ -16,6 +16,7 @@ import { EXIT_TIMEOUT, type QemuResult } from "./qemu.ts";
 import { UserError } from "./errors.ts";
 import { boardNames, loadBoard, type Board } from "./boards.ts";
 import type { LineMapper } from "./source-map.ts";
+import { ConsoleStream } from "./console-stream.ts";
 import { RegisterServer, REGISTERS_ARG, registerMachineFor } from "./linux-registers.ts";
 
 /** TSM_EXIT_FAULT (engine/src/tsmetal.h): what a CPU exception ends a bare-metal firmware with. */
@@ -67,35 +68,24 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
   const [command, args] = emulator ? [await requireTool(emulator), [r.executable, REGISTERS_ARG]] : [r.executable, [REGISTERS_ARG]];
   const machine = await registerMachineFor(r.board);
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"], env: {}, cwd: "/" });
-  const write = r.onOutput ?? ((t: string) => void process.stdout.write(t));
-  const map = r.mapLine ?? ((t: string) => t);
-  let output = "";
+  const shown = new ConsoleStream(r.mapLine, r.onOutput);
   let stderr = "";
-  let pending = "";
   let inputOffered = false;
   // Declared before the output paths that call it; the server exists by the time they run.
   let server: RegisterServer | undefined;
   const offerInput = () => {
     if (inputOffered || r.input === undefined || !server) return;
-    if (r.inputAfter !== undefined && !output.includes(r.inputAfter)) return;
+    if (r.inputAfter !== undefined && !shown.output.includes(r.inputAfter)) return;
     inputOffered = true;
     const bytes = typeof r.input === "string" ? Buffer.from(r.input) : r.input;
     // After the output that asked for it has been served: the firmware is back in its loop.
     if (r.inputAfter !== undefined) setTimeout(() => server?.addInput(bytes), 50);
     else server.addInput(bytes);
   };
-  // Map whole lines only, so a frame split across two reads is still recognised.
-  const emit = (chunk: string, flush: boolean) => {
-    pending += chunk;
-    const cut = flush ? pending.length : pending.lastIndexOf("\n") + 1;
-    if (cut === 0) return;
-    const text = map(pending.slice(0, cut));
-    pending = pending.slice(cut);
-    output += text;
-    write(text);
+  child.stdout!.setEncoding("utf8").on("data", (c: string) => {
+    shown.add(c);
     offerInput();
-  };
-  child.stdout!.setEncoding("utf8").on("data", (c: string) => emit(c, false));
+  });
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   // Node types stdio as five entries; fds 3-5 are sockets like the others (net.Socket, a Duplex).
   const fd = (n: number) => (child.stdio as readonly unknown[])[n] as Duplex;
@@ -104,10 +94,7 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
   // no stack frames to map.
   const uartText = new TextDecoder();
   const uartOutput = (b: Uint8Array) => {
-    emit("", true);
-    const text = uartText.decode(b, { stream: true });
-    output += text;
-    write(text);
+    shown.raw(uartText.decode(b, { stream: true }));
     offerInput();
   };
   server = new RegisterServer({ machine, answers, notify, onOutput: uartOutput });
@@ -141,7 +128,8 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
     if (tty) process.stdin.setRawMode(false);
     process.stdin.pause();
   }
-  emit("", true);
+  shown.add("", true);
+  const output = shown.output;
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
   const { code, note } = exitCodeOf(ended.code, ended.signal);
   return { code, timedOut, output, stderr: note ? `${stderr}${note}` : stderr };

@@ -6,6 +6,8 @@ import { spawn } from "node:child_process";
 import { requireTool } from "./toolchain.ts";
 import type { Board } from "./boards.ts";
 import type { LineMapper } from "./source-map.ts";
+import { ConsoleStream } from "./console-stream.ts";
+import { ConsoleFile } from "./console-file.ts";
 
 /** Exit code when the guest did not finish in time (as timeout(1) reports it). */
 export const EXIT_TIMEOUT = 124;
@@ -57,29 +59,18 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   const qemu = await requireTool(r.board.target.qemu);
   // Without scripted input the guest's console reads ours, so `npm run qemu` is interactive.
   const stdin = r.input === undefined ? "inherit" : "pipe";
-  const child = spawn(qemu, qemuArgs(r.board, r.elf, r.extraArgs), { stdio: [stdin, "pipe", "pipe"], cwd: r.cwd });
-  const write = r.onOutput ?? ((t: string) => void process.stdout.write(t));
-  const map = r.mapLine ?? ((t: string) => t);
-  let output = "";
-  let stderr = "";
-  let pending = "";
-  // Map whole lines only, so a frame split across two reads is still recognised.
+  const shown = new ConsoleStream(r.mapLine, r.onOutput);
   let inputSent = false;
   const sendInput = () => {
     inputSent = true;
     child.stdin?.end(r.input);
   };
-  const emit = (chunk: string, flush: boolean) => {
-    pending += chunk;
-    if (!inputSent && r.inputAfter !== undefined && r.input !== undefined && (output + pending).includes(r.inputAfter)) sendInput();
-    const cut = flush ? pending.length : pending.lastIndexOf("\n") + 1;
-    if (cut === 0) return;
-    const text = map(pending.slice(0, cut));
-    pending = pending.slice(cut);
-    output += text;
-    write(text);
-  };
-  child.stdout!.setEncoding("utf8").on("data", (c: string) => emit(c, false));
+  const capture = new ConsoleFile((c) => {
+    shown.add(c);
+    if (!inputSent && r.inputAfter !== undefined && r.input !== undefined && shown.seen.includes(r.inputAfter)) sendInput();
+  });
+  const child = spawn(qemu, qemuArgs(r.board, r.elf, r.extraArgs), { stdio: [stdin, capture.writeFd, "pipe"], cwd: r.cwd });
+  let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   if (r.input !== undefined && r.inputAfter === undefined) sendInput();
   // QEMU may exit before reading all input: that is the guest's choice, not an error here.
@@ -95,10 +86,13 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   const code = await new Promise<number>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (c) => resolve(c ?? 1));
+  }).finally(() => {
+    clearTimeout(timer);
+    clearTimeout(killer);
+    capture.close();
   });
-  clearTimeout(timer);
-  clearTimeout(killer);
-  emit("", true);
+  shown.add("", true);
+  const output = shown.output;
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
   const decode = r.board.target.decodeExit;
   if (!decode) return { code, timedOut, output, stderr };

@@ -16,6 +16,7 @@ import { bundle, bundleUnit, typeCheck, type Bundle } from "../lib/bundle.ts";
 import { unitsFor } from "../lib/units.ts";
 import { defaultApp, defaultOutDir } from "../lib/build.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
+import { ConsoleStream } from "../lib/console-stream.ts";
 import { EXIT_TIMEOUT, type QemuResult } from "../lib/qemu.ts";
 import { UserError } from "../lib/errors.ts";
 import { repoPath } from "../lib/paths.ts";
@@ -86,7 +87,7 @@ export async function runSim(o: SimRun): Promise<QemuResult> {
 
 class Simulation {
   private readonly ctx: QuickJSContext;
-  private readonly mapLine: (t: string) => string;
+  private readonly shown: ConsoleStream;
   private readonly decoder = new TextDecoder();
   private readonly wallDeadline: number;
   private readonly units = new Map<string, QuickJSHandle>();
@@ -95,8 +96,6 @@ class Simulation {
   private exitCode?: number;
   private fault?: string;
   private timedOut = false;
-  private output = "";
-  private pendingText = "";
   private input: Uint8Array;
   private accessNs = 0;
   /** Machine time skipped while waiting for an interrupt with no timer and no input. */
@@ -112,7 +111,7 @@ class Simulation {
     private readonly o: SimRun,
     private readonly runtimeSource: string,
   ) {
-    this.mapLine = loadLineMapper(bundles);
+    this.shown = new ConsoleStream(loadLineMapper(bundles), o.onOutput);
     this.input = typeof o.input === "string" ? new TextEncoder().encode(o.input) : (o.input ?? new Uint8Array());
     this.wallDeadline = Date.now() + o.timeoutS * 1000;
     this.limit = o.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
@@ -189,9 +188,9 @@ class Simulation {
       this.units.clear();
     }
     this.flushConsole();
-    this.emit("", true);
+    this.shown.add("", true);
     const code = this.timedOut ? EXIT_TIMEOUT : (this.exitCode as number) & 0xff;
-    return { code, timedOut: this.timedOut, output: this.output, stderr: this.fault ?? "" };
+    return { code, timedOut: this.timedOut, output: this.shown.output, stderr: this.fault ?? "" };
   }
 
   /** The loop waits for an interrupt that nothing can raise any more: under QEMU a hang until the timeout. */
@@ -248,23 +247,12 @@ class Simulation {
   }
 
   private emitDiagnostic(text: string): void {
-    this.emit(text, true);
+    this.shown.add(text, true);
   }
 
   private flushConsole(): void {
     const bytes = this.machine.takeConsoleOutput();
-    if (bytes.length) this.emit(this.decoder.decode(Uint8Array.from(bytes), { stream: true }), false);
-  }
-
-  /** Whole lines go through the source-map line mapper, as QEMU's console does. */
-  private emit(text: string, flush: boolean): void {
-    this.pendingText += text;
-    const cut = flush ? this.pendingText.length : this.pendingText.lastIndexOf("\n") + 1;
-    if (cut === 0) return;
-    const out = this.mapLine(this.pendingText.slice(0, cut));
-    this.pendingText = this.pendingText.slice(cut);
-    this.output += out;
-    (this.o.onOutput ?? ((t: string) => void process.stdout.write(t)))(out);
+    if (bytes.length) this.shown.add(this.decoder.decode(Uint8Array.from(bytes), { stream: true }));
   }
 
   private loadModule(name: string): string {

@@ -48,17 +48,6 @@ static const struct {
     const char *name;
 } faults[] = { { 11, "SIGSEGV" }, { 7, "SIGBUS" }, { 4, "SIGILL" }, { 8, "SIGFPE" } };
 
-static void put_hex(uintptr_t v)
-{
-    char buf[2 + 2 * sizeof v + 1];
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (unsigned i = 0; i < 2 * sizeof v; i++)
-        buf[2 + i] = "0123456789abcdef"[(v >> (4 * (2 * sizeof v - 1 - i))) & 15];
-    buf[sizeof buf - 1] = 0;
-    tsm_console_puts(buf);
-}
-
 static void on_fault(int signo, void *info, void *context)
 {
     (void)context;
@@ -74,8 +63,7 @@ void tsm_linux_report_fault(const char *kind, uintptr_t addr, const char *why)
 {
     tsm_console_puts("\ntsmetal: CPU fault: ");
     tsm_console_puts(kind);
-    tsm_console_puts(" at address ");
-    put_hex(addr);
+    tsm_console_put_hex(" at address ", addr, 2 * (int)sizeof addr);
     tsm_console_puts(why);
     tsm_exit(TSM_EXIT_FAULT);
 }
