@@ -1,6 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { boot, build, fixture } from "./boot.ts";
+import { execFileSync } from "node:child_process";
+import { boot, bootFirmware, build, fixture } from "./boot.ts";
 import { runQemu } from "../../tools/lib/qemu.ts";
 import { fnv1a, serialTestData } from "./serial-data.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
@@ -24,12 +25,17 @@ test("an uncaught exception names the TypeScript file and line, exit 1", async (
 });
 
 test("a load access fault prints mcause, mepc, mtval and the registers, exit 4", async () => {
-  const r = await boot(fixture("loop/data-abort.ts"), { board });
+  const fw = await build(fixture("loop/data-abort.ts"), { board });
+  const r = await bootFirmware(fw);
   assert.match(r.output, /^reading\n\ntsmetal: CPU fault: load access fault at mepc=0x[0-9a-f]{16}\n/);
   assert.match(r.output, /mcause 0x0000000000000005 mtval \(fault address\) 0x0000000040000000/);
   assert.match(r.output, /\n {2}ra=0x[0-9a-f]{16} sp=0x[0-9a-f]{16} gp=0x[0-9a-f]{16}/);
   // The dump's last line: the whole dump arrives (see "console output is never lost" below).
   assert.match(r.output, /\n {2}t4=0x[0-9a-f]{16} t5=0x[0-9a-f]{16} t6=0x[0-9a-f]{16}\n$/);
+  // tp points at the thread-local block (picolibc's errno), not at address 0.
+  const tlsBlock = execFileSync("riscv64-unknown-elf-nm", [fw.elf], { encoding: "utf8" }).match(/^([0-9a-f]+) \w __tls_block$/m);
+  assert.ok(tlsBlock, "__tls_block in the image");
+  assert.match(r.output, ` tp=0x${tlsBlock[1].padStart(16, "0")}\n`);
   assert.not.match(r.output, /must not get here/);
   assert.is(r.code, 4);
 });

@@ -155,6 +155,18 @@ function memoryMapInitializer(board: Board): string {
   return `{${board.memoryMap.map((r) => `{${hex(r.base)},${hex(r.size)},${type[r.type]}}`).join(",")}}`;
 }
 
+/** Every header and assembler include of ours, whichever target includes it: a superset in the
+    engine's hash, so an edit to any of them rebuilds (a stale engine is worse than a slower build). */
+async function ourIncludes(): Promise<string[]> {
+  const files: string[] = [];
+  for (const dir of ["engine/src", "hal"]) {
+    for (const f of await readdir(repoPath(dir), { recursive: true })) {
+      if (f.endsWith(".h") || f.endsWith(".inc")) files.push(repoPath(dir, f));
+    }
+  }
+  return files.sort();
+}
+
 export async function buildEngineLibrary(board: Board, opts: EngineOptions = {}): Promise<EngineLibrary & { cached: boolean }> {
   const srcDir = await patchedSourceDir();
   const t = board.target;
@@ -165,11 +177,7 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
       repoPath(f),
     ),
   ];
-  const headers = [
-    ...(await readdir(repoPath("engine/src"))).filter((f) => f.endsWith(".h")).map((f) => repoPath("engine/src", f)),
-    ...t.includeDirs.map((d) => repoPath(d, "arch.h")),
-    ...(await readdir(repoPath("hal/native"))).filter((f) => f.endsWith(".h")).map((f) => repoPath("hal/native", f)),
-  ];
+  const headers = await ourIncludes();
   const cflags = [
     ...t.cflags,
     "-Os",

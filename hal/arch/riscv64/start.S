@@ -2,8 +2,10 @@
  * RISC-V boot stub for the SiFive FU540 (QEMU sifive_u, -bios none). Every hart starts here in
  * M-mode at 0x80000000. Hart 0 is the E51 (rv64imac, no FPU): the firmware runs on hart 1, a U54
  * (rv64gc), and every other hart sleeps in WFI. Then the stack, the FPU (mstatus.FS), the trap
- * vector, the external interrupt enable, .bss, and the engine.
+ * vector, the external interrupt enable, .bss, the thread pointer, and the engine.
  */
+#include "tls-init.inc"
+
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -36,6 +38,7 @@ _start:
     addi    t0, t0, 8
     j       1b
 2:
+    TSM_TLS_INIT
     call    tsm_engine_boot
 park:
     wfi

@@ -4,6 +4,8 @@
  * to tsm_linux_start (hal/arch/linux/boot.c), which runs on the stack of the board's layout
  * (hal/arch/linux/linux.ld). The kernel has the FPU on for user processes already.
  */
+#include "../../riscv64/tls-init.inc"
+
     .section .text.boot, "ax"
     .global _start
 _start:
@@ -11,18 +13,7 @@ _start:
     .option norelax
     la      gp, __global_pointer$
     .option pop
-    /* The thread pointer, for picolibc's thread-local errno: .tdata copied to the block the
-       layout reserves (hal/arch/linux/linux.ld); .tbss there is zero like all .bss. */
-    la      t0, __tdata_start
-    la      t1, __tdata_end
-    la      t2, __tls_block
-1:  bgeu    t0, t1, 2f
-    lbu     t3, 0(t0)
-    sb      t3, 0(t2)
-    addi    t0, t0, 1
-    addi    t2, t2, 1
-    j       1b
-2:  la      tp, __tls_block
+    TSM_TLS_INIT
     mv      a0, sp
     la      sp, __stack_top
     andi    sp, sp, -16
