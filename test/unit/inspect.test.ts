@@ -573,11 +573,15 @@ test("classes are recognised without source text (firmware bytecode keeps none)"
  * AsyncLocalStorage), Node gives promises symbol-keyed own properties, which inspect rightly shows
  * and Node may add again after they are deleted; the target has none. Allow exactly those.
  */
-const nodeHookProps = String.raw`(, \[Symbol\((async_id_symbol|trigger_async_id_symbol|kResourceStore)\)\]: [^,{}]+)*`;
+const nodeHookProp = String.raw`, \[Symbol\((async_id_symbol|trigger_async_id_symbol|kResourceStore)\)\]: [^,{}]+`;
+const nodeHookProps = `(${nodeHookProp})*`;
 const pendingPromise = new RegExp(String.raw`^Promise \{ <pending>${nodeHookProps} \}$`);
 
 /** With those properties the output may break over lines. */
 const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, " ");
+
+/** The output without those properties, whose values (async ids) are any number, 42 included. */
+const withoutNodeHookProps = (text: string): string => oneLine(text).replace(new RegExp(nodeHookProp, "g"), "");
 
 test("Promise: state is not observable, always shown pending", () => {
   assert.match(oneLine(inspect(Promise.resolve(42))), pendingPromise);
@@ -585,7 +589,7 @@ test("Promise: state is not observable, always shown pending", () => {
   rejected.catch(() => {});
   assert.match(oneLine(inspect(rejected)), pendingPromise);
   assert.match(oneLine(inspect({ p: Promise.resolve(1) })), new RegExp(String.raw`^\{ p: Promise \{ <pending>${nodeHookProps} \} \}$`));
-  assert.not.match(inspect(Promise.resolve(42)), /42/);
+  assert.is(withoutNodeHookProps(inspect(Promise.resolve(42))), "Promise { <pending> }");
 });
 
 test("Map and Set iterators: contents are not observable", () => {
