@@ -573,7 +573,7 @@ test("classes are recognised without source text (firmware bytecode keeps none)"
  * AsyncLocalStorage), Node gives promises symbol-keyed own properties, which inspect rightly shows
  * and Node may add again after they are deleted; the target has none. Allow exactly those.
  */
-const nodeHookProp = String.raw`, \[Symbol\((async_id_symbol|trigger_async_id_symbol|kResourceStore)\)\]: [^,{}]+`;
+const nodeHookProp = String.raw`, \[Symbol\((async_id_symbol|trigger_async_id_symbol|kResourceStore)\)\]: [^,{}\s]+`;
 const nodeHookProps = `(${nodeHookProp})*`;
 const pendingPromise = new RegExp(String.raw`^Promise \{ <pending>${nodeHookProps} \}$`);
 
