@@ -13,6 +13,7 @@ import { Bcm2835RngModel } from "../rng/bcm2835.ts";
 import { Bcm2835WatchdogModel } from "../watchdog/bcm2835-pm.ts";
 import { Bcm2835MailboxModel, type PropertyValues } from "../mailbox/bcm2835.ts";
 import { SimDma } from "../../tools/sim/dma.ts";
+import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
 
 // Offsets from the peripheral base (ARM Peripherals: 7.5, 12.1, 13.4, 6.1; PM and RNG: Linux).
 const MAILBOX = 0xb880, IRQ = 0xb200, SYSTIMER = 0x3000, UART0 = 0x20_1000, GPIO = 0x20_0000, RNG = 0x10_4000, PM = 0x10_0000;
@@ -70,13 +71,10 @@ export class Bcm2835Machine implements SimMachine {
   }
 
   takeConsoleOutput(): number[] {
-    return this.uart0.transmitted.splice(0);
+    return takeConsoleOutput(this.uart0);
   }
 
   receiveConsoleInput(bytes: Uint8Array): number {
-    const n = this.uart0.receive(bytes.subarray(0, this.uart0.rxSpace));
-    // The line goes idle after the burst: the receive timeout tells the driver of a partial FIFO.
-    this.uart0.receiveTimeout();
-    return n;
+    return receiveConsoleInput(this.uart0, bytes);
   }
 }

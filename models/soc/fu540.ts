@@ -10,6 +10,7 @@ import { ClintModel } from "../timer/clint.ts";
 import { PlicModel } from "../irq/plic.ts";
 import { SifivePrciModel } from "../clock/sifive-prci.ts";
 import { SifiveOtpModel } from "../otp/sifive-otp.ts";
+import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
 
 const CLINT = 0x0200_0000, PLIC = 0x0c00_0000, PRCI = 0x1000_0000, UART0 = 0x1001_0000, OTP = 0x1007_0000;
 /** PLIC source of UART0 (10.1) and hart 1's M-mode context. */
@@ -55,10 +56,10 @@ export class Fu540Machine implements SimMachine {
   }
 
   takeConsoleOutput(): number[] {
-    return this.uart0.transmitted.splice(0);
+    return takeConsoleOutput(this.uart0);
   }
 
   receiveConsoleInput(bytes: Uint8Array): number {
-    return this.uart0.receive(bytes.subarray(0, this.uart0.rxSpace));
+    return receiveConsoleInput(this.uart0, bytes);
   }
 }

@@ -11,6 +11,7 @@ import type { SimMachine } from "../../tools/sim/machine.ts";
 import { Pl011Model } from "../uart/pl011.ts";
 import { Bcm2835IrqModel } from "../irq/bcm2835.ts";
 import { VIRT_BLOCK_SIZE, VIRT_INTC_BASE, VIRT_UART_BASE, VIRT_UART_LINE } from "../../soc/linux-virt-map.ts";
+import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
 
 export class LinuxVirtMachine implements SimMachine {
   readonly bus = new MemoryBus({ logLimit: 0 });
@@ -35,13 +36,10 @@ export class LinuxVirtMachine implements SimMachine {
   }
 
   takeConsoleOutput(): number[] {
-    return this.uart.transmitted.splice(0);
+    return takeConsoleOutput(this.uart);
   }
 
   receiveConsoleInput(bytes: Uint8Array): number {
-    const n = this.uart.receive(bytes.subarray(0, this.uart.rxSpace));
-    // The line goes idle after the burst: the receive timeout tells the driver of a partial FIFO.
-    this.uart.receiveTimeout();
-    return n;
+    return receiveConsoleInput(this.uart, bytes);
   }
 }

@@ -9,6 +9,7 @@ import type { SimMachine } from "../../tools/sim/machine.ts";
 import { Ns16550Model } from "../uart/ns16550.ts";
 import { IoApicModel } from "../irq/ioapic.ts";
 import { LocalApicModel } from "../irq/lapic.ts";
+import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
 
 const COM1 = 0x3f8, IOAPIC = 0xfec0_0000, LAPIC = 0xfee0_0000, APIC_SIZE = 0x1000;
 /** ISA IRQ of COM1 on the I/O APIC. */
@@ -57,14 +58,11 @@ export class PcMachine implements SimMachine {
   }
 
   takeConsoleOutput(): number[] {
-    return this.com1.transmitted.splice(0);
+    return takeConsoleOutput(this.com1);
   }
 
   receiveConsoleInput(bytes: Uint8Array): number {
-    const n = this.com1.receive(bytes.subarray(0, this.com1.rxSpace));
-    // The line then goes idle: the character timeout tells the driver of a partial FIFO.
-    this.com1.receiveTimeout();
-    return n;
+    return receiveConsoleInput(this.com1, bytes);
   }
 
   /** Each EOI written to the local APIC ends the innermost vector in service and is broadcast to the I/O APIC. */

@@ -6,24 +6,11 @@ import { fnv1a, serialTestData } from "./serial-data.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
 
 // The AMD64 port on QEMU microvm (PVH boot, musl, isa-debug-exit): what the firmware contract
-// needs beyond the template and the ES2020 sample, which es2020.test.ts and template.test.ts boot
-// there too. The image checks for the Firecracker and Cloud Hypervisor boards are in
+// needs beyond the template, the ES2020 sample, the exit code and an uncaught exception, which
+// template.test.ts, es2020.test.ts and errors.test.ts boot there too. The image checks for the Firecracker and Cloud Hypervisor boards are in
 // amd64-image.test.ts.
 const test = suite("AMD64 microvm");
 const board = "microvm";
-
-test("the exit code passes through isa-debug-exit", async () => {
-  const r = await boot(fixture("exit-code.ts"), { board });
-  assert.is(r.output, "exiting with 42\n");
-  assert.is(r.code, 42);
-});
-
-test("an uncaught exception names the TypeScript file and line, exit 1", async () => {
-  const r = await boot(fixture("uncaught.ts"), { board });
-  assert.match(r.output, /^reading 21\.5\nUncaught Error: bad sensor reading 'oops'\n/);
-  assert.match(r.output, /at parseReading \(test\/fixtures\/uncaught\.ts:4\)/);
-  assert.is(r.code, 1);
-});
 
 test("a page fault prints the vector, error code, RIP, CR2 and the registers, exit 4", async () => {
   const r = await boot(fixture("loop/data-abort.ts"), { board });

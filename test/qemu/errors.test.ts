@@ -12,6 +12,29 @@ test("an uncaught exception names the TypeScript file and lines, exit 1", async 
   assert.is(r.code, 1);
 });
 
+// Every architecture's path for the exit code and an uncaught exception's TypeScript location
+// (pizero's: above and in template.test.ts).
+const exitPaths: Record<string, string> = {
+  sifive_u: "RISC-V semihosting",
+  microvm: "isa-debug-exit",
+  "usbarmory-mk2": "ARM semihosting",
+  mx6ullevk: "ARM semihosting",
+};
+for (const [board, path] of Object.entries(exitPaths)) {
+  test(`${board}: the exit code passes through ${path}`, async () => {
+    const r = await boot(fixture("exit-code.ts"), { board });
+    assert.is(r.output, "exiting with 42\n");
+    assert.is(r.code, 42);
+  });
+
+  test(`${board}: an uncaught exception names the TypeScript file and line, exit 1`, async () => {
+    const r = await boot(fixture("uncaught.ts"), { board });
+    assert.match(r.output, /^reading 21\.5\nUncaught Error: bad sensor reading 'oops'\n/);
+    assert.match(r.output, /at parseReading \(test\/fixtures\/uncaught\.ts:4\)/);
+    assert.is(r.code, 1);
+  });
+}
+
 test("an unhandled promise rejection is reported with its location, exit 1", async () => {
   const r = await boot(fixture("rejection.ts"));
   assert.match(r.output, /^started calibration\nUncaught \(in promise\) RangeError: calibration out of range\n/);

@@ -7,24 +7,9 @@ import { repoPath } from "../../tools/lib/paths.ts";
 import { fnv1a, serialTestData } from "./serial-data.ts";
 
 // The i.MX6UL/ULL boards on QEMU's mcimx6ul-evk (Cortex-A7): what the firmware contract needs
-// beyond the template and the ES2020 sample, which es2020.test.ts and template.test.ts boot there
-// too. The USB armory's console is UART2 (QEMU's second -serial), the EVK's UART1.
+// beyond the template, the ES2020 sample, the exit code and an uncaught exception, which
+// template.test.ts, es2020.test.ts and errors.test.ts boot there too. The USB armory's console is UART2 (QEMU's second -serial), the EVK's UART1.
 const test = suite("i.MX6UL boards");
-
-for (const board of ["usbarmory-mk2", "mx6ullevk"]) {
-  test(`${board}: the exit code passes through ARM semihosting`, async () => {
-    const r = await boot(fixture("exit-code.ts"), { board });
-    assert.is(r.output, "exiting with 42\n");
-    assert.is(r.code, 42);
-  });
-}
-
-test("an uncaught exception names the TypeScript file and line, exit 1", async () => {
-  const r = await boot(fixture("uncaught.ts"), { board: "usbarmory-mk2" });
-  assert.match(r.output, /^reading 21\.5\nUncaught Error: bad sensor reading 'oops'\n/);
-  assert.match(r.output, /at parseReading \(test\/fixtures\/uncaught\.ts:4\)/);
-  assert.is(r.code, 1);
-});
 
 test("a read outside the memory map is a data abort with DFAR, DFSR and the registers, exit 4", async () => {
   const r = await boot(fixture("loop/data-abort.ts"), { board: "usbarmory-mk2" });

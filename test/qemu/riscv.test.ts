@@ -7,22 +7,10 @@ import { fnv1a, serialTestData } from "./serial-data.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
 
 // The RISC-V port on QEMU sifive_u (FU540, hart 1): what the firmware contract needs beyond the
-// template and the ES2020 sample, which es2020.test.ts and template.test.ts boot there too.
+// template, the ES2020 sample, the exit code and an uncaught exception, which template.test.ts,
+// es2020.test.ts and errors.test.ts boot there too.
 const test = suite("RISC-V sifive_u");
 const board = "sifive_u";
-
-test("the exit code passes through RISC-V semihosting", async () => {
-  const r = await boot(fixture("exit-code.ts"), { board });
-  assert.is(r.output, "exiting with 42\n");
-  assert.is(r.code, 42);
-});
-
-test("an uncaught exception names the TypeScript file and line, exit 1", async () => {
-  const r = await boot(fixture("uncaught.ts"), { board });
-  assert.match(r.output, /^reading 21\.5\nUncaught Error: bad sensor reading 'oops'\n/);
-  assert.match(r.output, /at parseReading \(test\/fixtures\/uncaught\.ts:4\)/);
-  assert.is(r.code, 1);
-});
 
 test("a load access fault prints mcause, mepc, mtval and the registers, exit 4", async () => {
   const fw = await build(fixture("loop/data-abort.ts"), { board });
@@ -33,7 +21,7 @@ test("a load access fault prints mcause, mepc, mtval and the registers, exit 4",
   // The dump's last line: the whole dump arrives (see "console output is never lost" below).
   assert.match(r.output, /\n {2}t4=0x[0-9a-f]{16} t5=0x[0-9a-f]{16} t6=0x[0-9a-f]{16}\n$/);
   // tp points at the thread-local block (picolibc's errno), not at address 0.
-  const tlsBlock = execFileSync("riscv64-unknown-elf-nm", [fw.elf], { encoding: "utf8" }).match(/^([0-9a-f]+) \w __tls_block$/m);
+  const tlsBlock = execFileSync(fw.board.target.nm.command, [fw.elf], { encoding: "utf8" }).match(/^([0-9a-f]+) \w __tls_block$/m);
   assert.ok(tlsBlock, "__tls_block in the image");
   assert.match(r.output, ` tp=0x${tlsBlock[1].padStart(16, "0")}\n`);
   assert.not.match(r.output, /must not get here/);

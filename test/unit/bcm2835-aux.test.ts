@@ -1,12 +1,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { IrqHandlerOptions, IrqRouter } from "hal";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import { RegisterTimeoutError, type RegisterBus } from "../../hal/register.ts";
 import { Serial, type SerialOptions } from "../../hal/io/serial.ts";
 import { IRQ_AUX } from "../../drivers/irq/bcm2835.ts";
 import { AUX_REGS, Bcm2835MiniUart, miniUartBaudRegister } from "../../drivers/uart/bcm2835-aux.ts";
 import { Bcm2835MiniUartModel, type Bcm2835MiniUartModelOptions } from "../../models/uart/bcm2835-aux.ts";
+import { FakeIrq } from "./fake-irq.ts";
 
 const BASE = 0x2021_5000; // BCM2835 AUX: peripheral base 0x20000000 + 0x215000
 const CLOCK = 250_000_000; // core clock of the Pi 1 and Zero
@@ -381,36 +381,9 @@ test("model: changing the baud rate or data size while enabled is flagged", () =
 
 // --- as the port of hal/io/serial.ts ---
 
-/**
- * The event loop's side of the AUX line with the model's interrupt output wired to it: run() calls
- * the handler while the line is asserted, as the loop does for a level-triggered line.
- */
-class FakeIrq implements IrqRouter {
-  level = false;
-  private readonly handlers = new Map<number, (line: number) => void>();
-
-  on(line: number, handler: (line: number) => void, _options?: IrqHandlerOptions): void {
-    if (this.handlers.has(line)) throw new Error(`line ${line} is taken`);
-    this.handlers.set(line, handler);
-  }
-
-  off(line: number): void {
-    this.handlers.delete(line);
-  }
-
-  run(): number {
-    let runs = 0;
-    for (let h = this.handlers.get(IRQ_AUX); this.level && h; h = this.handlers.get(IRQ_AUX)) {
-      if (++runs > 100) throw new Error("interrupt storm: the handler does not clear the condition");
-      h(IRQ_AUX);
-    }
-    return runs;
-  }
-}
-
 function serialSetup(options: Partial<SerialOptions> = {}) {
   const bus = new MemoryBus({ logLimit: 1000 });
-  const irq = new FakeIrq();
+  const irq = new FakeIrq(IRQ_AUX);
   const model = new Bcm2835MiniUartModel(bus, BASE, { onInterrupt: (level) => (irq.level = level) });
   const uart = new Bcm2835MiniUart({ base: BASE, clockHz: CLOCK, bus });
   uart.init();

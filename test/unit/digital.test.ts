@@ -1,52 +1,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { IrqHandlerOptions, IrqRouter } from "hal";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import { Bcm2835Gpio } from "../../drivers/gpio/bcm2835.ts";
 import { Bcm2835GpioModel } from "../../models/gpio/bcm2835.ts";
 import { Digital, type DigitalOptions, type DigitalPort } from "../../hal/io/digital.ts";
+import { FakeIrq } from "./fake-irq.ts";
 
 const BASE = 0x2020_0000;
 const GPEDS0 = BASE + 0x40, GPREN0 = BASE + 0x4c, GPFEN0 = BASE + 0x58, GPREN1 = BASE + 0x50;
 const LINE_0 = 49, LINE_1 = 50; // gpio_int[0], gpio_int[1]
-
-/**
- * The event loop's side of the interrupt lines, with the GPIO model's bank outputs wired to lines
- * 49 and 50: run() calls a line's handler while the line is asserted, as the loop does for a
- * level-triggered line it unmasks after each handler.
- */
-class FakeIrq implements IrqRouter {
-  readonly calls: string[] = [];
-  readonly levels = new Map<number, boolean>();
-  readonly handlers = new Map<number, (line: number) => void>();
-
-  on(line: number, handler: (line: number) => void, options?: IrqHandlerOptions): void {
-    if (this.handlers.has(line)) throw new Error(`line ${line} is taken`);
-    this.handlers.set(line, handler);
-    this.calls.push(`on ${line} keepAlive=${options?.keepAlive}`);
-  }
-
-  off(line: number): void {
-    this.handlers.delete(line);
-    this.calls.push(`off ${line}`);
-  }
-
-  /** Runs handlers of asserted lines until none is; returns how many ran. */
-  run(): number {
-    let runs = 0;
-    for (;;) {
-      let ran = false;
-      for (const [line, level] of this.levels) {
-        const h = this.handlers.get(line);
-        if (!level || !h) continue;
-        if (++runs > 100) throw new Error("interrupt storm: the handler does not clear the condition");
-        h(line);
-        ran = true;
-      }
-      if (!ran) return runs;
-    }
-  }
-}
 
 function setup() {
   const bus = new MemoryBus({ logLimit: 100_000 });

@@ -1,10 +1,10 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { IrqHandlerOptions, IrqRouter } from "hal";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import { Serial } from "../../hal/io/serial.ts";
 import { IMX_UART_REGS, ImxUart, imxUartModulator } from "../../drivers/uart/imx-uart.ts";
 import { ImxUartModel, type ImxUartModelOptions } from "../../models/uart/imx-uart.ts";
+import { FakeIrq } from "./fake-irq.ts";
 
 const BASE = 0x021e_8000; // i.MX6UL UART2
 const CLOCK = 80_000_000;
@@ -80,27 +80,8 @@ test("readByte: bytes in order, -1 when URXD.CHARRDY is clear; overrun flags are
   assert.is(uart.rxErrors.overrun, 1);
 });
 
-class FakeIrq implements IrqRouter {
-  level = false;
-  private readonly handlers = new Map<number, (line: number) => void>();
-  on(line: number, handler: (line: number) => void, _options?: IrqHandlerOptions): void {
-    this.handlers.set(line, handler);
-  }
-  off(line: number): void {
-    this.handlers.delete(line);
-  }
-  run(): number {
-    let runs = 0;
-    for (let h = this.handlers.get(LINE); this.level && h; h = this.handlers.get(LINE)) {
-      if (++runs > 100) throw new Error("interrupt storm: the handler does not clear the condition");
-      h(LINE);
-    }
-    return runs;
-  }
-}
-
 test("receive interrupts: UCR1.RRDYEN; the line falls when the FIFO is read empty; Serial gets every byte", () => {
-  const irq = new FakeIrq();
+  const irq = new FakeIrq(LINE);
   const { model, uart, bus } = setup({ onIrq: (l) => (irq.level = l) });
   uart.init();
   const serial = new Serial({ port: uart, irq, line: LINE });

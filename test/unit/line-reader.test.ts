@@ -1,37 +1,19 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { IrqRouter } from "hal";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import { Pl011 } from "../../drivers/uart/pl011.ts";
 import { Pl011Model } from "../../models/uart/pl011.ts";
 import { Serial, type SerialFormat } from "../../hal/io/serial.ts";
 import { LineReader, type LineReaderOptions } from "../../hal/io/line-reader.ts";
+import { FakeIrq } from "./fake-irq.ts";
 
 const BASE = 0x2020_1000;
 const LINE = 57;
 
-/** One interrupt line, run as the event loop does: the handler again while the line is asserted. */
-class FakeIrq implements IrqRouter {
-  level = false;
-  handler?: (line: number) => void;
-  on(_line: number, handler: (line: number) => void): void {
-    this.handler = handler;
-  }
-  off(): void {
-    this.handler = undefined;
-  }
-  run(): void {
-    for (let runs = 0; this.level && this.handler; runs++) {
-      if (runs > 100) throw new Error("interrupt storm");
-      this.handler(LINE);
-    }
-  }
-}
-
 /** A LineReader on a Serial on a modelled PL011; `type` delivers each string or byte array in FIFO-sized bursts. */
 function setup(options: Partial<LineReaderOptions> = {}, format: SerialFormat = "buffer") {
   const bus = new MemoryBus({ logLimit: 1000 });
-  const irq = new FakeIrq();
+  const irq = new FakeIrq(LINE);
   const model = new Pl011Model(bus, BASE, { fifoDepth: 16, onInterrupt: (level) => (irq.level = level) });
   const uart = new Pl011({ base: BASE, clockHz: 48_000_000, bus });
   uart.init();

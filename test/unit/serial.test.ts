@@ -1,11 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { IrqHandlerOptions, IrqRouter } from "hal";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import { Pl011 } from "../../drivers/uart/pl011.ts";
 import { Pl011Model } from "../../models/uart/pl011.ts";
 import { Serial, type SerialOptions, type SerialPort } from "../../hal/io/serial.ts";
 import { registerBoard, registeredBoard, serialOpener, type BoardServices } from "../../hal/board-services.ts";
+import { FakeIrq } from "./fake-irq.ts";
 
 const board = (): BoardServices => registeredBoard()!;
 
@@ -14,40 +14,9 @@ const LINE = 57; // BCM2835 UART0
 const IMSC = BASE + 0x38;
 const FIFO = 16; // BCM2835's PL011
 
-/**
- * The event loop's side of an interrupt line, with the UART model's UARTINTR wired to LINE: run()
- * calls the handler while the line is asserted, as the loop does for a level-triggered line that
- * it unmasks after each handler.
- */
-class FakeIrq implements IrqRouter {
-  readonly calls: string[] = [];
-  level = false;
-  private readonly handlers = new Map<number, (line: number) => void>();
-
-  on(line: number, handler: (line: number) => void, options?: IrqHandlerOptions): void {
-    if (this.handlers.has(line)) throw new Error(`line ${line} is taken`);
-    this.handlers.set(line, handler);
-    this.calls.push(`on ${line} keepAlive=${options?.keepAlive}`);
-  }
-
-  off(line: number): void {
-    this.handlers.delete(line);
-    this.calls.push(`off ${line}`);
-  }
-
-  run(): number {
-    let runs = 0;
-    for (let h = this.handlers.get(LINE); this.level && h; h = this.handlers.get(LINE)) {
-      if (++runs > 100) throw new Error("interrupt storm: the handler does not clear the condition");
-      h(LINE);
-    }
-    return runs;
-  }
-}
-
 function setup(options: Partial<SerialOptions> = {}) {
   const bus = new MemoryBus({ logLimit: 1000 });
-  const irq = new FakeIrq();
+  const irq = new FakeIrq(LINE);
   const model = new Pl011Model(bus, BASE, { fifoDepth: FIFO, onInterrupt: (level) => (irq.level = level) });
   const uart = new Pl011({ base: BASE, clockHz: 48_000_000, bus });
   uart.init();
@@ -154,7 +123,7 @@ test("hardware overruns are counted from the port, since open", () => {
 
 test("a character arriving during the acknowledge is not left for the receive timeout", () => {
   const bus = new MemoryBus();
-  const irq = new FakeIrq();
+  const irq = new FakeIrq(LINE);
   const model = new Pl011Model(bus, BASE, { fifoDepth: FIFO, onInterrupt: (level) => (irq.level = level) });
   const uart = new Pl011({ base: BASE, clockHz: 48_000_000, bus });
   uart.init();
@@ -247,7 +216,7 @@ test("close: masks the port, releases the line, drops the buffer; a closed Seria
 
 test("board registry: nothing before registration; one board only", () => {
   assert.is(registeredBoard(), undefined);
-  const irq = new FakeIrq();
+  const irq = new FakeIrq(LINE);
   const bus = new MemoryBus();
   new Pl011Model(bus, BASE, { fifoDepth: FIFO });
   const uart = new Pl011({ base: BASE, clockHz: 48_000_000, bus });

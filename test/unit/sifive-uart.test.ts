@@ -1,11 +1,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import type { IrqHandlerOptions, IrqRouter } from "hal";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import type { RegisterBus } from "../../hal/register.ts";
 import { Serial, type SerialOptions } from "../../hal/io/serial.ts";
 import { SIFIVE_UART_REGS, SifiveUart, sifiveUartDivisor } from "../../drivers/uart/sifive.ts";
 import { SifiveUartModel, type SifiveUartModelOptions } from "../../models/uart/sifive.ts";
+import { FakeIrq } from "./fake-irq.ts";
 
 const BASE = 0x1001_0000; // FU540 UART0
 const CLOCK = 16_666_667; // tlclk at QEMU's reset
@@ -131,32 +131,8 @@ test("the interrupt rises while bytes wait and falls when readByte drains them",
   assert.is(model.ip, 0x2, "still pending: only masked");
 });
 
-/** The event loop's side of LINE, with the model's interrupt output wired to it (as in serial.test.ts). */
-class FakeIrq implements IrqRouter {
-  level = false;
-  private readonly handlers = new Map<number, (line: number) => void>();
-
-  on(line: number, handler: (line: number) => void, _options?: IrqHandlerOptions): void {
-    if (this.handlers.has(line)) throw new Error(`line ${line} is taken`);
-    this.handlers.set(line, handler);
-  }
-
-  off(line: number): void {
-    this.handlers.delete(line);
-  }
-
-  run(): number {
-    let runs = 0;
-    for (let h = this.handlers.get(LINE); this.level && h; h = this.handlers.get(LINE)) {
-      if (++runs > 100) throw new Error("interrupt storm: the handler does not clear the condition");
-      h(LINE);
-    }
-    return runs;
-  }
-}
-
 function serialSetup(options: Partial<SerialOptions> = {}) {
-  const irq = new FakeIrq();
+  const irq = new FakeIrq(LINE);
   const { model, uart } = setup({ onIrq: (level) => (irq.level = level) });
   uart.init();
   const serial = new Serial({ port: uart, irq, line: LINE, ...options });

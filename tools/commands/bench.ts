@@ -27,6 +27,7 @@ import { UserError } from "../lib/errors.ts";
 import { profileByFunction } from "../lib/profile.ts";
 import { codeSymbols, symbolAddress } from "../lib/symbols.ts";
 import type { Firmware } from "../lib/build.ts";
+import { DEFAULT_BOARD } from "../lib/boards.ts";
 
 export interface BenchResult {
   board: string;
@@ -140,7 +141,7 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      board: { type: "string", default: "pizero" },
+      board: { type: "string", default: DEFAULT_BOARD },
       json: { type: "boolean", default: false },
       profile: { type: "string" },
     },

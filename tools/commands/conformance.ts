@@ -5,13 +5,13 @@
 import { parseArgs } from "node:util";
 import { runConformance, asExpected } from "../conformance/run.ts";
 import { updateCompatibilityDoc } from "../conformance/docs.ts";
-import { loadBoard } from "../lib/boards.ts";
+import { loadBoard, DEFAULT_BOARD } from "../lib/boards.ts";
 import { UserError } from "../lib/errors.ts";
 
 export async function conformanceCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { board: { type: "string", default: "pizero" }, timeout: { type: "string", default: "180" }, "update-docs": { type: "boolean" } },
+    options: { board: { type: "string", default: DEFAULT_BOARD }, timeout: { type: "string", default: "180" }, "update-docs": { type: "boolean" } },
     strict: true,
   });
   const timeoutS = Number(values.timeout);

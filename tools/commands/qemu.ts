@@ -3,7 +3,7 @@ import { buildFirmware } from "../lib/build.ts";
 import { runQemu, type QemuResult } from "../lib/qemu.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { UserError } from "../lib/errors.ts";
-import { loadBoard } from "../lib/boards.ts";
+import { loadBoard, DEFAULT_BOARD } from "../lib/boards.ts";
 import { displayPath } from "../lib/paths.ts";
 import { runWithScreenshot, screenshotDestination } from "../lib/screenshot.ts";
 import { buildOptions, firmwareOptions } from "./build.ts";
@@ -17,7 +17,7 @@ export async function qemuCommand(argv: string[]): Promise<number> {
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw new UserError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
   if (values.screenshot !== undefined) screenshotDestination(values.screenshot);
-  const board = values.board ?? "pizero";
+  const board = values.board ?? DEFAULT_BOARD;
   if (loadBoard(board).target.linux) throw new UserError(`'${board}' is a Linux userspace board: run it with npm run linux -- --board ${board}`);
   const fw = await buildFirmware(firmwareOptions(board, values));
   const boot = (extraArgs: string[] = []) =>

@@ -7,11 +7,12 @@ import { parseArgs } from "node:util";
 import { text } from "node:stream/consumers";
 import { runSim } from "../sim/run.ts";
 import { UserError } from "../lib/errors.ts";
+import { DEFAULT_BOARD } from "../lib/boards.ts";
 
 export async function simCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { board: { type: "string", default: "pizero" }, app: { type: "string" }, timeout: { type: "string", default: "60" } },
+    options: { board: { type: "string", default: DEFAULT_BOARD }, app: { type: "string" }, timeout: { type: "string", default: "60" } },
     strict: true,
   });
   const timeoutS = Number(values.timeout);

@@ -64,6 +64,9 @@ function parseMemoryMap(board: string, v: unknown): MemoryRegion[] {
   });
 }
 
+/** The board the commands that boot or measure firmware use when given no --board (README). */
+export const DEFAULT_BOARD = "pizero";
+
 export function boardNames(): string[] {
   return readdirSync(boardsDir)
     .filter((n) => existsSync(path.join(boardsDir, n, "board.json")))

@@ -1,19 +1,8 @@
 /** What the simulator (tools/sim/run.ts) gives the guest runtime: the CPU's view of the machine. */
-declare const __host: {
-  read8(addr: number): number;
-  read16(addr: number): number;
-  read32(addr: number): number;
-  write8(addr: number, value: number): void;
-  write16(addr: number, value: number): void;
-  write32(addr: number, value: number): void;
-  /** The I/O port space (machines with one; the guest runtime asks `hasPorts` first). */
+/** The CPU's register accesses (hal.mmio's) and, on machines with one, the I/O port space (hal.io's;
+    the guest runtime asks `hasPorts` first). */
+declare const __host: typeof import("hal").mmio & typeof import("hal").io & {
   hasPorts(): boolean;
-  in8(port: number): number;
-  in16(port: number): number;
-  in32(port: number): number;
-  out8(port: number, value: number): void;
-  out16(port: number, value: number): void;
-  out32(port: number, value: number): void;
   /** The CPU's own timer: its frequency (0: the machine has none) and count. */
   cpuTimerHz(): number;
   cpuTimerTicks(): number;
