@@ -77,6 +77,19 @@ static TSM_TOP_HALF_ATTR int bank_of(uint32_t line)
     return -1;
 }
 
+/* The line of bit `bit` in bank `b`. */
+static TSM_TOP_HALF_ATTR uint32_t line_of(int b, uint32_t bit)
+{
+    return banks[b].first_line + (uint32_t)__builtin_ctz(bit);
+}
+
+/* Records `line` (in bank `b`) as taken, for the loop to run its handler. */
+static TSM_TOP_HALF_ATTR void queue_line(int b, uint32_t line)
+{
+    queued[b] |= 1u << (line - banks[b].first_line);
+    counts[line]++;
+}
+
 static TSM_TOP_HALF_ATTR void claim_all(void)
 {
     for (;;) {
@@ -91,8 +104,7 @@ static TSM_TOP_HALF_ATTR void claim_all(void)
             REG_WRITE(complete_reg, line);
             continue;
         }
-        queued[b] |= 1u << (line - banks[b].first_line);
-        counts[line]++;
+        queue_line(b, line);
     }
 }
 
@@ -114,8 +126,7 @@ TSM_TOP_HALF_ATTR int tsm_irq_top_half_vector(uint32_t vector)
     if (b < 0)
         return 0;
     vectored_mask(line, 1);
-    queued[b] |= 1u << (line - banks[b].first_line);
-    counts[line]++;
+    queue_line(b, line);
     REG_WRITE(vec_eoi, 0);
     return 1;
 }
@@ -152,27 +163,13 @@ int tsm_irq_keeps_alive(void)
     return n_alive > 0;
 }
 
-/* Lets a line interrupt again once its handler has run: a banked line is re-enabled, a claimed
-   line completed. */
-static void release_line(int b, uint32_t bit)
-{
-    if (vec_eoi) {
-        uint32_t saved = tsm_arch_irq_save();
-        vectored_mask(banks[b].first_line + (uint32_t)__builtin_ctz(bit), 0);
-        tsm_arch_irq_restore(saved);
-    } else if (claim_reg)
-        REG_WRITE(complete_reg, banks[b].first_line + (uint32_t)__builtin_ctz(bit));
-    else
-        REG_WRITE(banks[b].enable, bit);
-}
-
-/* Write-1 enable/disable registers where the bank has them; otherwise the enable bitmap is read-write: change it with interrupts masked, so the
-   top half never sees half an update. */
+/* Write-1 enable/disable registers where the bank has them; otherwise the enable bitmap is
+   read-write: change it with interrupts masked, so the top half never sees half an update. */
 static void set_enabled(int b, uint32_t bit, int on)
 {
     if (vec_eoi) {
         uint32_t saved = tsm_arch_irq_save();
-        vectored_mask(banks[b].first_line + (uint32_t)__builtin_ctz(bit), !on);
+        vectored_mask(line_of(b, bit), !on);
         tsm_arch_irq_restore(saved);
         return;
     }
@@ -183,6 +180,18 @@ static void set_enabled(int b, uint32_t bit, int on)
     uint32_t saved = tsm_arch_irq_save();
     REG_WRITE(banks[b].enable, on ? (REG_READ(banks[b].enable) | bit) : (REG_READ(banks[b].enable) & ~bit));
     tsm_arch_irq_restore(saved);
+}
+
+/* Lets a line interrupt again once its handler has run: a banked line is re-enabled, a vectored
+   one unmasked, a claimed one completed. */
+static void release_line(int b, uint32_t bit)
+{
+    if (vec_eoi)
+        set_enabled(b, bit, 1);
+    else if (claim_reg)
+        REG_WRITE(complete_reg, line_of(b, bit));
+    else
+        REG_WRITE(banks[b].enable, bit);
 }
 
 /* Takes the lowest queued line of the first bank with one; -1 if none. */
@@ -197,7 +206,7 @@ static int take_line(int *bank_index, uint32_t *bit)
         queued[b] = q & ~*bit;
         tsm_arch_irq_restore(saved);
         *bank_index = b;
-        return (int)(banks[b].first_line + __builtin_ctz(*bit));
+        return (int)line_of(b, *bit);
     }
     return -1;
 }
