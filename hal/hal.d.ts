@@ -37,6 +37,14 @@ declare module "hal" {
     /** Reseeds Math.random (64 bits as two 32-bit halves), e.g. from a hardware RNG. */
     seedRandom(high: number, low: number): void;
     /**
+     * Sets the per-job execution budget in milliseconds from now on (0: none), as `--max-job-ms`
+     * does at build time: a job (top-level code, a promise job, a timer callback, an interrupt
+     * handler) that runs longer is stopped with an uncatchable error and the firmware exits 7.
+     * The running job is timed from this call. A RangeError unless a whole number from 0 to
+     * 2^31 - 1; starts the board's clock. docs/event-loop.md.
+     */
+    setJobBudget(ms: number): void;
+    /**
      * 32 random bits from the CPU's random number instruction (x86 RDRAND), for boards whose
      * hardware RNG is the CPU's. Absent on CPUs without such an instruction in the ISA (ARM,
      * RISC-V); a TypeError where the CPU lacks it (CPUID says so), an InternalError if it keeps

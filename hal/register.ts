@@ -1,34 +1,34 @@
 /**
- * The shared memory-mapped register API.
+ * Memory-mapped registers, declared once per IP block (docs/register-api.md).
  *
- * A register block is declared once per IP block, with named fields, in the style of
- * tock-registers / svd2rust, so that driver code reads like the datasheet:
+ * A register's bits are one exported `enum` of in-place masks, named as in the manual, and the
+ * block says where each register is and how it may be accessed:
  *
- *   const UART = defineRegisters({ FR: register(0x18, { BUSY: field(3), TXFF: field(5) }) });
- *   const r = UART.at(base, bus);
- *   r.FR.TXFF.get(); r.FR.waitUntil("BUSY", 0);
+ *   export enum FR { BUSY = 1 << 3, TXFF = 1 << 5 }
+ *   export enum CR { UARTEN = 1 << 0, TXE = 1 << 8, RXE = 1 << 9 }
+ *   export const PL011_REGS = defineRegisters({ FR: ro<FR>(0x18), CR: rw<CR>(0x30) }, { name: "PL011" });
  *
- * Performance: this runs on an interpreter (QuickJS) in which creating an object or adding a
- * property costs hundreds to thousands of instructions, and boot time is counted in instructions.
- * So nothing is built that is not used:
+ * That one enum serves both ways of using a register. Hot paths write whole values from its
+ * members, `r.CR.write(CR.UARTEN | CR.TXE)`: esbuild inlines the members as literals across
+ * modules, so the enum object is dropped from the bundle and costs nothing at run time. The field
+ * methods take a member as the field, `r.FR.get(FR.BUSY)`, `r.FR.waitUntil(FR.BUSY, 0)`, and the
+ * type lets only that register's enum in. Named field values are a second enum of in-place values
+ * (`enum LCR_H_WLEN { BITS_8 = 3 << 5 }`), written with `modify(LCR_H.WLEN, LCR_H_WLEN.BITS_8)`.
  *
- * - `field()` returns a small integer (`shift | width << 5`), not an object; the FieldSpec objects
- *   of `RegisterSpec.fields` are only made if someone reads `.fields`.
- * - `defineRegisters()` adds one object and the `at` closure; it neither copies nor walks the
- *   declaration.
- * - `at()` makes one object. A register object is made on the first access of `block.REG`, and a
- *   Field on the first access of `reg.FIELD`; each is then an ordinary own property. The lookups
- *   that find nothing reach a Proxy at the end of the prototype chain (REGISTER_FIELDS,
- *   BLOCK_REGISTERS), which builds the object and stores it on the instance.
- * - Reads, writes and `Field.get` allocate nothing and cost one method call plus one bus call.
- *   8- and 16-bit variants are separate prototypes, made on first use, so a 32-bit access does
- *   not test the width.
- * - Declaration errors that TypeScript already reports (reserved field names) are checked at run
- *   time once per register, when its fields are first used by name, not at declaration.
+ * The access kind decides which methods a register has, so misuse is a type error: a read-only
+ * register has no write, a write-only one no read, and write-1-to-clear / write-1-to-set registers
+ * have no read-modify-write (set, clear, modify), which would clear or set every bit read as 1.
+ * `array(spec, count)` declares a run of equal registers, reached as `r.ISENABLER.at(n)`.
  *
- * This module never imports the native "hal" module (host tests run it in Node): the default bus
- * is installed by hal/mmio-bus.ts, or a bus is passed to `at()`.
+ * Costs (QuickJS interprets this; boot time is counted in instructions): a declaration is one
+ * small object per register and no field table; `at()` makes one object, and a register object
+ * is made on its first use (a Proxy at the end of the block's prototype chain builds it and
+ * stores it as an own property); read and write are one method call plus one bus call. Access
+ * kinds are types only. This module never imports the native "hal" module, so host tests run it
+ * in Node: hal/mmio-bus.ts installs the default bus, or a bus is passed to `at()`.
  */
+import { pollUntil, type PollOptions } from "./poll.ts";
+
 /** What registers are read and written through: the native `mmio` object, or a MemoryBus. */
 export interface RegisterBus {
   read8(addr: number): number;
@@ -41,487 +41,290 @@ export interface RegisterBus {
 
 export type RegisterWidth = 8 | 16 | 32;
 
-declare const FIELD_DEF: unique symbol;
+/** Read-write, read-only, write-only, write-1-to-clear, write-1-to-set. */
+export type Access = "rw" | "ro" | "wo" | "w1c" | "w1s";
 
-/**
- * A field as declared by `field()`: an opaque value (an integer encoding shift and width). Read
- * masks and shifts from `RegisterSpec.fields` or from the register instance's Field.
- */
-export type FieldDef = number & { readonly [FIELD_DEF]: true };
+declare const FIELDS: unique symbol;
 
-/** A bit field: `shift` is the lowest bit, `mask` is in place (already shifted), `max` is not. */
-export interface FieldSpec {
-  readonly shift: number;
-  readonly width: number;
-  readonly mask: number;
-  readonly max: number;
-}
-
-/** A register's fields as declared: `{ EN: field(0), MODE: field(1, 2) }`. */
-export type FieldMap = { readonly [name: string]: FieldDef };
-
-/** Values for some of a register's fields, by name: `{ WLEN: 3, FEN: 1 }`. */
-export type FieldValues<F extends FieldMap> = { readonly [K in keyof F]?: number };
-
-/** Member names of register declarations and instances; a field may not use them. */
-type ReservedFieldName =
-  | "offset" | "width" | "fields" | "encode" | "name" | "addr" | "bus" | "spec"
-  | "read" | "write" | "set" | "clear" | "modify" | "writeFields" | "waitUntil";
-type NoReservedFields = { readonly [K in ReservedFieldName]?: never };
-
-/** A field at bit `shift`, `width` bits wide (default 1). */
-export function field(shift: number, width?: number): FieldDef {
-  // (x & 31) === x holds exactly for the integers 0..31. A 1-bit field takes the short branch.
-  if (width === undefined) {
-    if ((shift & 31) === shift) return (shift | 32) as FieldDef;
-  } else if ((shift & 31) === shift && ((width - 1) & 31) === width - 1 && shift + width <= 32) {
-    return (shift | (width << 5)) as FieldDef;
-  }
-  throw new RangeError(`field(${shift}, ${width ?? 1}): bits must lie within 0..31`);
-}
-
-/** A register declaration: offset in the block, access width, fields. */
-export interface RegisterSpec<F extends FieldMap> {
+/** A register declaration. `F` is the register's enum of fields (`never`: none). */
+export interface RegisterSpec<F extends number = number, A extends Access = Access> {
   readonly offset: number;
   readonly width: RegisterWidth;
-  /** The fields as declared (`field()` values), by name. */
-  readonly fieldDefs: F;
-  /** Shift, width, mask and max of each field, by name (built on first use). */
-  readonly fields: { readonly [K in keyof F]: FieldSpec };
-  /** The register value with the given fields set and all others 0. */
-  encode(values: FieldValues<F>): number;
+  readonly access: A;
+  /** Only carries the field type. */
+  readonly [FIELDS]?: F;
 }
 
-/**
- * The RegisterSpec implementation. register() makes instances as object literals with this
- * prototype (cheaper than a constructor call in QuickJS); `width` is 32 on the prototype and an
- * own property of 8- and 16-bit registers.
- */
-class RegisterSpecImpl<F extends FieldMap> implements RegisterSpec<F> {
-  declare readonly width: RegisterWidth;
+/** `count` registers like `spec`, `stride` bytes apart. */
+export interface ArraySpec<F extends number = number, A extends Access = Access> extends RegisterSpec<F, A> {
+  readonly count: number;
+  readonly stride: number;
+}
+
+/** The register declarations; instances inherit `width` and `access` defaults from here. */
+class RegisterSpecImpl {
   declare readonly offset: number;
-  declare readonly fieldDefs: F;
-  /** Set once the field names have been checked (checkFieldNames). */
-  declare namesChecked?: true;
-  declare private fieldSpecs?: { readonly [K in keyof F]: FieldSpec };
-
+  declare readonly width: RegisterWidth;
+  declare readonly access: Access;
+  declare readonly count?: number;
+  declare readonly stride?: number;
   private constructor() {}
-
-  get fields(): { readonly [K in keyof F]: FieldSpec } {
-    let specs = this.fieldSpecs;
-    if (specs === undefined) {
-      if (this.namesChecked !== true) checkFieldNames(this);
-      const defs = this.fieldDefs as { readonly [name: string]: number };
-      const out: { [name: string]: FieldSpec } = {};
-      for (const name in defs) {
-        const bits = defs[name];
-        const shift = bits & 31;
-        const width = bits >>> 5;
-        const max = 0xffff_ffff >>> (32 - width);
-        out[name] = { shift, width, mask: (max << shift) >>> 0, max };
-      }
-      this.fieldSpecs = specs = out as { readonly [K in keyof F]: FieldSpec };
-    }
-    return specs;
-  }
-
-  encode(values: FieldValues<F>): number {
-    if (this.namesChecked !== true) checkFieldNames(this);
-    return applyFields(this.fieldDefs, 0, values);
-  }
 }
-(RegisterSpecImpl.prototype as { width: RegisterWidth }).width = 32;
-
-const NO_FIELDS: FieldMap = {};
+(RegisterSpecImpl.prototype as { width: number; access: Access }).width = 32;
+(RegisterSpecImpl.prototype as { width: number; access: Access }).access = "rw";
 
 /** The largest register offset declared so far: `at()` looks closer only if base + this overflows. */
 let maxDeclaredOffset = 0;
 
-/** A register at `offset`; `options.width` is 8, 16 or 32 (default 32) bits. */
-export function register<const F extends FieldMap = {}>(
-  offset: number,
-  fields?: F & NoReservedFields,
-  options?: { readonly width?: RegisterWidth },
-): RegisterSpec<F> {
-  const fieldDefs = (fields === undefined ? NO_FIELDS : fields) as F;
-  const width = options === undefined || options.width === undefined ? 32 : options.width;
-  if (width === 32) {
-    // ((x & -4) >>> 0) === x holds exactly for the multiples of 4 in 0..0xfffffffc.
-    if (((offset & -4) >>> 0) !== offset) throw new RangeError(`register offset ${offset} is not a 32-bit aligned offset`);
-  } else {
-    if (width !== 8 && width !== 16) throw new RangeError(`register width ${width} is not 8, 16 or 32`);
-    for (const name in fieldDefs) {
-      const bits = fieldDefs[name];
-      if ((bits & 31) + (bits >>> 5) > width) throw new RangeError(`field ${name} does not fit in ${width} bits`);
-    }
-    if (offset >>> 0 !== offset || (offset & ((width >>> 3) - 1)) !== 0) {
-      throw new RangeError(`register offset ${offset} is not a ${width}-bit aligned offset`);
-    }
-  }
+function declare(offset: number, width: RegisterWidth, access: Access): RegisterSpecImpl {
+  if (width !== 32 && width !== 16 && width !== 8) throw new RangeError(`register width ${width} is not 8, 16 or 32`);
+  // (x & -bytes) >>> 0 === x holds exactly for the multiples of `bytes` in 0..0xffffffff.
+  if (((offset & -(width >>> 3)) >>> 0) !== offset) throw new RangeError(`register offset ${offset} is not a ${width}-bit aligned offset`);
   if (offset > maxDeclaredOffset) maxDeclaredOffset = offset;
-  const spec: { readonly __proto__: object; offset: number; fieldDefs: F; width?: RegisterWidth } = {
-    __proto__: RegisterSpecImpl.prototype,
-    offset,
-    fieldDefs,
-  };
+  // An object literal with a prototype is cheaper than a constructor call in QuickJS.
+  const spec: { __proto__: object; offset: number; width?: RegisterWidth; access?: Access } = { __proto__: RegisterSpecImpl.prototype, offset };
   if (width !== 32) spec.width = width;
-  return spec as unknown as RegisterSpec<F>;
+  if (access !== "rw") spec.access = access;
+  return spec as unknown as RegisterSpecImpl;
 }
 
-/**
- * Throws if a field uses a reserved name (TypeScript refuses those already; this is for callers
- * without types). One property lookup per reserved name, once per register declaration.
- */
-function checkFieldNames(spec: RegisterSpecImpl<FieldMap>): void {
-  const d = spec.fieldDefs as { readonly [name: string]: unknown };
-  if (
-    d.offset !== undefined || d.width !== undefined || d.fields !== undefined || d.encode !== undefined ||
-    d.name !== undefined || d.addr !== undefined || d.bus !== undefined || d.spec !== undefined ||
-    d.read !== undefined || d.write !== undefined || d.set !== undefined || d.clear !== undefined ||
-    d.modify !== undefined || d.writeFields !== undefined || d.waitUntil !== undefined
-  ) {
-    const reserved = "offset width fields encode name addr bus spec read write set clear modify writeFields waitUntil".split(" ");
-    for (const name in d) if (reserved.indexOf(name) >= 0) throw new TypeError(`field name "${name}" is reserved`);
-  }
-  spec.namesChecked = true;
+/** A read-write register at `offset`, `width` bits wide (default 32). */
+export function rw<F extends number = never>(offset: number, width: RegisterWidth = 32): RegisterSpec<F, "rw"> {
+  return declare(offset, width, "rw") as RegisterSpec<F, "rw">;
+}
+/** A read-only register: writes are ignored or harmful, so it has no write. */
+export function ro<F extends number = never>(offset: number, width: RegisterWidth = 32): RegisterSpec<F, "ro"> {
+  return declare(offset, width, "ro") as RegisterSpec<F, "ro">;
+}
+/** A write-only register: reads return nothing useful, so it has no read. */
+export function wo<F extends number = never>(offset: number, width: RegisterWidth = 32): RegisterSpec<F, "wo"> {
+  return declare(offset, width, "wo") as RegisterSpec<F, "wo">;
+}
+/** Writing 1 clears a bit (status and pending bits): read-modify-write would clear all that are set. */
+export function w1c<F extends number = never>(offset: number, width: RegisterWidth = 32): RegisterSpec<F, "w1c"> {
+  return declare(offset, width, "w1c") as RegisterSpec<F, "w1c">;
+}
+/** Writing 1 sets a bit, 0 changes nothing (enable-set registers): write only the bits to set. */
+export function w1s<F extends number = never>(offset: number, width: RegisterWidth = 32): RegisterSpec<F, "w1s"> {
+  return declare(offset, width, "w1s") as RegisterSpec<F, "w1s">;
 }
 
-/** Returns `value` with the named fields replaced; throws on unknown names and values that do not fit. */
-export function applyFields<F extends FieldMap>(fields: F, value: number, values: FieldValues<F>): number {
-  for (const name in values) {
-    const bits: unknown = fields[name];
-    const v = values[name];
-    if (typeof bits !== "number") throw new TypeError(`no field named "${name}"`);
-    if (v === undefined) continue;
-    const shift = bits & 31;
-    const max = 0xffff_ffff >>> (32 - (bits >>> 5));
-    if (v >>> 0 !== v || v > max) throw new RangeError(`value ${v} does not fit field ${name} (${bits >>> 5} bits)`);
-    value = (value & ~(max << shift)) | (v << shift);
-  }
-  return value >>> 0;
+/** `count` registers like `spec`, the first at its offset, `stride` bytes apart (default: adjacent). */
+export function array<F extends number, A extends Access>(spec: RegisterSpec<F, A>, count: number, stride?: number): ArraySpec<F, A> {
+  const bytes = spec.width >>> 3;
+  const step = stride === undefined ? bytes : stride;
+  if (!(count >= 1 && count === (count | 0))) throw new RangeError(`register array count ${count} is not a positive integer`);
+  if (!(step >= bytes && step === (step | 0) && step % bytes === 0)) throw new RangeError(`register array stride ${step} is not a multiple of ${bytes} bytes`);
+  const last = spec.offset + (count - 1) * step;
+  if (last > maxDeclaredOffset) maxDeclaredOffset = last;
+  // Inherits offset, width and access from `spec`.
+  return { __proto__: spec, count, stride: step } as unknown as ArraySpec<F, A>;
 }
 
-/**
- * A field of one register instance. `get` reads the bus directly (one call fewer than going through
- * the register: status polling is the hot path of most drivers); `set` is a read-modify-write.
- * Instances come from `reg.FIELD`; the prototype's `get` is the 32-bit one.
- */
-export class Field {
-  declare readonly register: RegisterAccess<FieldMap>;
-  declare readonly name: string;
-  declare readonly shift: number;
-  declare readonly mask: number;
-  declare protected readonly bus: RegisterBus;
-  declare protected readonly addr: number;
-
-  private constructor() {}
-
-  get width(): number {
-    return 32 - Math.clz32(this.mask >>> this.shift);
+/** The in-place bits of `value` in `field` (a contiguous mask); RangeError if it does not fit. */
+export function fieldBits(field: number, value: number): number {
+  const low = (field & -field) >>> 0; // the field's lowest bit
+  if (value >>> 0 !== value || value * low > field >>> 0 || low === 0) {
+    throw new RangeError(`value ${value} does not fit field 0x${(field >>> 0).toString(16)}`);
   }
-
-  get max(): number {
-    return this.mask >>> this.shift;
-  }
-
-  get(): number {
-    return (this.bus.read32(this.addr) & this.mask) >>> this.shift;
-  }
-
-  set(value: number): void {
-    const max = this.mask >>> this.shift;
-    if (value >>> 0 !== value || value > max) {
-      throw new RangeError(`value ${value} does not fit field ${this.name} (${32 - Math.clz32(max)} bits)`);
-    }
-    const r = this.register;
-    r.write((r.read() & ~this.mask) | (value << this.shift));
-  }
+  return value * low;
 }
 
-/** The operations on one register instance (its fields are the other properties). */
-export interface RegisterAccess<F extends FieldMap> {
-  /** "BLOCK.REG" (or "REG" when the block has no name), used in error messages. */
+/** The value of `field` (a contiguous mask) in the register value `raw`, shifted down. */
+export function fieldValue(field: number, raw: number): number {
+  // Dividing by the lowest bit is the shift, without Math (its first use costs ~45,000 instructions).
+  return ((raw & field) >>> 0) / ((field & -field) >>> 0);
+}
+
+/** "PL011.FR[0x20] (0x20201018)": a register's field and address, for error messages. */
+export function describeField(reg: RegisterInfo, field: number): string {
+  return `${reg.name}[0x${(field >>> 0).toString(16)}] (0x${reg.addr.toString(16).padStart(8, "0")})`;
+}
+
+/** A register that can be read. */
+export interface Readable<F extends number> {
+  read(): number;
+  /** The field's value, shifted down. */
+  get(field: F): number;
+  /**
+   * Polls until `field` equals `value` (shifted down) and returns how many reads it took. Never
+   * hangs: throws PollTimeoutError after the poll or time limit (hal/poll.ts).
+   */
+  waitUntil(field: F, value: number, options?: PollOptions): number;
+}
+
+/** A register that can be written. */
+export interface Writable {
+  write(value: number): void;
+}
+
+/** Read-modify-write, only for read-write registers. */
+export interface Modifiable<F extends number> {
+  /** Sets the bits in `bits` (one read, one write). */
+  set(bits: number): void;
+  /** Clears the bits in `bits`. */
+  clear(bits: number): void;
+  /** Replaces `field` with `bits`, which are in place (a named value, or fieldBits()). */
+  modify(field: F, bits: number): void;
+}
+
+export interface RegisterInfo {
+  /** "BLOCK.REG" (or "REG" when the block has no name), for error messages. */
   readonly name: string;
   readonly addr: number;
   readonly width: RegisterWidth;
   readonly bus: RegisterBus;
-  readonly spec: RegisterSpec<F>;
-  read(): number;
-  write(value: number): void;
-  /** Read-modify-write: sets the bits in `mask`. Beware of write-1-to-clear bits in the same register. */
-  set(mask: number): void;
-  /** Read-modify-write: clears the bits in `mask`. */
-  clear(mask: number): void;
-  /** Read-modify-write of several fields in one write. */
-  modify(values: FieldValues<F>): void;
-  /** Writes the given fields, all others 0 (no read). */
-  writeFields(values: FieldValues<F>): void;
-  /**
-   * Polls until `field` equals `value` and returns the number of reads it took. Never hangs: gives
-   * up after `maxPolls` reads (default DEFAULT_MAX_POLLS), or after `timeoutMs` by `now()`, and
-   * throws RegisterTimeoutError.
-   */
-  waitUntil(field: keyof F & string, value: number, options?: WaitOptions): number;
 }
 
-/** A register instance: `r.CR.read()`, `r.CR.UARTEN.get()`. */
-export type Register<F extends FieldMap> = RegisterAccess<F> & { readonly [K in keyof F]: Field };
+/** A register instance; its methods follow the access kind. */
+export type Register<F extends number, A extends Access> = RegisterInfo &
+  (A extends "rw" ? Readable<F> & Writable & Modifiable<F>
+    : A extends "ro" ? Readable<F>
+    : A extends "wo" ? Writable
+    : Readable<F> & Writable);
 
-/** What a register instance holds; everything else is on its prototype. */
-interface RegisterImpl extends RegisterAccess<FieldMap> {
-  readonly spec: RegisterSpecImpl<FieldMap>;
-}
-
-/** What a Field instance holds (Field declares the same members, some of them protected). */
-interface FieldImpl {
-  readonly register: RegisterImpl;
+/** The instances of an array: `at(i)` is register `i`. */
+export interface RegisterArray<F extends number, A extends Access> {
   readonly name: string;
-  readonly bus: RegisterBus;
-  readonly addr: number;
-  readonly mask: number;
-  readonly shift: number;
+  readonly length: number;
+  at(index: number): Register<F, A>;
 }
 
-/**
- * The end of every register instance's prototype chain: a lookup that found no own property and
- * no method lands here. A declared field name builds the Field and stores it on the instance.
- */
-const REGISTER_FIELDS: ProxyHandler<object> = {
-  get(target, key, receiver: RegisterImpl) {
-    // "spec" is read below: a prototype object (no own spec) must not recurse.
-    if (typeof key === "string" && key !== "spec") {
-      const spec = receiver.spec;
-      if (spec !== undefined) {
-        const bits: unknown = spec.fieldDefs[key];
-        if (typeof bits === "number") {
-          if (spec.namesChecked !== true) checkFieldNames(spec);
-          const shift = bits & 31;
-          const width = receiver.width;
-          const f: FieldImpl & { readonly __proto__: object } = {
-            __proto__: width === 32 ? Field.prototype : narrowPrototypes(width).field,
-            register: receiver,
-            name: key,
-            bus: receiver.bus,
-            addr: receiver.addr,
-            mask: ((0xffff_ffff >>> (32 - (bits >>> 5))) << shift) >>> 0,
-            shift,
-          };
-          (receiver as unknown as { [name: string]: unknown })[key] = f;
-          return f;
-        }
-      }
-    }
-    return Reflect.get(target, key, receiver);
-  },
-};
+interface RegisterImpl extends RegisterInfo, Readable<number>, Writable, Modifiable<number> {}
 
-/** Methods of register instances; read and write are the 32-bit ones. */
-const REGISTER: ThisType<RegisterImpl> & Omit<RegisterAccess<FieldMap>, "name" | "addr" | "bus" | "spec"> & { readonly __proto__: object } = {
-  __proto__: new Proxy({}, REGISTER_FIELDS),
+/** Methods of 32-bit register instances; 16- and 8-bit ones override read and write. */
+const REGISTER32: ThisType<RegisterImpl> & Omit<RegisterImpl, "name" | "addr" | "bus"> = {
   width: 32,
-
   read(): number {
     return this.bus.read32(this.addr) >>> 0;
   },
-
   write(value: number): void {
     this.bus.write32(this.addr, value >>> 0);
   },
-
-  set(mask: number): void {
-    this.write(this.read() | mask);
+  get(field: number): number {
+    return fieldValue(field, this.read());
   },
-
-  clear(mask: number): void {
-    this.write(this.read() & ~mask);
+  set(bits: number): void {
+    this.write(this.read() | bits);
   },
-
-  modify(values: FieldValues<FieldMap>): void {
-    const spec = this.spec;
-    if (spec.namesChecked !== true) checkFieldNames(spec);
-    this.write(applyFields(spec.fieldDefs, this.read(), values));
+  clear(bits: number): void {
+    this.write(this.read() & ~bits);
   },
-
-  writeFields(values: FieldValues<FieldMap>): void {
-    const spec = this.spec;
-    if (spec.namesChecked !== true) checkFieldNames(spec);
-    this.write(applyFields(spec.fieldDefs, 0, values));
+  modify(field: number, bits: number): void {
+    if ((bits & ~field) !== 0) throw new RangeError(`${this.name}: bits 0x${(bits >>> 0).toString(16)} lie outside field 0x${(field >>> 0).toString(16)}`);
+    this.write((this.read() & ~field) | bits);
   },
-
-  waitUntil(fieldName: string, value: number, options?: WaitOptions): number {
-    const spec = this.spec;
-    const bits: unknown = spec.fieldDefs[fieldName];
-    if (typeof bits !== "number") throw new TypeError(`${this.name} has no field named "${fieldName}"`);
-    if (spec.namesChecked !== true) checkFieldNames(spec);
-    const shift = bits & 31;
-    const max = 0xffff_ffff >>> (32 - (bits >>> 5));
-    if (value >>> 0 !== value || value > max) {
-      throw new RangeError(`value ${value} does not fit field ${fieldName} (${bits >>> 5} bits)`);
-    }
-    const mask = (max << shift) >>> 0;
-    let maxPolls = DEFAULT_MAX_POLLS;
-    let now: (() => number) | undefined;
-    let timeoutMs = 0;
-    let deadline = 0;
-    if (options !== undefined) {
-      if (options.maxPolls !== undefined) maxPolls = options.maxPolls;
-      if (!Number.isSafeInteger(maxPolls) || maxPolls < 1) throw new RangeError(`maxPolls ${maxPolls} is not a positive integer`);
-      if (options.timeoutMs !== undefined) {
-        now = options.now;
-        timeoutMs = options.timeoutMs;
-        if (now === undefined) throw new TypeError("waitUntil: timeoutMs needs a now() clock");
-        if (!(timeoutMs >= 0)) throw new RangeError(`timeoutMs ${timeoutMs} is not a non-negative number`);
-        deadline = now() + timeoutMs;
-      }
-    }
-    for (let polls = 1; ; polls++) {
-      const actual = (this.read() & mask) >>> shift;
-      if (actual === value) return polls;
-      if (polls >= maxPolls) throw new RegisterTimeoutError(this, fieldName, value, actual, polls, "polls", timeoutMs);
-      if (now !== undefined && now() >= deadline) throw new RegisterTimeoutError(this, fieldName, value, actual, polls, "time", timeoutMs);
-    }
+  waitUntil(field: number, value: number, options?: PollOptions): number {
+    fieldBits(field, value); // refuse at once a value the field can never hold
+    return pollUntil(() => fieldValue(field, this.read()), value, () => describeField(this, field), options);
   },
 };
 
-interface NarrowPrototypes {
-  readonly register: object;
-  readonly field: object;
+const REGISTER16 = {
+  __proto__: REGISTER32,
+  width: 16,
+  read(this: RegisterImpl): number { return this.bus.read16(this.addr) & 0xffff; },
+  write(this: RegisterImpl, value: number): void { this.bus.write16(this.addr, value & 0xffff); },
+};
+
+const REGISTER8 = {
+  __proto__: REGISTER32,
+  width: 8,
+  read(this: RegisterImpl): number { return this.bus.read8(this.addr) & 0xff; },
+  write(this: RegisterImpl, value: number): void { this.bus.write8(this.addr, value & 0xff); },
+};
+
+function makeRegister(spec: RegisterSpecImpl, name: string, addr: number, bus: RegisterBus): RegisterImpl {
+  const w = spec.width;
+  const reg = { __proto__: w === 32 ? REGISTER32 : w === 16 ? REGISTER16 : REGISTER8, name, addr, bus };
+  return reg as unknown as RegisterImpl;
 }
 
-let narrow: { readonly 8: NarrowPrototypes; readonly 16: NarrowPrototypes } | undefined;
-
-/** The 8- and 16-bit register and field prototypes, made when the first such register is used. */
-function narrowPrototypes(width: 8 | 16): NarrowPrototypes {
-  if (narrow === undefined) {
-    narrow = {
-      8: {
-        register: {
-          __proto__: REGISTER,
-          width: 8,
-          read(this: RegisterImpl): number { return this.bus.read8(this.addr) & 0xff; },
-          write(this: RegisterImpl, value: number): void { this.bus.write8(this.addr, value & 0xff); },
-        },
-        field: {
-          __proto__: Field.prototype,
-          get(this: FieldImpl): number { return (this.bus.read8(this.addr) & this.mask) >>> this.shift; },
-        },
-      },
-      16: {
-        register: {
-          __proto__: REGISTER,
-          width: 16,
-          read(this: RegisterImpl): number { return this.bus.read16(this.addr) & 0xffff; },
-          write(this: RegisterImpl, value: number): void { this.bus.write16(this.addr, value & 0xffff); },
-        },
-        field: {
-          __proto__: Field.prototype,
-          get(this: FieldImpl): number { return (this.bus.read16(this.addr) & this.mask) >>> this.shift; },
-        },
-      },
-    };
-  }
-  return narrow[width];
+interface ArrayImpl {
+  readonly name: string;
+  readonly addr: number;
+  readonly bus: RegisterBus;
+  readonly spec: RegisterSpecImpl & { readonly count: number; readonly stride: number };
 }
 
-/** The poll limit of waitUntil when none is given. It always applies, so no wait can hang. */
-export const DEFAULT_MAX_POLLS = 1_000_000;
+/** Methods of array instances: `at(i)` makes register i's object on its first use, then returns it. */
+const ARRAY: ThisType<ArrayImpl & { made?: RegisterImpl[] }> & { readonly length: number; at(index: number): RegisterImpl } = {
+  get length(): number {
+    return this.spec.count;
+  },
+  at(index: number): RegisterImpl {
+    const made = (this.made ??= []);
+    const reg = made[index];
+    if (reg !== undefined) return reg;
+    const { spec } = this;
+    if (index >>> 0 !== index || index >= spec.count) throw new RangeError(`${this.name}: index ${index} is not in 0..${spec.count - 1}`);
+    return (made[index] = makeRegister(spec, `${this.name}[${index}]`, this.addr + index * spec.stride, this.bus));
+  },
+};
 
-export interface WaitOptions {
-  /** Give up after this many reads (default DEFAULT_MAX_POLLS; a positive integer). */
-  readonly maxPolls?: number;
-  /** Give up after this many milliseconds by `now()`; needs `now`. */
-  readonly timeoutMs?: number;
-  /** A millisecond clock, e.g. the board's timer. */
-  readonly now?: () => number;
-}
+/** A register block instance: one Register or RegisterArray per declaration. */
+export type RegisterBlock<M extends RegisterMap> = {
+  readonly [K in keyof M]: M[K] extends ArraySpec<infer F, infer A> ? RegisterArray<F, A>
+    : M[K] extends RegisterSpec<infer F, infer A> ? Register<F, A> : never;
+};
 
-/** A register field did not reach the expected value in time. */
-export class RegisterTimeoutError extends Error {
-  readonly register: string;
-  readonly field: string;
-  readonly expected: number;
-  /** The field value at the last poll. */
-  readonly actual: number;
-  readonly polls: number;
-  /** Which limit ran out. */
-  readonly limit: "polls" | "time";
+export type RegisterMap = { readonly [name: string]: RegisterSpec<number, Access> };
 
-  constructor(reg: RegisterAccess<FieldMap>, field: string, expected: number, actual: number, polls: number, limit: "polls" | "time", ms: number) {
-    const hex = reg.addr.toString(16).padStart(8, "0");
-    const within = limit === "polls" ? `${polls} polls` : `${ms} ms (${polls} polls)`;
-    super(`${reg.name}.${field} (0x${hex}) did not become ${expected} within ${within}; last value ${actual}`);
-    this.name = "RegisterTimeoutError";
-    this.register = reg.name;
-    this.field = field;
-    this.expected = expected;
-    this.actual = actual;
-    this.polls = polls;
-    this.limit = limit;
-  }
-}
-
-export type RegisterMap = { readonly [name: string]: RegisterSpec<FieldMap> };
-
-type FieldsOf<R> = R extends { readonly fieldDefs: infer F extends FieldMap } ? F : never;
-
-/** A register block instance: one Register per declared register. */
-export type RegisterBlock<M extends RegisterMap> = { readonly [K in keyof M]: Register<FieldsOf<M[K]>> };
-
-/** A declared register block: the declarations by name, plus `at()` to instantiate it. */
+/** A declared block: the declarations by name, plus `at()` to instantiate it. */
 export type RegisterBlockSpec<M extends RegisterMap> = M & {
-  /** Instance at `base` on `bus` (default: the bus installed by setDefaultRegisterBus). */
+  /** Instance at `base` on `bus` (default: the bus installed by setDefaultRegisterBus, else NO_BUS). */
   at(base: number, bus?: RegisterBus): RegisterBlock<M>;
 };
 
 let defaultBus: RegisterBus | undefined;
 
-/** Installs the bus `at()` uses when none is given. hal/mmio-bus.ts installs the native `mmio`. */
+function noBus(): never {
+  throw new TypeError("no RegisterBus given and none installed: import hal/mmio-bus.ts or pass a bus");
+}
+
+/**
+ * The bus of a block made with no bus given and none installed: every access throws. So a driver
+ * can build its block in its constructor, and report a bad base address, say, before a missing bus.
+ */
+export const NO_BUS: RegisterBus = { read8: noBus, read16: noBus, read32: noBus, write8: noBus, write16: noBus, write32: noBus };
+
+/** Installs the bus `at()` uses when none is given; hal/mmio-bus.ts installs the native `mmio`. */
 export function setDefaultRegisterBus(bus: RegisterBus | undefined): void {
   defaultBus = bus;
 }
 
 // Block instances keep their state under symbols, so that any register name is free.
-const SPEC = Symbol("spec");
+const BLOCK = Symbol("block");
 const BASE = Symbol("base");
 const BUS = Symbol("bus");
 const PREFIX = Symbol("prefix");
 
-/** A block declaration as defineRegisters returns it: inherits the declarations. */
 interface BlockSpecImpl {
   readonly [PREFIX]: string;
   readonly [name: string]: unknown;
 }
 
 interface BlockImpl {
-  readonly [SPEC]: BlockSpecImpl;
+  readonly [BLOCK]: BlockSpecImpl;
   readonly [BASE]: number;
   readonly [BUS]: RegisterBus;
 }
 
-/** The end of every block instance's prototype chain: a declared register name builds the register. */
-const BLOCK_REGISTERS: ProxyHandler<object> = {
+/** The end of every block instance's prototype chain: a declared name builds its register (once). */
+const BLOCK_PROTOTYPE = new Proxy({}, {
   get(target, key, receiver: BlockImpl) {
-    if (typeof key === "string") {
-      const block = receiver[SPEC];
-      const spec = block === undefined ? undefined : block[key];
-      if (spec instanceof RegisterSpecImpl) {
-        const width: RegisterWidth = spec.width;
-        const reg: Omit<RegisterImpl, keyof typeof REGISTER> & { readonly __proto__: object } = {
-          __proto__: width === 32 ? REGISTER : narrowPrototypes(width).register,
-          name: block[PREFIX] + key,
-          addr: receiver[BASE] + spec.offset,
-          bus: receiver[BUS],
-          spec,
-        };
-        (receiver as unknown as { [name: string]: unknown })[key] = reg;
-        return reg;
-      }
-    }
-    return Reflect.get(target, key, receiver);
+    const block = receiver[BLOCK];
+    const spec = typeof key === "string" && block !== undefined ? block[key] : undefined;
+    if (!(spec instanceof RegisterSpecImpl)) return Reflect.get(target, key, receiver);
+    const name = block[PREFIX] + (key as string);
+    const addr = receiver[BASE] + spec.offset;
+    const reg = spec.count === undefined
+      ? makeRegister(spec, name, addr, receiver[BUS])
+      : { __proto__: ARRAY, name, addr, bus: receiver[BUS], spec };
+    (receiver as unknown as { [name: string]: unknown })[key as string] = reg;
+    return reg;
   },
-};
-
-const BLOCK_PROTOTYPE = new Proxy({}, BLOCK_REGISTERS);
+});
 
 /** Declares a register block. `options.name` (e.g. "PL011") prefixes register names in errors. */
 export function defineRegisters<const M extends RegisterMap>(
@@ -533,20 +336,23 @@ export function defineRegisters<const M extends RegisterMap>(
     __proto__: registers,
     [PREFIX]: name ? `${name}.` : "",
     at(base: number, bus?: RegisterBus): BlockImpl {
-      const b = bus ?? defaultBus;
-      if (b === undefined) throw new TypeError("no RegisterBus given and none installed: import hal/mmio-bus.ts or pass a bus");
+      const b = bus ?? defaultBus ?? NO_BUS;
       if (base >>> 0 !== base) throw new RangeError(`register block base ${base} is not a 32-bit address`);
-      if (base + maxDeclaredOffset > 0xffff_ffff) {
-        for (const reg in block) {
-          const spec = block[reg];
-          if (spec instanceof RegisterSpecImpl && base + spec.offset > 0xffff_ffff) {
-            throw new RangeError(`${block[PREFIX]}${reg} at 0x${(base + spec.offset).toString(16)} is beyond the 32-bit address space`);
-          }
-        }
-      }
-      const instance: BlockImpl & { readonly __proto__: object } = { __proto__: BLOCK_PROTOTYPE, [SPEC]: block, [BASE]: base, [BUS]: b };
+      if (base + maxDeclaredOffset > 0xffff_ffff) checkAddressSpace(block, base);
+      const instance: BlockImpl & { readonly __proto__: object } = { __proto__: BLOCK_PROTOTYPE, [BLOCK]: block, [BASE]: base, [BUS]: b };
       return instance;
     },
   };
   return block as unknown as RegisterBlockSpec<M>;
+}
+
+/** Throws if a register of `block` at `base` would lie beyond 0xffffffff. */
+function checkAddressSpace(block: BlockSpecImpl, base: number): void {
+  for (const reg in block) {
+    const spec = block[reg];
+    if (spec instanceof RegisterSpecImpl) {
+      const last = base + spec.offset + (spec.count === undefined ? 0 : (spec.count - 1) * (spec.stride as number));
+      if (last > 0xffff_ffff) throw new RangeError(`${block[PREFIX]}${reg} at 0x${last.toString(16)} is beyond the 32-bit address space`);
+    }
+  }
 }

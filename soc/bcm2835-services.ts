@@ -14,7 +14,7 @@ import { installCrypto } from "../hal/crypto.ts";
 import { IRQ_UART0 } from "../drivers/irq/bcm2835.ts";
 import { Bcm2835Mailbox, readBoardInfo } from "../drivers/mailbox/bcm2835.ts";
 import { Bcm2835Rng } from "../drivers/rng/bcm2835.ts";
-import { Bcm2835Watchdog } from "../drivers/watchdog/bcm2835-pm.ts";
+import { Bcm2835Watchdog } from "../drivers/watchdog/bcm2835-watchdog.ts";
 import { Bcm2835Gpio } from "../drivers/gpio/bcm2835.ts";
 import { Bcm2835Framebuffer } from "../drivers/video/bcm2835-fb.ts";
 

@@ -9,7 +9,7 @@ import { clock, cpu, irq } from "hal";
 import { installCrypto } from "../hal/crypto.ts";
 import { ImxOcotp } from "../drivers/otp/imx-ocotp.ts";
 import { ImxRngb } from "../drivers/rng/imx-rngb.ts";
-import { ImxCaamRng } from "../drivers/rng/imx-caam.ts";
+import { ImxCaam } from "../drivers/crypto/imx-caam.ts";
 import { ImxSnvs } from "../drivers/rtc/imx-snvs.ts";
 import "../hal/mmio-bus.ts";
 import { serialOpener, type BoardInfo, type BoardServices } from "../hal/board-services.ts";
@@ -42,10 +42,10 @@ export function imx6ulServices(o: Imx6ulServicesOptions): BoardServices {
     installCrypto((bytes) => rng.fill(bytes));
     cpu.seedRandom(rng.read32(), rng.read32());
   } else {
-    let caam: ImxCaamRng | undefined;
+    let caam: ImxCaam | undefined;
     installCrypto((bytes) => {
       if (!caam) {
-        const c = new ImxCaamRng({ base: IMX6UL_CAAM_BASE, timeoutMs: 2000, now: () => performance.now() });
+        const c = new ImxCaam({ base: IMX6UL_CAAM_BASE, timeoutMs: 2000, now: () => performance.now() });
         c.init();
         caam = c;
       }

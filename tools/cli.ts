@@ -1,5 +1,5 @@
 /**
- * The tsmetal command line: build, qemu, sim, linux, conformance, flash, boards, new, bench. `npm run <command> -- [options]`.
+ * The tsmetal command line: build, qemu, sim, linux, conformance, flash, boards, new, bench, fuzz. `npm run <command> -- [options]`.
  */
 import { parseArgs } from "node:util";
 import { UserError } from "./lib/errors.ts";
@@ -12,6 +12,7 @@ import { benchCommand } from "./commands/bench.ts";
 import { simCommand } from "./commands/sim.ts";
 import { linuxCommand } from "./commands/linux.ts";
 import { conformanceCommand } from "./commands/conformance.ts";
+import { fuzzCommand } from "./commands/fuzz.ts";
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   build: buildCommand,
@@ -23,6 +24,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   boards: boardsCommand,
   new: newCommand,
   bench: benchCommand,
+  fuzz: fuzzCommand,
 };
 
 const usage = `usage: tsmetal <command> [options]
@@ -34,7 +36,8 @@ const usage = `usage: tsmetal <command> [options]
   flash  --board <name> --to <folder|image|/dev/sdX> [--app <entry.ts>] [--firmware <dir>] [--yes] [--dry-run]
   boards
   new    <dir>
-  bench  --board <name> [--json]`;
+  bench  --board <name> [--json]
+  fuzz   [--board <name>] [--seed <n>] [--iterations <n>] [--region <name>[,<name>...]] [--timeout <s>]`;
 
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);

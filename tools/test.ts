@@ -1,7 +1,7 @@
 /**
  * npm test: type-check (tools and tests with Node's types; firmware code with the target's
  * ES2020 library), then the uvu suites: unit tests (test/unit), simulator tests (test/sim) and
- * QEMU boot tests (test/qemu).
+ * QEMU boot tests (test/qemu), and npm run fuzz with a small fixed seed budget on pizero and sifive_u.
  * Ends with one line "N passed, N failed" and a non-zero exit if anything failed.
  */
 import { spawnSync } from "node:child_process";
@@ -24,6 +24,12 @@ const steps: Step[] = [
   { name: "unit tests", cmd: uvu("test/unit"), uvu: true },
   { name: "simulator tests", cmd: uvu("test/sim"), uvu: true },
   { name: "QEMU boot tests", cmd: uvu("test/qemu"), uvu: true },
+  // npm run fuzz with a small fixed-seed budget (image fuzz, then the JS-level one if present).
+  ...["pizero", "sifive_u"].map((board) => ({
+    name: `fuzz ${board}`,
+    cmd: [process.execPath, "--import", "tsx", repoPath("tools/cli.ts"), "fuzz", "--board", board, "--seed", "1", "--iterations", "18", "--js-iterations", "80", "--timeout", "20"],
+    uvu: false,
+  })),
 ].filter((s) => !only || s.name.includes(only));
 
 let passed = 0;

@@ -6,27 +6,27 @@
  * coreclk is hfclk (CORECLKSEL = 1, the reset state) or the core PLL's output; tlclk, the
  * peripheral bus clock, is coreclk / 2 (7.1).
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, fieldValue, rw, type RegisterBus } from "../../hal/register.ts";
 
+/** hfxosccfg (7.2). */
+export enum HFXOSCCFG { EN = 1 << 30, RDY = 1 << 31 }
 /** A PLL configuration register (7.3, 7.4: corepllcfg0, ddrpllcfg0, gemgxlpllcfg0). */
-const PLL_FIELDS = {
-  DIVR: field(0, 6),
-  DIVF: field(6, 9),
-  DIVQ: field(15, 3),
-  RANGE: field(18, 3),
-  BYPASS: field(24),
-  FSE: field(25),
-  LOCK: field(31),
-} as const;
+export enum PLLCFG0 {
+  DIVR = 0x3f << 0, DIVF = 0x1ff << 6, DIVQ = 7 << 15, RANGE = 7 << 18, BYPASS = 1 << 24, FSE = 1 << 25, LOCK = 1 << 31,
+}
+/** coreclksel (7.3): HFCLK selects hfclk rather than the core PLL. */
+export enum CORECLKSEL { HFCLK = 1 << 0 }
 
 export const PRCI_REGS = defineRegisters({
-  HFXOSCCFG: register(0x00, { EN: field(30), RDY: field(31) }),
-  COREPLLCFG0: register(0x04, PLL_FIELDS),
-  DDRPLLCFG0: register(0x0c, PLL_FIELDS),
-  GEMGXLPLLCFG0: register(0x1c, PLL_FIELDS),
-  CORECLKSEL: register(0x24, { HFCLK: field(0) }),
-  DEVICESRESETREG: register(0x28),
+  HFXOSCCFG: rw<HFXOSCCFG>(0x00),
+  COREPLLCFG0: rw<PLLCFG0>(0x04),
+  DDRPLLCFG0: rw<PLLCFG0>(0x0c),
+  GEMGXLPLLCFG0: rw<PLLCFG0>(0x1c),
+  CORECLKSEL: rw<CORECLKSEL>(0x24),
+  DEVICESRESETREG: rw(0x28),
 }, { name: "PRCI" });
+
+export type SifivePrciRegisters = ReturnType<typeof PRCI_REGS.at>;
 
 /** The HiFive Unleashed's reference oscillator, hfclk (FU540 Manual 7.1: 33.33 MHz). */
 export const FU540_HFCLK_HZ = 33_333_333;
@@ -40,7 +40,12 @@ export interface PllSettings {
 
 /** A PLL configuration register's value as settings (PLL_FIELDS). */
 export function decodePll(value: number): PllSettings {
-  return { divr: value & 0x3f, divf: (value >>> 6) & 0x1ff, divq: (value >>> 15) & 7, bypass: ((value >>> 24) & 1) === 1 };
+  return {
+    divr: fieldValue(PLLCFG0.DIVR, value),
+    divf: fieldValue(PLLCFG0.DIVF, value),
+    divq: fieldValue(PLLCFG0.DIVQ, value),
+    bypass: (value & PLLCFG0.BYPASS) !== 0,
+  };
 }
 
 /** A PLL's output (7.3): ref / (divr + 1) * 2 * (divf + 1) / 2^divq, or ref when bypassed. */
@@ -59,18 +64,17 @@ export interface SifivePrciOptions {
 export class SifivePrci {
   readonly base: number;
   readonly refHz: number;
-  private readonly bus?: RegisterBus;
-  private regs?: ReturnType<typeof PRCI_REGS.at>;
+  private readonly regs: SifivePrciRegisters;
 
   constructor(options: SifivePrciOptions) {
     this.base = options.base;
     this.refHz = options.refHz;
-    this.bus = options.bus;
+    this.regs = PRCI_REGS.at(options.base, options.bus);
   }
 
-  get registers(): ReturnType<typeof PRCI_REGS.at> {
+  get registers(): SifivePrciRegisters {
     if (!this.base) throw new Error("SifivePrci: invalid base address");
-    return (this.regs ??= PRCI_REGS.at(this.base, this.bus));
+    return this.regs;
   }
 
   /** The core PLL's settings (corepllcfg0, 7.4). */
@@ -81,7 +85,7 @@ export class SifivePrci {
   /** coreclk: hfclk while CORECLKSEL selects it, else the core PLL. Runs at boot (the console's
       baud divisor), so it decodes raw values rather than making field objects. */
   coreHz(): number {
-    return this.registers.CORECLKSEL.read() & 1 ? this.refHz : pllOutputHz(this.refHz, this.corePll());
+    return this.registers.CORECLKSEL.read() & CORECLKSEL.HFCLK ? this.refHz : pllOutputHz(this.refHz, this.corePll());
   }
 
   /** tlclk, the peripheral clock the UARTs, SPI and I2C divide (coreclk / 2). */

@@ -1,9 +1,10 @@
 /**
- * BCM2835 GPIO, after BCM2835 ARM Peripherals chapter 6 (registers at 0x7E200000 on the VideoCore
- * bus: peripheral base + 0x200000, i.e. 0x20200000 on BCM2835 and 0x3F200000 on BCM2836/7).
+ * BCM2835 GPIO, after BCM2835 ARM Peripherals (Broadcom, 2012-02-06) chapter 6 (registers at
+ * 0x7E200000 on the VideoCore bus: peripheral base + 0x200000, i.e. 0x20200000 on BCM2835 and
+ * 0x3F200000 on BCM2836/7).
  *
- * 54 pins in two banks: pins 0-31 are bit n of the bank-0 registers, pins 32-53 bit n - 32 of
- * bank 1. Function select is 3 bits per pin, ten pins per GPFSEL word (6.1, table 6-2..6-7).
+ * 54 pins in two banks: pins 0-31 are bit n of the bank-0 registers, pins 32-53 bit n - 32 of bank
+ * 1. Function select is 3 bits per pin, ten pins per GPFSEL word (6.1, table 6-2..6-7).
  * GPSET/GPCLR are write-only and GPEDS is write-1-to-clear: this driver only ever writes whole
  * masks to them. GPFSEL and the detect enables hold no such bits and are read-modify-written.
  *
@@ -12,52 +13,43 @@
  * here is the synchronous kind (GPREN/GPFEN: the input is sampled on the system clock, so glitches
  * shorter than two clocks are ignored, 6.1 "GPIO Rising Edge Detect Enable Registers").
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { array, defineRegisters, ro, rw, w1c, wo, type RegisterBus } from "../../hal/register.ts";
 import type { DigitalPort } from "../../hal/io/digital.ts";
 
-/** Registers, section 6.1 table 6-1. Bank 1 registers hold pins 32-53 in bits 0-21. */
+/** GPPUD, pull-up/down control (6.1, table 6-28). */
+export enum GPPUD { PUD = 3 }
+/** GPPUD.PUD values (table 6-28). */
+export enum GPPUD_PUD { OFF = 0, DOWN = 1, UP = 2 }
+/** GPFSELn: 3 bits per pin, ten pins per word (6.1, tables 6-2..6-7); FSEL0 is pin 10n's. */
+export enum GPFSEL { FSEL0 = 7 }
+
+/**
+ * Registers, section 6.1 table 6-1. The banked ones are arrays: index 0 holds pins 0-31, index 1
+ * pins 32-53 in bits 0-21.
+ */
 export const GPIO_REGS = defineRegisters({
-  GPFSEL0: register(0x00),
-  GPFSEL1: register(0x04),
-  GPFSEL2: register(0x08),
-  GPFSEL3: register(0x0c),
-  GPFSEL4: register(0x10),
-  GPFSEL5: register(0x14),
-  GPSET0: register(0x1c),
-  GPSET1: register(0x20),
-  GPCLR0: register(0x28),
-  GPCLR1: register(0x2c),
-  GPLEV0: register(0x34),
-  GPLEV1: register(0x38),
-  GPEDS0: register(0x40),
-  GPEDS1: register(0x44),
-  GPREN0: register(0x4c),
-  GPREN1: register(0x50),
-  GPFEN0: register(0x58),
-  GPFEN1: register(0x5c),
-  GPHEN0: register(0x64),
-  GPHEN1: register(0x68),
-  GPLEN0: register(0x70),
-  GPLEN1: register(0x74),
-  GPAREN0: register(0x7c),
-  GPAREN1: register(0x80),
-  GPAFEN0: register(0x88),
-  GPAFEN1: register(0x8c),
-  /** Pull-up/down control, table 6-28: 00 off, 01 pull down, 10 pull up. */
-  GPPUD: register(0x94, { PUD: field(0, 2) }),
-  GPPUDCLK0: register(0x98),
-  GPPUDCLK1: register(0x9c),
+  GPFSEL: array(rw<GPFSEL>(0x00), 6),
+  GPSET: array(wo(0x1c), 2),
+  GPCLR: array(wo(0x28), 2),
+  GPLEV: array(ro(0x34), 2),
+  GPEDS: array(w1c(0x40), 2),
+  GPREN: array(rw(0x4c), 2),
+  GPFEN: array(rw(0x58), 2),
+  GPHEN: array(rw(0x64), 2),
+  GPLEN: array(rw(0x70), 2),
+  GPAREN: array(rw(0x7c), 2),
+  GPAFEN: array(rw(0x88), 2),
+  GPPUD: rw<GPPUD>(0x94),
+  GPPUDCLK: array(rw(0x98), 2),
 }, { name: "GPIO" });
 
 export type Bcm2835GpioRegisters = ReturnType<typeof GPIO_REGS.at>;
-type Reg = Bcm2835GpioRegisters["GPLEV0"];
-type RegName = Exclude<keyof typeof GPIO_REGS, "at" | "GPPUD">;
 
 /** The number of GPIO pins (6.2). */
 export const GPIO_PINS = 54;
 
 /** Bits of the bank-1 registers that are pins (32-53). */
-const BANK1_MASK = 0x3f_ffff;
+const BANK1_MASK = (1 << (GPIO_PINS - 32)) - 1;
 
 /**
  * gpio_int[0] and gpio_int[1] on the interrupt controller (section 7.5): the same numbers as
@@ -74,21 +66,9 @@ export type GpioBank = 0 | 1;
 /** GPFSEL codes (6.1, table 6-2): index = the 3-bit value. Note ALT4 = 011 and ALT5 = 010. */
 const FUNCTIONS: readonly GpioFunction[] = ["input", "output", "alt5", "alt4", "alt0", "alt1", "alt2", "alt3"];
 
-// GPPUD.PUD values (table 6-28).
-const PUD_OFF = 0;
-const PUD_DOWN = 1;
-const PUD_UP = 2;
 
 /** The set-up and hold time of the pull-up/down sequence in cycles (6.1, GPPUDCLK steps 2 and 4). */
 const PUD_CYCLES = 150;
-
-// Register objects are made on first use (each costs boot time, docs/register-api.md) and kept in
-// one array, at these slots: slot + bank for the banked ones, slot + word for GPFSEL.
-const S_FSEL = 0, S_SET = 6, S_CLR = 8, S_LEV = 10, S_EDS = 12, S_REN = 14, S_FEN = 16, S_PUDCLK = 18, SLOTS = 20;
-const SLOT_NAMES: readonly RegName[] = [
-  "GPFSEL0", "GPFSEL1", "GPFSEL2", "GPFSEL3", "GPFSEL4", "GPFSEL5", "GPSET0", "GPSET1", "GPCLR0", "GPCLR1",
-  "GPLEV0", "GPLEV1", "GPEDS0", "GPEDS1", "GPREN0", "GPREN1", "GPFEN0", "GPFEN1", "GPPUDCLK0", "GPPUDCLK1",
-];
 
 export interface Bcm2835GpioOptions {
   /** Physical base address of the GPIO block (0x20200000 on BCM2835). */
@@ -106,16 +86,13 @@ export interface Bcm2835GpioOptions {
 
 export class Bcm2835Gpio implements DigitalPort {
   readonly base: number;
-  private readonly bus?: RegisterBus;
   private readonly delay?: (cycles: number) => void;
-  private regs?: Bcm2835GpioRegisters;
-  /** Register objects by slot (S_*), made on first use. */
-  private slots?: Array<Reg | undefined>;
+  private readonly regs: Bcm2835GpioRegisters;
 
   constructor(options: Bcm2835GpioOptions) {
     this.base = options.base;
-    this.bus = options.bus;
     this.delay = options.delay;
+    this.regs = GPIO_REGS.at(options.base, options.bus);
   }
 
   /** The register block, for what this driver does not wrap. */
@@ -130,26 +107,17 @@ export class Bcm2835Gpio implements DigitalPort {
    * are (the console UART's pins, for one, were set up before this runs).
    */
   init(): void {
-    const ren0 = this.reg(S_REN);
-    ren0.write(0);
-    this.reg(S_REN + 1).write(0);
-    this.reg(S_FEN).write(0);
-    this.reg(S_FEN + 1).write(0);
-    // The high, low and asynchronous detectors are only ever zeroed, here: written through the
-    // bus rather than making eight register objects for one write each.
-    const bus = ren0.bus;
-    const base = this.base;
-    const R = GPIO_REGS;
-    bus.write32(base + R.GPHEN0.offset, 0);
-    bus.write32(base + R.GPHEN1.offset, 0);
-    bus.write32(base + R.GPLEN0.offset, 0);
-    bus.write32(base + R.GPLEN1.offset, 0);
-    bus.write32(base + R.GPAREN0.offset, 0);
-    bus.write32(base + R.GPAREN1.offset, 0);
-    bus.write32(base + R.GPAFEN0.offset, 0);
-    bus.write32(base + R.GPAFEN1.offset, 0);
-    this.reg(S_EDS).write(0xffff_ffff);
-    this.reg(S_EDS + 1).write(BANK1_MASK);
+    const r = this.block();
+    for (let bank = 0; bank < 2; bank++) {
+      r.GPREN.at(bank).write(0);
+      r.GPFEN.at(bank).write(0);
+      r.GPHEN.at(bank).write(0);
+      r.GPLEN.at(bank).write(0);
+      r.GPAREN.at(bank).write(0);
+      r.GPAFEN.at(bank).write(0);
+    }
+    r.GPEDS.at(0).write(0xffff_ffff);
+    r.GPEDS.at(1).write(BANK1_MASK);
   }
 
   /** Selects the pin's function (GPFSELn, read-modify-write of its 3 bits). */
@@ -159,26 +127,26 @@ export class Bcm2835Gpio implements DigitalPort {
     if (code < 0) throw new RangeError(`Bcm2835Gpio: unknown function ${String(fn)}`);
     const word = (pin / 10) | 0;
     const shift = (pin - word * 10) * 3;
-    const r = this.reg(S_FSEL + word);
-    r.write((r.read() & ~(7 << shift)) | (code << shift));
+    this.block().GPFSEL.at(word).modify(GPFSEL.FSEL0 << shift, code << shift);
   }
 
   getFunction(pin: number): GpioFunction {
     checkPin(pin);
     const word = (pin / 10) | 0;
-    return FUNCTIONS[(this.reg(S_FSEL + word).read() >>> ((pin - word * 10) * 3)) & 7];
+    return FUNCTIONS[(this.block().GPFSEL.at(word).read() >>> ((pin - word * 10) * 3)) & GPFSEL.FSEL0];
   }
 
   /** Drives an output pin high (GPSETn) or low (GPCLRn): one write, no read. */
   write(pin: number, value: 0 | 1 | boolean): void {
     checkPin(pin);
-    this.reg((value ? S_SET : S_CLR) + (pin >>> 5)).write(1 << (pin & 31));
+    const r = this.block();
+    (value ? r.GPSET : r.GPCLR).at(pin >>> 5).write(1 << (pin & 31));
   }
 
   /** The pin's level (GPLEVn): the pad, so for an output the level it drives. */
   read(pin: number): 0 | 1 {
     checkPin(pin);
-    return ((this.reg(S_LEV + (pin >>> 5)).read() >>> (pin & 31)) & 1) as 0 | 1;
+    return ((this.block().GPLEV.at(pin >>> 5).read() >>> (pin & 31)) & 1) as 0 | 1;
   }
 
   /**
@@ -188,15 +156,15 @@ export class Bcm2835Gpio implements DigitalPort {
    */
   setPull(pin: number, pull: GpioPull): void {
     checkPin(pin);
-    const pud = pull === "none" ? PUD_OFF : pull === "down" ? PUD_DOWN : pull === "up" ? PUD_UP : -1;
+    const pud = pull === "none" ? GPPUD_PUD.OFF : pull === "down" ? GPPUD_PUD.DOWN : pull === "up" ? GPPUD_PUD.UP : -1;
     if (pud < 0) throw new RangeError(`Bcm2835Gpio: unknown pull ${String(pull)}`);
     const gppud = this.block().GPPUD;
-    const clk = this.reg(S_PUDCLK + (pin >>> 5));
+    const clk = this.block().GPPUDCLK.at(pin >>> 5);
     gppud.write(pud);
     this.wait(PUD_CYCLES);
     clk.write(1 << (pin & 31));
     this.wait(PUD_CYCLES);
-    gppud.write(PUD_OFF);
+    gppud.write(GPPUD_PUD.OFF);
     clk.write(0);
   }
 
@@ -208,8 +176,8 @@ export class Bcm2835Gpio implements DigitalPort {
     checkPin(pin);
     const bank = pin >>> 5;
     const bit = 1 << (pin & 31);
-    const ren = this.reg(S_REN + bank);
-    const fen = this.reg(S_FEN + bank);
+    const ren = this.block().GPREN.at(bank);
+    const fen = this.block().GPFEN.at(bank);
     ren.write(edges.rising ? ren.read() | bit : ren.read() & ~bit);
     fen.write(edges.falling ? fen.read() | bit : fen.read() & ~bit);
   }
@@ -219,7 +187,7 @@ export class Bcm2835Gpio implements DigitalPort {
    * that arrives in between stays pending (and keeps the interrupt raised).
    */
   takeEvents(bank: GpioBank): number {
-    const eds = this.reg(S_EDS + checkBank(bank));
+    const eds = this.block().GPEDS.at(checkBank(bank));
     const bits = eds.read();
     if (bits !== 0) eds.write(bits);
     return bits;
@@ -227,7 +195,7 @@ export class Bcm2835Gpio implements DigitalPort {
 
   /** Clears the events in `bits` of the bank (GPEDSn is write-1-to-clear; 0 bits are left alone). */
   clearEvents(bank: GpioBank, bits: number): void {
-    this.reg(S_EDS + checkBank(bank)).write(bits);
+    this.block().GPEDS.at(checkBank(bank)).write(bits);
   }
 
   /** The interrupt controller line of the pin's bank: gpio_int[0] = 49, gpio_int[1] = 50 (7.5). */
@@ -242,27 +210,13 @@ export class Bcm2835Gpio implements DigitalPort {
       delay(cycles);
       return;
     }
-    const lev = this.reg(S_LEV);
+    const lev = this.block().GPLEV.at(0);
     for (let i = 0; i < cycles; i++) lev.read();
   }
 
   private block(): Bcm2835GpioRegisters {
-    if (this.regs !== undefined) return this.regs;
     if (!this.base) throw new Error("Bcm2835Gpio: invalid base address");
-    return (this.regs = GPIO_REGS.at(this.base, this.bus));
-  }
-
-  private reg(slot: number): Reg {
-    let slots = this.slots;
-    if (slots === undefined) {
-      const regs = this.block();
-      slots = [];
-      for (let i = 0; i < SLOTS; i++) slots.push(undefined); // dense: a fast array in QuickJS
-      this.slots = slots;
-      return (slots[slot] = regs[SLOT_NAMES[slot]]);
-    }
-    const r = slots[slot];
-    return r !== undefined ? r : (slots[slot] = this.block()[SLOT_NAMES[slot]]);
+    return this.regs;
   }
 }
 

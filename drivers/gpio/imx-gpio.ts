@@ -1,31 +1,37 @@
 /**
- * i.MX GPIO (i.MX6UL RM, chapter "General Purpose Input/Output (GPIO)"): one block per 32 pins.
- * Registers: DR 0x00 (output data), GDIR 0x04 (1 = output), PSR 0x08 (pad status), ICR1 0x0C /
- * ICR2 0x10 (2 bits per pin: 00 low level, 01 high level, 10 rising edge, 11 falling edge),
- * IMR 0x14 (interrupt mask, 1 = enabled), ISR 0x18 (status, write 1 to clear), EDGE_SEL 0x1C
- * (1 = both edges, overriding ICR). Each block has two combined interrupts, for pins 0-15 and
- * 16-31. Pull resistors and the pin's function (ALT5 = GPIO) are IOMUXC pad settings, not here.
+ * i.MX GPIO (i.MX6UL Reference Manual IMX6ULRM Rev. 1, chapter "General Purpose Input/Output
+ * (GPIO)"): one block per 32 pins. Registers: DR 0x00 (output data), GDIR 0x04 (1 = output), PSR
+ * 0x08 (pad status), ICR1 0x0C / ICR2 0x10 (2 bits per pin: 00 low level, 01 high level, 10 rising
+ * edge, 11 falling edge), IMR 0x14 (interrupt mask, 1 = enabled), ISR 0x18 (status, write 1 to
+ * clear), EDGE_SEL 0x1C (1 = both edges, overriding ICR). Each block has two combined interrupts,
+ * for pins 0-15 and 16-31. Pull resistors and the pin's function (ALT5 = GPIO) are IOMUXC pad
+ * settings, not here.
  *
  * tsmetal numbers pins GPIOn_IOm as 32 * (n - 1) + m (hal/io/digital.ts: bank n - 1, bit m).
  */
-import { defineRegisters, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, w1c, type RegisterBus } from "../../hal/register.ts";
 import type { DigitalPort } from "../../hal/io/digital.ts";
 
+/** GPIOx_ICR1/ICR2: the interrupt condition of the first pin of the register (ICR0). */
+export enum ICR { ICR0 = 3 }
+/** ICR values: low level, high level, rising edge, falling edge. */
+export enum ICR_ICR0 { LOW_LEVEL = 0, HIGH_LEVEL = 1, RISING_EDGE = 2, FALLING_EDGE = 3 }
+
 export const IMX_GPIO_REGS = defineRegisters({
-  DR: register(0x00),
-  GDIR: register(0x04),
-  PSR: register(0x08),
-  ICR1: register(0x0c),
-  ICR2: register(0x10),
-  IMR: register(0x14),
-  ISR: register(0x18),
-  EDGE_SEL: register(0x1c),
+  DR: rw(0x00),
+  GDIR: rw(0x04),
+  PSR: ro(0x08),
+  /** Two bits per pin, pins 0-15 (ICR), then ICR2 for pins 16-31. */
+  ICR1: rw<ICR>(0x0c),
+  ICR2: rw<ICR>(0x10),
+  IMR: rw(0x14),
+  /** Write 1 to clear a pin's event. */
+  ISR: w1c(0x18),
+  EDGE_SEL: rw(0x1c),
 }, { name: "GPIO" });
 
-type GpioRegisters = ReturnType<typeof IMX_GPIO_REGS.at>;
+export type GpioRegisters = ReturnType<typeof IMX_GPIO_REGS.at>;
 
-const ICR_RISING = 2;
-const ICR_FALLING = 3;
 
 export interface ImxGpioOptions {
   /** Base addresses of GPIO1, GPIO2, ... */
@@ -43,14 +49,14 @@ export interface ImxGpioOptions {
 export class ImxGpio implements DigitalPort {
   private readonly bases: readonly number[];
   private readonly lines: readonly (readonly [number, number])[];
-  private readonly bus?: RegisterBus;
-  private readonly blocks: GpioRegisters[] = [];
+  /** One register block per GPIO block, for what this driver does not wrap. */
+  readonly blocks: readonly GpioRegisters[];
 
   constructor(options: ImxGpioOptions) {
     this.bases = options.bases;
     this.lines = options.lines;
-    this.bus = options.bus;
     if (this.bases.length !== this.lines.length) throw new RangeError("ImxGpio: one pair of interrupt lines per block");
+    this.blocks = this.bases.map((base) => IMX_GPIO_REGS.at(base, options.bus));
   }
 
   /** Masks every block's interrupts and clears what is pending. */
@@ -94,7 +100,7 @@ export class ImxGpio implements DigitalPort {
       return;
     }
     const icr = n < 16 ? r.ICR1 : r.ICR2, shift = 2 * (n & 15);
-    icr.write(((icr.read() & ~(3 << shift)) | ((edges.rising ? ICR_RISING : ICR_FALLING) << shift)) >>> 0);
+    icr.modify(ICR.ICR0 << shift, (edges.rising ? ICR_ICR0.RISING_EDGE : ICR_ICR0.FALLING_EDGE) << shift);
     if (both) r.EDGE_SEL.set(bit);
     else r.EDGE_SEL.clear(bit);
     r.ISR.write(bit);
@@ -121,6 +127,6 @@ export class ImxGpio implements DigitalPort {
     if (!(Number.isInteger(bank) && bank >= 0 && bank < this.bases.length)) {
       throw new RangeError(`ImxGpio: no pin in bank ${bank} (GPIO1..GPIO${this.bases.length})`);
     }
-    return (this.blocks[bank] ??= IMX_GPIO_REGS.at(this.bases[bank], this.bus));
+    return this.blocks[bank];
   }
 }

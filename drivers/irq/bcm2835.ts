@@ -1,6 +1,6 @@
 /**
- * BCM2835 ARM interrupt controller, after BCM2835 ARM Peripherals chapter 7 (7.5: registers at
- * 0x7E00B200 on the VideoCore bus, 0x2000B200 for the ARM).
+ * BCM2835 ARM interrupt controller, after BCM2835 ARM Peripherals (Broadcom, 2012-02-06) chapter 7
+ * (7.5: registers at 0x7E00B200 on the VideoCore bus, 0x2000B200 for the ARM).
  *
  * Line numbers, as used everywhere in tsmetal: GPU IRQs 0..63 are lines 0..63 (bank 1 is lines
  * 0-31, bank 2 lines 32-63); the eight ARM "basic" IRQs (basic pending bits 0-7) are lines 64..71.
@@ -8,28 +8,30 @@
  * 53-57, 62) are shortcuts for a handler, not lines. So line >>> 5 is the bank index (0, 1, 2 for
  * pending 1, pending 2, basic) and line & 31 the bit.
  *
- * The pending registers show lines that are pending and enabled (QEMU's bcm2835_ic, and what
- * the native top half's IrqBank contract in hal/hal.d.ts relies on).
+ * The pending registers show lines that are pending and enabled (QEMU's bcm2835_ic, and what the
+ * native top half's IrqBank contract in hal/hal.d.ts relies on).
  */
 import type { BankedIrqController } from "hal";
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, w1c, w1s, type Register, type RegisterBus } from "../../hal/register.ts";
 
-/** Registers, section 7.5. Enables and disables are write-1: 0 bits leave a line alone. */
+/** FIQ control (7.5): the source routed to FIQ, and its enable. */
+export enum FIQ_CONTROL { SOURCE = 0x7f, ENABLE = 1 << 7 }
+
+/** Registers, section 7.5. Enables set and disables clear the lines whose bits are 1. */
 export const BCM2835_IRQ_REGS = defineRegisters({
-  BASIC_PENDING: register(0x00),
-  PENDING_1: register(0x04),
-  PENDING_2: register(0x08),
-  FIQ_CONTROL: register(0x0c, { SOURCE: field(0, 7), ENABLE: field(7) }),
-  ENABLE_1: register(0x10),
-  ENABLE_2: register(0x14),
-  ENABLE_BASIC: register(0x18),
-  DISABLE_1: register(0x1c),
-  DISABLE_2: register(0x20),
-  DISABLE_BASIC: register(0x24),
+  BASIC_PENDING: ro(0x00),
+  PENDING_1: ro(0x04),
+  PENDING_2: ro(0x08),
+  FIQ_CONTROL: rw<FIQ_CONTROL>(0x0c),
+  ENABLE_1: w1s(0x10),
+  ENABLE_2: w1s(0x14),
+  ENABLE_BASIC: w1s(0x18),
+  DISABLE_1: w1c(0x1c),
+  DISABLE_2: w1c(0x20),
+  DISABLE_BASIC: w1c(0x24),
 }, { name: "BCM2835_IRQ" });
 
 export type Bcm2835IrqRegisters = ReturnType<typeof BCM2835_IRQ_REGS.at>;
-type Reg = Bcm2835IrqRegisters["PENDING_1"];
 
 /** The number of lines: 64 GPU IRQs and 8 ARM basic IRQs. */
 export const BCM2835_IRQ_LINES = 72;
@@ -73,16 +75,15 @@ export interface Bcm2835IrqOptions {
 
 export class Bcm2835Irq {
   readonly base: number;
-  private readonly bus?: RegisterBus;
-  private regs?: Bcm2835IrqRegisters;
+  private readonly regs: Bcm2835IrqRegisters;
   // Per bank (1, 2, basic), made on first use: each register object costs boot time.
-  private pendings?: Reg[];
-  private enables?: Reg[];
-  private disables?: Reg[];
+  private pendings?: Register<never, "ro">[];
+  private enables?: Register<never, "w1s">[];
+  private disables?: Register<never, "w1c">[];
 
   constructor(options: Bcm2835IrqOptions) {
     this.base = options.base;
-    this.bus = options.bus;
+    this.regs = BCM2835_IRQ_REGS.at(options.base, options.bus);
   }
 
   /** The register block, for what this driver does not wrap. */
@@ -113,7 +114,7 @@ export class Bcm2835Irq {
   /** Whether `line` is pending and enabled. */
   isPending(line: number): boolean {
     checkLine(line);
-    return ((this.pendingRegs()[line >>> 5].read() >>> (line & 31)) & 1) !== 0;
+    return (this.pendingRegs()[line >>> 5].read() & (1 << (line & 31))) !== 0;
   }
 
   /** The lines that are pending and enabled, ascending. */
@@ -129,18 +130,9 @@ export class Bcm2835Irq {
 
   /** The controller as the native interrupt top half drives it (`irq.attach()` from "hal"). */
   description(): BankedIrqController {
-    const base = this.checkedBase();
-    const R = BCM2835_IRQ_REGS;
-    const bank = (firstLine: number, pending: number, enable: number, disable: number) =>
-      ({ firstLine, pending: base + pending, enable: base + enable, disable: base + disable, mask: BANK_MASKS[firstLine >>> 5] });
-    return {
-      kind: "banked",
-      banks: [
-        bank(0, R.PENDING_1.offset, R.ENABLE_1.offset, R.DISABLE_1.offset),
-        bank(32, R.PENDING_2.offset, R.ENABLE_2.offset, R.DISABLE_2.offset),
-        bank(64, R.BASIC_PENDING.offset, R.ENABLE_BASIC.offset, R.DISABLE_BASIC.offset),
-      ],
-    };
+    const p = this.pendingRegs(), e = this.enableRegs(), d = this.disableRegs();
+    const bank = (b: number) => ({ firstLine: b << 5, pending: p[b].addr, enable: e[b].addr, disable: d[b].addr, mask: BANK_MASKS[b] });
+    return { kind: "banked", banks: [bank(0), bank(1), bank(2)] };
   }
 
   private checkedBase(): number {
@@ -149,22 +141,23 @@ export class Bcm2835Irq {
   }
 
   private block(): Bcm2835IrqRegisters {
-    return (this.regs ??= BCM2835_IRQ_REGS.at(this.checkedBase(), this.bus));
+    this.checkedBase();
+    return this.regs;
   }
 
-  private pendingRegs(): Reg[] {
+  private pendingRegs(): Register<never, "ro">[] {
     if (this.pendings !== undefined) return this.pendings;
     const r = this.block();
     return (this.pendings = [r.PENDING_1, r.PENDING_2, r.BASIC_PENDING]);
   }
 
-  private enableRegs(): Reg[] {
+  private enableRegs(): Register<never, "w1s">[] {
     if (this.enables !== undefined) return this.enables;
     const r = this.block();
     return (this.enables = [r.ENABLE_1, r.ENABLE_2, r.ENABLE_BASIC]);
   }
 
-  private disableRegs(): Reg[] {
+  private disableRegs(): Register<never, "w1c">[] {
     if (this.disables !== undefined) return this.disables;
     const r = this.block();
     return (this.disables = [r.DISABLE_1, r.DISABLE_2, r.DISABLE_BASIC]);

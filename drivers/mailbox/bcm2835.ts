@@ -21,24 +21,27 @@
  * (hw/misc/bcm2835_mbox.c, hw/misc/bcm2835_property.c), answering synchronously.
  */
 import type { DmaAllocator, DmaBuffer } from "hal";
-import { DEFAULT_MAX_POLLS, defineRegisters, field, register, RegisterTimeoutError, type Field, type RegisterBus, type WaitOptions } from "../../hal/register.ts";
+import { NO_BUS, defineRegisters, ro, wo, type RegisterBus } from "../../hal/register.ts";
+import { DEFAULT_MAX_POLLS, PollTimeoutError, pollOptions, type PollOptions } from "../../hal/poll.ts";
 import type { PropertyInterface, PropertyTag } from "./property-tags.ts";
 
 export { CLOCK, TAG, readBoardInfo, type BoardInfo, type PropertyInterface, type PropertyTag } from "./property-tags.ts";
 
-const STATUS_FIELDS = { EMPTY: field(30), FULL: field(31) } as const;
-const MESSAGE_FIELDS = { CHANNEL: field(0, 4), DATA: field(4, 28) } as const;
+/** A mailbox's status register (Linux ARM_MS_EMPTY, ARM_MS_FULL). */
+export enum STATUS { EMPTY = 1 << 30, FULL = 1 << 31 }
+/** A message: 28 bits of data over a 4-bit channel. */
+export enum MESSAGE { CHANNEL = 0xf, DATA = 0xffff_fff0 }
 
 /** Mailbox registers from the block at peripheral base + 0xB880 (see the file comment). */
 export const MAILBOX_REGS = defineRegisters({
   /** Mailbox 0 (VideoCore → ARM): reading pops the oldest message. */
-  READ: register(0x00, MESSAGE_FIELDS),
+  READ: ro<MESSAGE>(0x00),
   /** Mailbox 0 status: EMPTY while there is nothing to read. */
-  STATUS: register(0x18, STATUS_FIELDS),
+  STATUS: ro<STATUS>(0x18),
   /** Mailbox 1 (ARM → VideoCore). */
-  WRITE: register(0x20, MESSAGE_FIELDS),
+  WRITE: wo<MESSAGE>(0x20),
   /** Mailbox 1 status: FULL while the VideoCore has not taken what was written (Linux MAIL1_STA). */
-  WRITE_STATUS: register(0x38, STATUS_FIELDS),
+  WRITE_STATUS: ro<STATUS>(0x38),
 }, { name: "MBOX" });
 
 export type Bcm2835MailboxRegisters = ReturnType<typeof MAILBOX_REGS.at>;
@@ -67,7 +70,7 @@ export interface Bcm2835MailboxOptions {
   readonly dma: DmaAllocator;
   /** Bits ORed into an ARM physical address to make the VideoCore bus address. */
   readonly busAlias: number;
-  /** Poll limit for each wait on a status register, and for messages read while waiting (default DEFAULT_MAX_POLLS). */
+  /** Poll limit for each wait on a status register, and for messages read while waiting (default DEFAULT_MAX_POLLS, hal/poll.ts). */
   readonly maxPolls?: number;
   /** Property buffer size in bytes, a multiple of 16 (default 1024). */
   readonly bufferSize?: number;
@@ -84,45 +87,37 @@ export class Bcm2835Mailbox implements PropertyInterface {
   readonly busAlias: number;
   /** Messages read from mailbox 0 that were not the awaited answer (other channels, stale answers). */
   dropped = 0;
-  private readonly bus?: RegisterBus;
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: Bcm2835MailboxRegisters;
   private readonly dma: DmaAllocator;
   private readonly bufferSize: number;
   private readonly maxMessages: number;
-  private readonly wait?: WaitOptions;
+  private readonly wait?: PollOptions;
   private readonly barrier?: () => void;
   // Set by init().
-  private regs?: Bcm2835MailboxRegisters;
-  private dmaBuffer!: DmaBuffer;
+  private dmaBuffer?: DmaBuffer;
   private view!: DataView;
   private message = 0;
-  private empty!: Field;
 
   constructor(options: Bcm2835MailboxOptions) {
     this.base = options.base;
-    this.bus = options.bus;
     this.dma = options.dma;
     this.busAlias = options.busAlias;
     this.bufferSize = options.bufferSize ?? 1024;
-    const maxPolls = options.maxPolls ?? DEFAULT_MAX_POLLS;
-    if (!Number.isSafeInteger(maxPolls) || maxPolls < 1) throw new RangeError(`Bcm2835Mailbox: maxPolls ${maxPolls} is not a positive integer`);
-    this.maxMessages = maxPolls;
-    this.wait = options.maxPolls !== undefined ? { maxPolls: options.maxPolls } : undefined;
+    this.wait = pollOptions(options.maxPolls);
+    this.maxMessages = options.maxPolls ?? DEFAULT_MAX_POLLS;
     this.barrier = options.barrier;
-  }
-
-  /** The register block (after init()), for what this driver does not wrap. */
-  get registers(): Bcm2835MailboxRegisters | undefined {
-    return this.regs;
+    this.registers = MAILBOX_REGS.at(options.base, options.bus);
   }
 
   /** The property buffer (after init()). */
   get buffer(): DmaBuffer | undefined {
-    return this.regs === undefined ? undefined : this.dmaBuffer;
+    return this.dmaBuffer;
   }
 
   /** Allocates the property buffer; property() calls it the first time. Touches no register. */
   init(): void {
-    if (this.regs !== undefined) return;
+    if (this.dmaBuffer !== undefined) return;
     if (!this.base) throw new Error("Bcm2835Mailbox: invalid base address");
     const alias = this.busAlias;
     if (alias >>> 0 !== alias || (alias & 0x3fff_ffff) !== 0) {
@@ -130,8 +125,8 @@ export class Bcm2835Mailbox implements PropertyInterface {
     }
     const size = this.bufferSize;
     if (!(size >= 32 && (size & 15) === 0 && size <= 0x10_0000)) throw new RangeError(`Bcm2835Mailbox: buffer size ${size} is not a multiple of 16 in 32..1 MiB`);
-    // The register block first: if there is no bus, no DMA memory is lost (it is never freed).
-    const r = MAILBOX_REGS.at(this.base, this.bus);
+    // No bus, no DMA memory taken (it is never freed).
+    if (this.registers.READ.bus === NO_BUS) throw new TypeError("Bcm2835Mailbox: no RegisterBus given and none installed");
     const buf = this.dma.alloc(size, 16);
     // The message carries address bits 31:4; the VideoCore sees the ARM's 1 GiB at each alias.
     if ((buf.addr & 15) !== 0 || buf.addr >>> 0 !== buf.addr || buf.addr >= 0x4000_0000) {
@@ -140,8 +135,6 @@ export class Bcm2835Mailbox implements PropertyInterface {
     this.dmaBuffer = buf;
     this.view = new DataView(buf.buffer, 0, size);
     this.message = (buf.addr | alias | CHANNEL_PROPERTY) >>> 0;
-    this.empty = r.STATUS.EMPTY;
-    this.regs = r;
   }
 
   property(tags: readonly PropertyTag[]): number[][] {
@@ -198,17 +191,17 @@ export class Bcm2835Mailbox implements PropertyInterface {
 
   /** Posts the buffer on channel 8 and waits for the answer carrying its address. */
   private send(): void {
-    const r = this.regs as Bcm2835MailboxRegisters;
-    const empty = this.empty;
+    const r = this.registers;
+    const status = r.STATUS;
     const read = r.READ;
     if (this.barrier) this.barrier();
     // An answer left over from a request that timed out would carry this buffer's address too.
-    for (let i = 0; i < DRAIN_LIMIT && empty.get() === 0; i++) {
+    for (let i = 0; i < DRAIN_LIMIT && (status.read() & STATUS.EMPTY) === 0; i++) {
       read.read();
       this.dropped++;
     }
     try {
-      r.WRITE_STATUS.waitUntil("FULL", 0, this.wait);
+      r.WRITE_STATUS.waitUntil(STATUS.FULL, 0, this.wait);
     } catch (e) {
       throw timeout(e, "the ARM to VideoCore mailbox stayed full");
     }
@@ -216,7 +209,7 @@ export class Bcm2835Mailbox implements PropertyInterface {
     r.WRITE.write(message);
     for (let n = 0; n < this.maxMessages; n++) {
       try {
-        if (empty.get() !== 0) r.STATUS.waitUntil("EMPTY", 0, this.wait);
+        if (status.read() & STATUS.EMPTY) status.waitUntil(STATUS.EMPTY, 0, this.wait);
       } catch (e) {
         throw timeout(e, "no answer from the VideoCore firmware");
       }
@@ -247,7 +240,7 @@ function valueSize(tag: PropertyTag): number {
 }
 
 function timeout(e: unknown, what: string): unknown {
-  return e instanceof RegisterTimeoutError ? new Error(`Bcm2835Mailbox: ${what} (${e.message})`) : e;
+  return e instanceof PollTimeoutError ? new Error(`Bcm2835Mailbox: ${what} (${e.message})`) : e;
 }
 
 function hex(n: number): string {

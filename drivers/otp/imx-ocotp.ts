@@ -1,24 +1,29 @@
 /**
- * i.MX On-Chip OTP Controller (OCOTP_CTRL) (i.MX6UL / i.MX6ULL RM, chapter "On-Chip OTP Controller
- * (OCOTP_CTRL)"): the fuses are mirrored after reset into shadow registers, word n at 0x400 +
- * 0x10 * n, which this driver only reads. CTRL 0x00 has BUSY (bit 8) and ERROR (bit 9).
- * Fuse map ("Fusemap Descriptions"): CFG0 (word 1) and CFG1 (word 2) hold the 64-bit unique ID;
- * MAC0 (word 0x22) the low 32 bits of ENET1's MAC address and MAC1 (word 0x23) its high 16 bits.
+ * i.MX On-Chip OTP Controller (OCOTP_CTRL) (i.MX6UL / i.MX6ULL Reference Manuals IMX6ULRM /
+ * IMX6ULLRM Rev. 1, chapter "On-Chip OTP Controller (OCOTP_CTRL)"): the fuses are mirrored after
+ * reset into shadow registers, word n at 0x400 + 0x10 * n, which this driver only reads. CTRL 0x00
+ * has BUSY (bit 8) and ERROR (bit 9). Fuse map ("Fusemap Descriptions"): CFG0 (word 1) and CFG1
+ * (word 2) hold the 64-bit unique ID; MAC0 (word 0x22) the low 32 bits of ENET1's MAC address and
+ * MAC1 (word 0x23) its high 16 bits.
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { array, defineRegisters, ro, rw, type RegisterBus } from "../../hal/register.ts";
+
+/** HW_OCOTP_CTRL. */
+export enum CTRL { ADDR = 0xff, BUSY = 1 << 8, ERROR = 1 << 9, RELOAD_SHADOWS = 1 << 10, WR_UNLOCK = 0xffff << 16 }
 
 export const OCOTP_REGS = defineRegisters({
-  CTRL: register(0x00, { BUSY: field(8), ERROR: field(9), RELOAD_SHADOWS: field(10) }),
+  CTRL: rw<CTRL>(0x00),
+  /** The shadow registers of the fuse words, 0x10 apart from 0x400. */
+  SHADOW: array(ro(0x400), 128, 0x10),
 }, { name: "OCOTP" });
 
-const SHADOW = defineRegisters({ WORD: register(0x0) }, { name: "OCOTP shadow" });
-const SHADOW_BASE = 0x400;
+export type ImxOcotpRegisters = ReturnType<typeof OCOTP_REGS.at>;
+
 export const OCOTP_CFG0 = 0x01;
 export const OCOTP_CFG1 = 0x02;
 export const OCOTP_MAC0 = 0x22;
 export const OCOTP_MAC1 = 0x23;
 /** Shadow words the controller has (banks 0-15 of 8 words). */
-const WORDS = 128;
 
 export interface ImxOcotpOptions {
   readonly base: number;
@@ -27,19 +32,21 @@ export interface ImxOcotpOptions {
 
 export class ImxOcotp {
   readonly base: number;
-  private readonly bus?: RegisterBus;
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: ImxOcotpRegisters;
 
   constructor(options: ImxOcotpOptions) {
     this.base = options.base;
-    this.bus = options.bus;
+    this.registers = OCOTP_REGS.at(options.base, options.bus);
   }
 
   /** Shadow word `index`; throws while the controller reports an error (CTRL.ERROR). */
   read(index: number): number {
     if (!this.base) throw new Error("ImxOcotp: invalid base address");
-    if (!(Number.isInteger(index) && index >= 0 && index < WORDS)) throw new RangeError(`ImxOcotp: no fuse word ${index} (0..${WORDS - 1})`);
-    if (OCOTP_REGS.at(this.base, this.bus).CTRL.ERROR.get()) throw new Error("ImxOcotp: CTRL.ERROR is set (a failed fuse access)");
-    return SHADOW.at(this.base + SHADOW_BASE + 0x10 * index, this.bus).WORD.read();
+    const r = this.registers;
+    if (!(Number.isInteger(index) && index >= 0 && index < r.SHADOW.length)) throw new RangeError(`ImxOcotp: no fuse word ${index} (0..${r.SHADOW.length - 1})`);
+    if (r.CTRL.read() & CTRL.ERROR) throw new Error("ImxOcotp: CTRL.ERROR is set (a failed fuse access)");
+    return r.SHADOW.at(index).read();
   }
 
   /** The SoC's 64-bit unique ID (CFG1:CFG0) as 16 hex digits. */

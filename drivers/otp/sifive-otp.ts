@@ -9,25 +9,32 @@
  * reprogrammed holds later pairs at lower addresses, so the pairs are scanned from word 0xfe down
  * and the first valid pair wins (U-Boot's board/sifive/unleashed).
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, type RegisterBus } from "../../hal/register.ts";
+
+/** PA, the fuse word address. */
+export enum PA { ADDR = 0xfff }
+/** The one-bit controls PCE, PCLK, PDSTB and PTRIM. */
+export enum EN { EN = 1 << 0 }
 
 export const OTP_REGS = defineRegisters({
-  PA: register(0x00, { ADDR: field(0, 12) }),
-  PAIO: register(0x04),
-  PAS: register(0x08),
-  PCE: register(0x0c, { EN: field(0) }),
-  PCLK: register(0x10, { EN: field(0) }),
-  PDIN: register(0x14),
-  PDOUT: register(0x18),
-  PDSTB: register(0x1c, { EN: field(0) }),
-  PPROG: register(0x20),
-  PTC: register(0x24),
-  PTM: register(0x28),
-  PTM_REP: register(0x2c),
-  PTR: register(0x30),
-  PTRIM: register(0x34, { EN: field(0) }),
-  PWE: register(0x38),
+  PA: rw<PA>(0x00),
+  PAIO: rw(0x04),
+  PAS: rw(0x08),
+  PCE: rw<EN>(0x0c),
+  PCLK: rw<EN>(0x10),
+  PDIN: rw(0x14),
+  PDOUT: ro(0x18),
+  PDSTB: rw<EN>(0x1c),
+  PPROG: rw(0x20),
+  PTC: rw(0x24),
+  PTM: rw(0x28),
+  PTM_REP: rw(0x2c),
+  PTR: rw(0x30),
+  PTRIM: rw<EN>(0x34),
+  PWE: rw(0x38),
 }, { name: "OTP" });
+
+export type SifiveOtpRegisters = ReturnType<typeof OTP_REGS.at>;
 
 export const OTP_WORDS = 4096;
 /** Where the serial-number pairs end (U-Boot: the first pair checked is words 0xfe, 0xff). */
@@ -40,11 +47,12 @@ export interface SifiveOtpOptions {
 
 export class SifiveOtp {
   readonly base: number;
-  private readonly bus?: RegisterBus;
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: SifiveOtpRegisters;
 
   constructor(options: SifiveOtpOptions) {
     this.base = options.base;
-    this.bus = options.bus;
+    this.registers = OTP_REGS.at(options.base, options.bus);
   }
 
   /** Reads `count` fuse words from word `index` on (power up, strobe each word, power down). */
@@ -53,15 +61,15 @@ export class SifiveOtp {
     if (!(Number.isInteger(index) && Number.isInteger(count) && index >= 0 && count >= 0 && index + count <= OTP_WORDS)) {
       throw new RangeError(`SifiveOtp: words ${index}..${index + count - 1} are outside 0..${OTP_WORDS - 1}`);
     }
-    const r = OTP_REGS.at(this.base, this.bus);
+    const r = this.registers;
     // U-Boot's order: out of deep standby and trimmed before the macro is enabled; reversed below.
-    r.PDSTB.write(1);
-    r.PTRIM.write(1);
-    r.PCE.write(1);
+    r.PDSTB.write(EN.EN);
+    r.PTRIM.write(EN.EN);
+    r.PCE.write(EN.EN);
     const out: number[] = [];
     for (let i = index; i < index + count; i++) {
       r.PA.write(i);
-      r.PCLK.write(1);
+      r.PCLK.write(EN.EN);
       r.PCLK.write(0);
       out.push(r.PDOUT.read() >>> 0);
     }

@@ -9,63 +9,61 @@
  * Linux writes the warm-up count 0x40000 before enabling, and reads as many words as STATUS
  * reports without polling again in between; so does this driver.
  */
-import { DEFAULT_MAX_POLLS, defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, describeField, fieldValue, ro, rw, type Register, type RegisterBus } from "../../hal/register.ts";
+import { PollTimeoutError, pollOptions, pollUntil, type PollOptions } from "../../hal/poll.ts";
+
+/** RNG_CTRL (Linux RNG_CTRL): RBGEN enables the generator. */
+export enum CTRL { RBGEN = 1 << 0 }
+/** RNG_STATUS (Linux RNG_STATUS): the warm-up count, and the words ready in DATA. */
+export enum STATUS { WARMUP = 0xf_ffff, AVAILABLE = 0xff << 24 }
 
 export const RNG_REGS = defineRegisters({
-  CTRL: register(0x00, { RBGEN: field(0) }),
-  STATUS: register(0x04, { WARMUP: field(0, 20), AVAILABLE: field(24, 8) }),
-  DATA: register(0x08),
+  CTRL: rw<CTRL>(0x00),
+  STATUS: rw<STATUS>(0x04),
+  DATA: ro(0x08),
 }, { name: "RNG" });
 
 export type Bcm2835RngRegisters = ReturnType<typeof RNG_REGS.at>;
 
 /** The warm-up count Linux writes (RNG_WARMUP_COUNT): the first 0x40000 numbers are discarded. */
 export const RNG_WARMUP_COUNT = 0x40000;
-const CTRL_RBGEN = 1;
 
 export interface Bcm2835RngOptions {
   /** Physical address of the RNG: peripheral base + 0x104000. */
   readonly base: number;
   /** Defaults to the bus installed by hal/mmio-bus.ts. */
   readonly bus?: RegisterBus;
-  /** STATUS reads to wait for a word before giving up (default DEFAULT_MAX_POLLS). */
+  /** STATUS reads to wait for a word before giving up (default DEFAULT_MAX_POLLS, hal/poll.ts). */
   readonly maxPolls?: number;
 }
 
 export class Bcm2835Rng {
   readonly base: number;
-  private readonly bus?: RegisterBus;
-  private readonly maxPolls: number;
-  // Set by init().
-  private regs?: Bcm2835RngRegisters;
-  private status!: Bcm2835RngRegisters["STATUS"];
-  private data!: Bcm2835RngRegisters["DATA"];
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: Bcm2835RngRegisters;
+  private readonly wait?: PollOptions;
+  private readonly status: Register<STATUS, "rw">;
+  private readonly data: Register<never, "ro">;
+  private initialized = false;
   /** Words STATUS last reported that have not been read yet: they stay in the FIFO until read. */
   private ready = 0;
 
   constructor(options: Bcm2835RngOptions) {
     this.base = options.base;
-    this.bus = options.bus;
-    const maxPolls = options.maxPolls ?? DEFAULT_MAX_POLLS;
-    if (!Number.isSafeInteger(maxPolls) || maxPolls < 1) throw new RangeError(`Bcm2835Rng: maxPolls ${maxPolls} is not a positive integer`);
-    this.maxPolls = maxPolls;
-  }
-
-  /** The register block (after init()), for what this driver does not wrap. */
-  get registers(): Bcm2835RngRegisters | undefined {
-    return this.regs;
+    this.wait = pollOptions(options.maxPolls);
+    const r = (this.registers = RNG_REGS.at(options.base, options.bus));
+    this.status = r.STATUS;
+    this.data = r.DATA;
   }
 
   /** Sets the warm-up count, then enables the generator (Linux bcm2835_rng_init). */
   init(): void {
     if (!this.base) throw new Error("Bcm2835Rng: invalid base address");
-    const r = (this.regs = RNG_REGS.at(this.base, this.bus));
-    this.status = r.STATUS;
-    this.data = r.DATA;
     this.ready = 0;
+    this.initialized = true;
     // Whole-register writes: the other STATUS bits are read-only and CTRL has nothing else to keep.
     this.status.write(RNG_WARMUP_COUNT);
-    r.CTRL.write(CTRL_RBGEN);
+    this.registers.CTRL.write(CTRL.RBGEN);
   }
 
   /** The next 32-bit random word (unsigned); waits, up to maxPolls reads of STATUS, for one. */
@@ -97,16 +95,14 @@ export class Bcm2835Rng {
 
   private waitForWords(): void {
     const status = this.status;
-    if (status === undefined) throw new Error("Bcm2835Rng: init() before reading");
-    for (let polls = 1; ; polls++) {
-      const words = status.read() >>> 24;
-      if (words !== 0) {
-        this.ready = words;
-        return;
-      }
-      if (polls >= this.maxPolls) {
-        throw new Error(`Bcm2835Rng: no random words after ${polls} reads of RNG.STATUS (0x${(this.base + 4).toString(16)}); is the generator enabled?`);
-      }
+    if (!this.initialized) throw new Error("Bcm2835Rng: init() before reading");
+    let ready = 0;
+    try {
+      pollUntil(() => ((ready = fieldValue(STATUS.AVAILABLE, status.read())) === 0 ? 0 : 1), 1, () => describeField(status, STATUS.AVAILABLE), this.wait);
+    } catch (e) {
+      if (!(e instanceof PollTimeoutError)) throw e;
+      throw new Error(`Bcm2835Rng: no random words after ${e.polls} reads of ${status.name} (0x${status.addr.toString(16)}); is the generator enabled?`);
     }
+    this.ready = ready;
   }
 }

@@ -1,28 +1,32 @@
 /**
- * i.MX Random Number Generator version B (RNGB) of the i.MX6ULL / i.MX6ULZ (i.MX6ULL RM, chapter
- * "Random Number Generator (RNGB)"): a true random seed generator feeding a pseudo-random
- * generator, read word by word from an output FIFO (SR.FIFO_LVL words waiting).
- * Registers: VER 0x00, CMD 0x04 (ST self test 0, GS generate seed 1, CI clear interrupt 4, CE clear
- * error 5, SR software reset 6), CR 0x08 (AR auto-reseed 4, MASKDONE 5, MASKERR 6), SR 0x0C
- * (BUSY 1, STDN self test done 4, SDN seed done 5, FIFO_LVL 11:8, ERR 16), ESR 0x10, OUT 0x14.
- * The i.MX6UL has no RNGB (its CAAM has the RNG instead).
+ * i.MX Random Number Generator version B (RNGB) of the i.MX6ULL / i.MX6ULZ (i.MX6ULL Reference
+ * Manual IMX6ULLRM Rev. 1, chapter "Random Number Generator (RNGB)"): a true random seed generator
+ * feeding a pseudo-random generator, read word by word from an output FIFO (SR.FIFO_LVL words
+ * waiting). Registers: VER 0x00, CMD 0x04 (ST self test 0, GS generate seed 1, CI clear interrupt
+ * 4, CE clear error 5, SR software reset 6), CR 0x08 (AR auto-reseed 4, MASKDONE 5, MASKERR 6), SR
+ * 0x0C (BUSY 1, STDN self test done 4, SDN seed done 5, FIFO_LVL 11:8, ERR 16), ESR 0x10, OUT
+ * 0x14. The i.MX6UL has no RNGB (its CAAM has the RNG instead).
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, describeField, ro, rw, type RegisterBus } from "../../hal/register.ts";
+import { pollOptions, pollUntil, type PollOptions } from "../../hal/poll.ts";
+
+/** RNG_CMD, command: self test, generate seed, clear interrupt, clear error, software reset. */
+export enum CMD { ST = 1 << 0, GS = 1 << 1, CI = 1 << 4, CE = 1 << 5, SR = 1 << 6 }
+/** RNG_CR, control: auto-reseed and the interrupt masks. */
+export enum CR { AR = 1 << 4, MASKDONE = 1 << 5, MASKERR = 1 << 6 }
+/** RNG_SR, status. */
+export enum SR { BUSY = 1 << 1, STDN = 1 << 4, SDN = 1 << 5, FIFO_LVL = 0xf << 8, ERR = 1 << 16 }
 
 export const RNGB_REGS = defineRegisters({
-  VER: register(0x00),
-  CMD: register(0x04, { ST: field(0), GS: field(1), CI: field(4), CE: field(5), SR: field(6) }),
-  CR: register(0x08, { AR: field(4), MASKDONE: field(5), MASKERR: field(6) }),
-  SR: register(0x0c, { BUSY: field(1), STDN: field(4), SDN: field(5), FIFO_LVL: field(8, 4), ERR: field(16) }),
-  ESR: register(0x10),
-  OUT: register(0x14),
+  VER: ro(0x00),
+  CMD: rw<CMD>(0x04),
+  CR: rw<CR>(0x08),
+  SR: ro<SR>(0x0c),
+  ESR: ro(0x10),
+  OUT: ro(0x14),
 }, { name: "RNGB" });
 
-const CMD_ST = 1 << 0, CMD_GS = 1 << 1, CMD_CI = 1 << 4, CMD_CE = 1 << 5, CMD_SR = 1 << 6;
-const CR_AR = 1 << 4, CR_MASKDONE = 1 << 5, CR_MASKERR = 1 << 6;
-const SR_ERR = 1 << 16;
-/** Self test and seeding take a while; the limit counts polls, not time, and is generous. */
-const DEFAULT_MAX_POLLS = 2_000_000;
+export type ImxRngbRegisters = ReturnType<typeof RNGB_REGS.at>;
 
 export interface ImxRngbOptions {
   readonly base: number;
@@ -32,14 +36,15 @@ export interface ImxRngbOptions {
 
 export class ImxRngb {
   readonly base: number;
-  private readonly bus?: RegisterBus;
-  private readonly maxPolls: number;
-  private regs?: ReturnType<typeof RNGB_REGS.at>;
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: ImxRngbRegisters;
+  private readonly wait?: PollOptions;
+  private initialized = false;
 
   constructor(options: ImxRngbOptions) {
     this.base = options.base;
-    this.bus = options.bus;
-    this.maxPolls = options.maxPolls ?? DEFAULT_MAX_POLLS;
+    this.wait = pollOptions(options.maxPolls);
+    this.registers = RNGB_REGS.at(options.base, options.bus);
   }
 
   /**
@@ -48,23 +53,29 @@ export class ImxRngb {
    */
   init(): void {
     if (!this.base) throw new Error("ImxRngb: invalid base address");
-    const r = (this.regs = RNGB_REGS.at(this.base, this.bus));
-    r.CMD.write(CMD_SR);
-    r.CR.write(CR_AR | CR_MASKDONE | CR_MASKERR);
-    r.CMD.write(CMD_ST);
-    r.SR.waitUntil("STDN", 1, { maxPolls: this.maxPolls });
+    const r = this.registers;
+    this.initialized = true;
+    r.CMD.write(CMD.SR);
+    r.CR.write(CR.AR | CR.MASKDONE | CR.MASKERR);
+    r.CMD.write(CMD.ST);
+    r.SR.waitUntil(SR.STDN, 1, this.wait);
     this.checkError("self test");
-    r.CMD.write(CMD_GS);
-    r.SR.waitUntil("SDN", 1, { maxPolls: this.maxPolls });
+    r.CMD.write(CMD.GS);
+    r.SR.waitUntil(SR.SDN, 1, this.wait);
     this.checkError("seed generation");
-    r.CMD.write(CMD_CI | CMD_CE);
+    r.CMD.write(CMD.CI | CMD.CE);
   }
 
   /** One 32-bit random word, waiting for the FIFO. */
   read32(): number {
     const r = this.checked();
-    for (let n = 0; r.SR.FIFO_LVL.get() === 0; n++) {
-      if (n >= this.maxPolls) throw new Error("ImxRngb: the output FIFO stayed empty");
+    if ((r.SR.read() & SR.FIFO_LVL) === 0) {
+      const sr = r.SR;
+      try {
+        pollUntil(() => ((sr.read() & SR.FIFO_LVL) === 0 ? 0 : 1), 1, () => describeField(sr, SR.FIFO_LVL), this.wait);
+      } catch (e) {
+        throw new Error(`ImxRngb: the output FIFO stayed empty (${(e as Error).message})`);
+      }
     }
     this.checkError("generation");
     return r.OUT.read() >>> 0;
@@ -80,11 +91,11 @@ export class ImxRngb {
 
   private checkError(what: string): void {
     const r = this.checked();
-    if (r.SR.read() & SR_ERR) throw new Error(`ImxRngb: ${what} failed (SR.ERR, ESR 0x${r.ESR.read().toString(16)})`);
+    if (r.SR.read() & SR.ERR) throw new Error(`ImxRngb: ${what} failed (SR.ERR, ESR 0x${r.ESR.read().toString(16)})`);
   }
 
-  private checked() {
-    if (!this.regs) throw new Error("ImxRngb: init() first");
-    return this.regs;
+  private checked(): ImxRngbRegisters {
+    if (!this.initialized) throw new Error("ImxRngb: init() first");
+    return this.registers;
   }
 }

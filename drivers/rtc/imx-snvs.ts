@@ -1,20 +1,28 @@
 /**
- * i.MX Secure Non-Volatile Storage (SNVS) (i.MX6UL RM, chapter "Secure Non-Volatile Storage
- * (SNVS)"; i.MX6UL Security RM for the secure state machine): the low-power secure real-time
- * counter and the security state.
- * SNVS_HP (high power): HPSR 0x14 with SSM_STATE (bits 11:8). SNVS_LP: LPCR 0x38 with SRTC_ENV
- * (bit 0, the counter runs), LPSRTCMR 0x50 (counter bits 46:32) and LPSRTCLR 0x54 (bits 31:0): a
- * 47-bit counter at 32768 Hz, read until two consecutive readings agree (the RM's advice for an
- * asynchronously clocked counter).
+ * i.MX Secure Non-Volatile Storage (SNVS) (i.MX6UL Reference Manual IMX6ULRM Rev. 1, chapter
+ * "Secure Non-Volatile Storage (SNVS)"; i.MX6UL Security RM for the secure state machine): the
+ * low-power secure real-time counter and the security state. SNVS_HP (high power): HPSR 0x14 with
+ * SSM_STATE (bits 11:8). SNVS_LP: LPCR 0x38 with SRTC_ENV (bit 0, the counter runs), LPSRTCMR 0x50
+ * (counter bits 46:32) and LPSRTCLR 0x54 (bits 31:0): a 47-bit counter at 32768 Hz, read until two
+ * consecutive readings agree (the RM's advice for an asynchronously clocked counter).
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, fieldValue, ro, rw, type RegisterBus } from "../../hal/register.ts";
+
+/** SNVS_HPSR, HP status: the secure state machine's state. */
+export enum HPSR { SSM_STATE = 0xf << 8 }
+/** SNVS_LPCR, LP control: SRTC_ENV runs the secure real-time counter. */
+export enum LPCR { SRTC_ENV = 1 << 0 }
+/** SNVS_LPSRTCMR: the counter's 15 most significant bits. */
+export enum LPSRTCMR { SRTC = 0x7fff }
 
 export const SNVS_REGS = defineRegisters({
-  HPSR: register(0x14, { SSM_STATE: field(8, 4) }),
-  LPCR: register(0x38, { SRTC_ENV: field(0) }),
-  LPSRTCMR: register(0x50, { SRTC: field(0, 15) }),
-  LPSRTCLR: register(0x54),
+  HPSR: ro<HPSR>(0x14),
+  LPCR: rw<LPCR>(0x38),
+  LPSRTCMR: rw<LPSRTCMR>(0x50),
+  LPSRTCLR: rw(0x54),
 }, { name: "SNVS" });
+
+export type ImxSnvsRegisters = ReturnType<typeof SNVS_REGS.at>;
 
 const TICKS_PER_SECOND = 32768;
 const MAX_READS = 8;
@@ -38,17 +46,16 @@ export interface ImxSnvsOptions {
 
 export class ImxSnvs {
   readonly base: number;
-  private readonly bus?: RegisterBus;
-  private regs?: ReturnType<typeof SNVS_REGS.at>;
+  private readonly regs: ImxSnvsRegisters;
 
   constructor(options: ImxSnvsOptions) {
     this.base = options.base;
-    this.bus = options.bus;
+    this.regs = SNVS_REGS.at(options.base, options.bus);
   }
 
   /** Whether the secure real-time counter runs (LPCR.SRTC_ENV). */
   rtcRunning(): boolean {
-    return this.r().LPCR.SRTC_ENV.get() === 1;
+    return (this.r().LPCR.read() & LPCR.SRTC_ENV) !== 0;
   }
 
   /** The secure real-time counter in 1/32768 s ticks (below 2^47, exact as a number). */
@@ -56,7 +63,7 @@ export class ImxSnvs {
     const r = this.r();
     let last = -1;
     for (let i = 0; i < MAX_READS; i++) {
-      const t = (r.LPSRTCMR.read() & 0x7fff) * 2 ** 32 + r.LPSRTCLR.read();
+      const t = fieldValue(LPSRTCMR.SRTC, r.LPSRTCMR.read()) * 2 ** 32 + r.LPSRTCLR.read();
       if (t === last) return t;
       last = t;
     }
@@ -70,12 +77,12 @@ export class ImxSnvs {
 
   /** The secure state machine's state (HPSR.SSM_STATE), e.g. "trusted", "non-secure". */
   securityState(): string {
-    const s = this.r().HPSR.SSM_STATE.get();
+    const s = this.r().HPSR.get(HPSR.SSM_STATE);
     return SSM_STATES[s] ?? `unknown (${s})`;
   }
 
-  private r() {
+  private r(): ImxSnvsRegisters {
     if (!this.base) throw new Error("ImxSnvs: invalid base address");
-    return (this.regs ??= SNVS_REGS.at(this.base, this.bus));
+    return this.regs;
   }
 }

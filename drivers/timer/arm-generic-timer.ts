@@ -1,10 +1,10 @@
 /**
- * ARM generic timer (ARM ARM v7-A/R, chapter B8 "The Generic Timer"): a 64-bit system counter
- * (CNTPCT) and per-CPU timers compared against it. It is reached through CP15, not memory, so
- * the loop clock is read and armed natively (hal/arch/arm/arch.h, counter kind "cpu-timer"):
- * this driver only names it and its interrupt. The firmware runs in the Secure state, where
- * CNTP_* are the Secure physical timer's registers, whose interrupt is PPI 13, GIC ID 29
- * (Cortex-A7 MPCore TRM, "Generic Timer": nCNTPSIRQ).
+ * ARM generic timer (ARM Architecture Reference Manual ARMv7-A/R, ARM DDI 0406C.d, chapter B8 "The
+ * Generic Timer"): a 64-bit system counter (CNTPCT) and per-CPU timers compared against it. It is
+ * reached through CP15, not memory, so the loop clock is read and armed natively
+ * (hal/arch/arm/arch.h, counter kind "cpu-timer"): this driver only names it and its interrupt.
+ * The firmware runs in the Secure state, where CNTP_* are the Secure physical timer's registers,
+ * whose interrupt is PPI 13, GIC ID 29 (Cortex-A7 MPCore TRM, "Generic Timer": nCNTPSIRQ).
  */
 import type { CpuTimerClockSource } from "hal";
 

@@ -1,6 +1,6 @@
 /**
- * BCM2835 System Timer, after BCM2835 ARM Peripherals chapter 12 (registers at 0x7E003000 on the
- * VideoCore bus, 0x20003000 for the ARM).
+ * BCM2835 System Timer, after BCM2835 ARM Peripherals (Broadcom, 2012-02-06) chapter 12 (registers
+ * at 0x7E003000 on the VideoCore bus, 0x20003000 for the ARM).
  *
  * A free-running 64-bit counter at 1 MHz (CHI:CLO) and four 32-bit compare registers C0..C3. When
  * the low 32 bits of the counter equal Cn, CS.Mn is set and GPU IRQ n is raised until software
@@ -8,21 +8,21 @@
  * this driver refuses them; channels 1 and 3 are the ARM's.
  */
 import type { ClockSource } from "hal";
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, array, ro, rw, w1c, type Register, type RegisterBus } from "../../hal/register.ts";
 
-/** Registers, chapter 12.1. CS bits are write-1-to-clear: never read-modify-write CS. */
+/** CS, control/status (12.2): Mn is set when channel n matched; write 1 to clear. */
+export enum CS { M0 = 1 << 0, M1 = 1 << 1, M2 = 1 << 2, M3 = 1 << 3 }
+
+/** Registers, chapter 12.1. */
 export const SYSTIMER_REGS = defineRegisters({
-  CS: register(0x00, { M0: field(0), M1: field(1), M2: field(2), M3: field(3) }),
-  CLO: register(0x04),
-  CHI: register(0x08),
-  C0: register(0x0c),
-  C1: register(0x10),
-  C2: register(0x14),
-  C3: register(0x18),
+  CS: w1c<CS>(0x00),
+  CLO: ro(0x04),
+  CHI: ro(0x08),
+  /** The compare registers C0..C3. */
+  C: array(rw(0x0c), 4),
 }, { name: "SYSTIMER" });
 
 export type Bcm2835SysTimerRegisters = ReturnType<typeof SYSTIMER_REGS.at>;
-type Reg = Bcm2835SysTimerRegisters["CLO"];
 
 /** The counter's rate (chapter 12: a 1 MHz free-running counter). */
 export const SYSTIMER_HZ = 1_000_000;
@@ -44,32 +44,27 @@ export interface Bcm2835SysTimerOptions {
 
 export class Bcm2835SysTimer {
   readonly base: number;
-  private readonly bus?: RegisterBus;
-  // Set by init(); now() runs on every event loop turn, so these stay in properties.
-  private regs!: Bcm2835SysTimerRegisters;
-  private cs!: Bcm2835SysTimerRegisters["CS"];
-  private clo!: Reg;
-  private chi!: Reg;
-  private c1?: Reg;
-  private c3?: Reg;
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: Bcm2835SysTimerRegisters;
+  // now() runs on every event loop turn, so these stay in properties.
+  private readonly cs: Register<CS, "w1c">;
+  private readonly clo: Register<never, "ro">;
+  private readonly chi: Register<never, "ro">;
+  private c1?: Register<never, "rw">;
+  private c3?: Register<never, "rw">;
 
   constructor(options: Bcm2835SysTimerOptions) {
     this.base = options.base;
-    this.bus = options.bus;
-  }
-
-  /** The register block (after init()), for what this driver does not wrap. */
-  get registers(): Bcm2835SysTimerRegisters {
-    return this.regs;
+    const r = (this.registers = SYSTIMER_REGS.at(options.base, options.bus));
+    this.cs = r.CS;
+    this.clo = r.CLO;
+    this.chi = r.CHI;
   }
 
   /** Clears pending matches on the ARM's channels; the GPU's (0 and 2) are left alone. */
   init(): void {
     if (!this.base) throw new Error("Bcm2835SysTimer: invalid base address");
-    const r = (this.regs = SYSTIMER_REGS.at(this.base, this.bus));
-    this.clo = r.CLO;
-    this.chi = r.CHI;
-    (this.cs = r.CS).write((1 << 1) | (1 << 3));
+    this.cs.write(CS.M1 | CS.M3);
   }
 
   /** The 64-bit counter, in microseconds since the SoC was reset (exact below 2^53). */
@@ -92,13 +87,13 @@ export class Bcm2835SysTimer {
   /** Clears CS.Mn, which lowers GPU IRQ n. Writes only that bit: CS is write-1-to-clear. */
   ack(channel: SysTimerChannel): void {
     checkChannel(channel);
-    this.cs.write(1 << channel);
+    this.cs.write(CS.M0 << channel);
   }
 
   /** Whether CS.Mn is set: the counter has matched Cn since the last ack. */
   matched(channel: SysTimerChannel): boolean {
     checkChannel(channel);
-    return ((this.cs.read() >>> channel) & 1) !== 0;
+    return (this.cs.read() & (CS.M0 << channel)) !== 0;
   }
 
   /**
@@ -110,7 +105,7 @@ export class Bcm2835SysTimer {
   armDeadline(channel: SysTimerChannel, deadline: number): void {
     const c = this.compare(channel);
     if (!(deadline >= 0 && deadline < TWO_53)) throw new RangeError(`Bcm2835SysTimer: deadline ${deadline} is not a counter value`);
-    this.cs.write(1 << channel);
+    this.cs.write(CS.M0 << channel);
     const latest = this.now() + MAX_AHEAD;
     // ToUint32 is exact modulo 2^32 for integers up to 2^53 (a fraction rounds towards zero).
     c.write((deadline < latest ? deadline : latest) >>> 0);
@@ -118,18 +113,19 @@ export class Bcm2835SysTimer {
 
   /** The event loop's clock on `channel` (hal `clock.attach()`); call init() first. */
   clockSource(channel: SysTimerChannel): ClockSource {
-    checkChannel(channel);
     if (!this.base) throw new Error("Bcm2835SysTimer: invalid base address");
+    // The compare register is made now, not by the first arm(), which the loop's idle path runs.
+    this.compare(channel);
     return {
       hz: SYSTIMER_HZ,
-      counter: { kind: "mmio32x2", low: this.base + 0x04, high: this.base + 0x08 },
+      counter: { kind: "mmio32x2", low: this.clo.addr, high: this.chi.addr },
       arm: (deadline: number) => this.armDeadline(channel, deadline),
     };
   }
 
-  private compare(channel: SysTimerChannel): Reg {
+  private compare(channel: SysTimerChannel): Register<never, "rw"> {
     checkChannel(channel);
-    return channel === 1 ? (this.c1 ??= this.regs.C1) : (this.c3 ??= this.regs.C3);
+    return channel === 1 ? (this.c1 ??= this.registers.C.at(1)) : (this.c3 ??= this.registers.C.at(3));
   }
 }
 

@@ -6,22 +6,21 @@
  * line, so the arch's trap handler (hal/arch/riscv64) takes it, not a JS handler.
  */
 import type { ClockSource } from "hal";
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { array, defineRegisters, rw, type RegisterBus } from "../../hal/register.ts";
 
-// Offsets, section 9.1 (memory map): msip at 4 * hart, mtimecmp at 0x4000 + 8 * hart.
-const MSIP_OFFSET = 0x0000;
-const MTIMECMP_OFFSET = 0x4000;
-const MTIME_OFFSET = 0xbff8;
+/** msip (9.2): only bit 0 exists. */
+export enum MSIP { MSIP = 1 << 0 }
 
-export const CLINT_MTIME_REGS = defineRegisters({
-  MTIME_LO: register(0x0),
-  MTIME_HI: register(0x4),
-}, { name: "CLINT mtime" });
+/** The CLINT's memory map (9.1): per hart an msip word and a 64-bit mtimecmp, and one mtime. */
+export const CLINT_REGS = defineRegisters({
+  MSIP: array(rw<MSIP>(0x0000), 4095),
+  MTIMECMP_LO: array(rw(0x4000), 4095, 8),
+  MTIMECMP_HI: array(rw(0x4004), 4095, 8),
+  MTIME_LO: rw(0xbff8),
+  MTIME_HI: rw(0xbffc),
+}, { name: "CLINT" });
 
-export const CLINT_HART_REGS = {
-  MSIP: defineRegisters({ MSIP: register(0x0, { MSIP: field(0) }) }, { name: "CLINT msip" }),
-  MTIMECMP: defineRegisters({ LO: register(0x0), HI: register(0x4) }, { name: "CLINT mtimecmp" }),
-};
+export type ClintRegisters = ReturnType<typeof CLINT_REGS.at>;
 
 /** The FU540's RTC clock, which mtime counts (FU540-C000 Manual 9.1: rtcclk, 1 MHz). */
 export const FU540_RTC_HZ = 1_000_000;
@@ -42,19 +41,20 @@ export class Clint {
   readonly base: number;
   readonly hz: number;
   readonly harts: number;
-  private readonly bus?: RegisterBus;
-  private mtime?: ReturnType<typeof CLINT_MTIME_REGS.at>;
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: ClintRegisters;
 
   constructor(options: ClintOptions) {
     this.base = options.base;
     this.hz = options.hz;
     this.harts = options.harts;
-    this.bus = options.bus;
+    this.registers = CLINT_REGS.at(options.base, options.bus);
   }
 
   /** mtime, in ticks of `hz` (exact below 2^53). */
   now(): number {
-    const t = (this.mtime ??= CLINT_MTIME_REGS.at(this.checkedBase() + MTIME_OFFSET, this.bus));
+    this.checkedBase();
+    const t = this.registers;
     // High, low, high: a carry between the reads changes the high word, and the low is read again.
     const hi = t.MTIME_HI.read();
     let lo = t.MTIME_LO.read();
@@ -72,24 +72,26 @@ export class Clint {
     if (!(deadline >= 0 && deadline < TWO_53) || deadline !== Math.floor(deadline)) {
       throw new RangeError(`Clint: deadline ${deadline} is not a counter value`);
     }
-    const c = CLINT_HART_REGS.MTIMECMP.at(this.hartAddress(hart, MTIMECMP_OFFSET, 8), this.bus);
-    c.HI.write(0xffff_ffff);
-    c.LO.write(deadline >>> 0);
-    c.HI.write(Math.floor(deadline / TWO_32));
+    this.checkHart(hart);
+    const hi = this.registers.MTIMECMP_HI.at(hart);
+    hi.write(0xffff_ffff);
+    this.registers.MTIMECMP_LO.at(hart).write(deadline >>> 0);
+    hi.write(Math.floor(deadline / TWO_32));
   }
 
   /** Raises (true) or clears `hart`'s machine software interrupt (msip, 9.2). */
   setSoftwareInterrupt(hart: number, raised: boolean): void {
-    CLINT_HART_REGS.MSIP.at(this.hartAddress(hart, MSIP_OFFSET, 4), this.bus).MSIP.write(raised ? 1 : 0);
+    this.checkHart(hart);
+    this.registers.MSIP.at(hart).write(raised ? MSIP.MSIP : 0);
   }
 
   /** The event loop's clock for `hart`: mtime, with the hart's mtimecmp as the deadline. */
   clockSource(hart: number): ClockSource {
-    const cmp = CLINT_HART_REGS.MTIMECMP.at(this.hartAddress(hart, MTIMECMP_OFFSET, 8), this.bus);
-    const hi = cmp.HI, lo = cmp.LO;
+    this.checkHart(hart);
+    const hi = this.registers.MTIMECMP_HI.at(hart), lo = this.registers.MTIMECMP_LO.at(hart);
     return {
       hz: this.hz,
-      counter: { kind: "mmio64", address: this.checkedBase() + MTIME_OFFSET },
+      counter: { kind: "mmio64", address: this.registers.MTIME_LO.addr },
       // The loop passes integers below 2^53 (hal.d.ts ClockSource.arm); this runs before every sleep.
       arm: (deadline: number) => {
         hi.write(0xffff_ffff);
@@ -104,10 +106,10 @@ export class Clint {
     return this.base;
   }
 
-  private hartAddress(hart: number, offset: number, stride: number): number {
+  private checkHart(hart: number): void {
     if (!(Number.isInteger(hart) && hart >= 0 && hart < this.harts)) {
       throw new RangeError(`Clint: hart ${hart} does not exist (0..${this.harts - 1})`);
     }
-    return this.checkedBase() + offset + stride * hart;
+    this.checkedBase();
   }
 }

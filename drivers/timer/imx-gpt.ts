@@ -1,30 +1,38 @@
 /**
- * i.MX General Purpose Timer (GPT) (i.MX6UL RM, chapter "General Purpose Timer (GPT)"): a 32-bit
- * up-counter with a 12-bit prescaler, three output compares and two input captures.
- * Registers: CR 0x00 (EN 0, ENMOD 1, CLKSRC 8:6, FRR 9, EN_24M 10, SWR 15), PR 0x04 (PRESCALER
- * 11:0: divide by PRESCALER + 1), SR 0x08 (OF1-OF3 bits 0-2, IF1-IF2 3-4, ROV 5; write 1 to clear),
- * IR 0x0C (the same bits enable interrupts), OCR1-3 0x10-0x18, ICR1-2 0x1C-0x20, CNT 0x24.
- * tsmetal's loop clock is the ARM generic timer (docs/boards/usbarmory-mk2.md says why); the GPT is
- * an application timer: a free-running counter and compare interrupts.
+ * i.MX General Purpose Timer (GPT) (i.MX6UL Reference Manual IMX6ULRM Rev. 1, chapter "General
+ * Purpose Timer (GPT)"): a 32-bit up-counter with a 12-bit prescaler, three output compares and
+ * two input captures. Registers: CR 0x00 (EN 0, ENMOD 1, CLKSRC 8:6, FRR 9, EN_24M 10, SWR 15), PR
+ * 0x04 (PRESCALER 11:0: divide by PRESCALER + 1), SR 0x08 (OF1-OF3 bits 0-2, IF1-IF2 3-4, ROV 5;
+ * write 1 to clear), IR 0x0C (the same bits enable interrupts), OCR1-3 0x10-0x18, ICR1-2
+ * 0x1C-0x20, CNT 0x24. tsmetal's loop clock is the ARM generic timer (docs/boards/usbarmory-mk2.md
+ * says why); the GPT is an application timer: a free-running counter and compare interrupts.
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, fieldBits, ro, rw, w1c, type RegisterBus } from "../../hal/register.ts";
+
+/** GPTx_CR, control. */
+export enum CR { EN = 1 << 0, ENMOD = 1 << 1, CLKSRC = 7 << 6, FRR = 1 << 9, EN_24M = 1 << 10, SWR = 1 << 15 }
+/** GPTx_PR, prescaler: divide by PRESCALER + 1. */
+export enum PR { PRESCALER = 0xfff << 0, PRESCALER24M = 0xf << 12 }
+/** GPTx_SR, status (write 1 to clear), and GPTx_IR, the interrupt enables of the same bits. */
+export enum SR { OF1 = 1 << 0, OF2 = 1 << 1, OF3 = 1 << 2, IF1 = 1 << 3, IF2 = 1 << 4, ROV = 1 << 5, ALL = 0x3f }
 
 export const GPT_REGS = defineRegisters({
-  CR: register(0x00, { EN: field(0), ENMOD: field(1), CLKSRC: field(6, 3), FRR: field(9), EN_24M: field(10), SWR: field(15) }),
-  PR: register(0x04, { PRESCALER: field(0, 12), PRESCALER24M: field(12, 4) }),
-  SR: register(0x08, { OF1: field(0), OF2: field(1), OF3: field(2), IF1: field(3), IF2: field(4), ROV: field(5) }),
-  IR: register(0x0c, { OF1IE: field(0), OF2IE: field(1), OF3IE: field(2), IF1IE: field(3), IF2IE: field(4), ROVIE: field(5) }),
-  OCR1: register(0x10),
-  OCR2: register(0x14),
-  OCR3: register(0x18),
-  ICR1: register(0x1c),
-  ICR2: register(0x20),
-  CNT: register(0x24),
+  CR: rw<CR>(0x00),
+  PR: rw<PR>(0x04),
+  SR: w1c<SR>(0x08),
+  IR: rw<SR>(0x0c),
+  OCR1: rw(0x10),
+  OCR2: rw(0x14),
+  OCR3: rw(0x18),
+  ICR1: ro(0x1c),
+  ICR2: ro(0x20),
+  CNT: ro(0x24),
 }, { name: "GPT" });
 
-/** CR.CLKSRC = 1: the peripheral clock (ipg_clk). */
-const CLKSRC_IPG = 1;
-const CR_SWR = 1 << 15;
+export type ImxGptRegisters = ReturnType<typeof GPT_REGS.at>;
+
+/** CR.CLKSRC: the counter's clock. */
+export enum CR_CLKSRC { OFF = 0 << 6, IPG = 1 << 6, IPG_HIGHFREQ = 2 << 6, EXTERNAL = 3 << 6, IPG_32K = 4 << 6, CRYSTAL = 5 << 6 }
 
 export interface ImxGptOptions {
   readonly base: number;
@@ -36,14 +44,15 @@ export interface ImxGptOptions {
 export class ImxGpt {
   readonly base: number;
   readonly clockHz: number;
-  private readonly bus?: RegisterBus;
-  private regs?: ReturnType<typeof GPT_REGS.at>;
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: ImxGptRegisters;
   private prescale = 1;
+  private initialized = false;
 
   constructor(options: ImxGptOptions) {
     this.base = options.base;
     this.clockHz = options.clockHz;
-    this.bus = options.bus;
+    this.registers = GPT_REGS.at(options.base, options.bus);
   }
 
   /**
@@ -55,16 +64,17 @@ export class ImxGpt {
     if (!this.base) throw new Error("ImxGpt: invalid base address");
     const prescale = Math.round(this.clockHz / hz);
     if (!(prescale >= 1 && prescale <= 4096)) throw new RangeError(`ImxGpt: ${hz} Hz cannot be divided from ${this.clockHz} Hz`);
-    const r = (this.regs = GPT_REGS.at(this.base, this.bus));
+    const r = this.registers;
     r.CR.write(0);
-    r.CR.write(CR_SWR);
-    r.CR.waitUntil("SWR", 0, { maxPolls: 10_000 });
+    r.CR.write(CR.SWR);
+    r.CR.waitUntil(CR.SWR, 0);
     r.IR.write(0);
-    r.PR.write(prescale - 1);
-    r.SR.write(0x3f);
-    r.CR.writeFields({ CLKSRC: CLKSRC_IPG, FRR: 1, ENMOD: 1 });
-    r.CR.EN.set(1);
+    r.PR.write(fieldBits(PR.PRESCALER, prescale - 1));
+    r.SR.write(SR.ALL);
+    r.CR.write(CR_CLKSRC.IPG | CR.FRR | CR.ENMOD);
+    r.CR.set(CR.EN);
     this.prescale = prescale;
+    this.initialized = true;
   }
 
   /** Counter ticks per second. */
@@ -82,15 +92,15 @@ export class ImxGpt {
     if (!(Number.isInteger(ticks) && ticks > 0 && ticks < 2 ** 32)) throw new RangeError(`ImxGpt: ${ticks} ticks is not a 32-bit delay`);
     const r = this.r();
     r.OCR1.write((r.CNT.read() + ticks) >>> 0);
-    r.SR.write(1);
-    r.IR.write(1);
+    r.SR.write(SR.OF1);
+    r.IR.write(SR.OF1);
   }
 
   /** Clears the compare event; true if there was one. Call from the interrupt handler. */
   acknowledge(): boolean {
     const r = this.r();
-    const hit = (r.SR.read() & 1) !== 0;
-    r.SR.write(1);
+    const hit = (r.SR.read() & SR.OF1) !== 0;
+    r.SR.write(SR.OF1);
     return hit;
   }
 
@@ -99,8 +109,8 @@ export class ImxGpt {
     this.r().IR.write(0);
   }
 
-  private r() {
-    if (!this.regs) throw new Error("ImxGpt: init() first");
-    return this.regs;
+  private r(): ImxGptRegisters {
+    if (!this.initialized) throw new Error("ImxGpt: init() first");
+    return this.registers;
   }
 }

@@ -1,11 +1,11 @@
 /**
  * BCM2835 mini UART (UART1), in the auxiliary peripherals block ("AUX"), after BCM2835 ARM
- * Peripherals chapter 2: AUX_IRQ and AUX_ENABLES (2.1.1), the mini UART (2.2), its implementation
- * details (2.2.1) and registers (2.2.2), with the errata collected on eLinux.org ("BCM2835 datasheet
- * errata"): AUX_MU_IER bit 0 enables the receive interrupt and bit 1 the transmit interrupt (the
- * manual has them swapped), bits 3:2 "are actually required in order to receive interrupts"
- * (harmless either way, so they are set with bit 0), and 8-bit mode takes AUX_MU_LCR = 3, not just
- * bit 0 (which gives 7-bit characters).
+ * Peripherals (Broadcom, 2012-02-06) chapter 2: AUX_IRQ and AUX_ENABLES (2.1.1), the mini UART
+ * (2.2), its implementation details (2.2.1) and registers (2.2.2), with the errata collected on
+ * eLinux.org ("BCM2835 datasheet errata"): AUX_MU_IER bit 0 enables the receive interrupt and bit
+ * 1 the transmit interrupt (the manual has them swapped), bits 3:2 "are actually required in order
+ * to receive interrupts" (harmless either way, so they are set with bit 0), and 8-bit mode takes
+ * AUX_MU_LCR = 3, not just bit 0 (which gives 7-bit characters).
  *
  * The block sits at peripheral base + 0x215000 (0x20215000 on BCM2835) and `base` is that address:
  * AUX_ENABLES is shared with the SPI1/SPI2 masters, and so is the interrupt line (GPU IRQ 29,
@@ -23,59 +23,65 @@
  *
  * On hardware GPIO 14/15 must be in function ALT5 for TXD1/RXD1 (chapter 6); the board does that.
  */
-import { DEFAULT_MAX_POLLS, RegisterTimeoutError, defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, describeField, ro, rw, wo, type Register, type RegisterBus } from "../../hal/register.ts";
+import { pollOptions, pollUntil, type PollOptions } from "../../hal/poll.ts";
 import { writeCharAt } from "../../hal/utf8.ts";
-import type { SerialPort } from "../../hal/io/serial.ts";
+import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
 
 /** Module bits of AUX_IRQ and AUX_ENABLES (2.1.1). */
-const AUX_MODULES = { MINI_UART: field(0), SPI1: field(1), SPI2: field(2) } as const;
+export enum AUX_MODULES { MINI_UART = 1 << 0, SPI1 = 1 << 1, SPI2 = 1 << 2 }
+/** AUX_MU_IER (2.2.2). Errata: RX is bit 0, TX bit 1, and receive interrupts need bits 3:2 (ERRATA). */
+export enum MU_IER { RX = 1 << 0, TX = 1 << 1, ERRATA = 3 << 2 }
+/** AUX_MU_IIR read: NOT_PENDING is 0 while an interrupt is pending, ID 1 = TX empty, 2 = RX data (2.2.2). */
+export enum MU_IIR { NOT_PENDING = 1 << 0, ID = 3 << 1, FIFOS = 3 << 6 }
+/** AUX_MU_IIR write: flush the FIFOs (2.2.2). */
+export enum MU_FCR { CLEAR_RX = 1 << 1, CLEAR_TX = 1 << 2 }
+/** AUX_MU_LCR (2.2.2). */
+export enum MU_LCR { DATA_SIZE = 3 << 0, BREAK = 1 << 6, DLAB = 1 << 7 }
+/** MU_LCR.DATA_SIZE. Errata: 3 is 8-bit, 0 is 7-bit. */
+export enum MU_LCR_DATA_SIZE { BITS_7 = 0, BITS_8 = 3 }
+/** AUX_MU_MCR (2.2.2). */
+export enum MU_MCR { RTS = 1 << 1 }
+/** AUX_MU_LSR (2.2.2). Reading clears RX_OVERRUN. */
+export enum MU_LSR { DATA_READY = 1 << 0, RX_OVERRUN = 1 << 1, TX_EMPTY = 1 << 5, TX_IDLE = 1 << 6 }
+/** AUX_MU_MSR (2.2.2). */
+export enum MU_MSR { CTS = 1 << 4 }
+/** AUX_MU_CNTL (2.2.2). */
+export enum MU_CNTL {
+  RX_ENABLE = 1 << 0, TX_ENABLE = 1 << 1, RX_AUTOFLOW = 1 << 2, TX_AUTOFLOW = 1 << 3,
+  RTS_LEVEL = 3 << 4, RTS_ASSERT = 1 << 6, CTS_ASSERT = 1 << 7,
+}
+/** AUX_MU_STAT (2.2.2). */
+export enum MU_STAT {
+  RX_AVAILABLE = 1 << 0, TX_SPACE = 1 << 1, RX_IDLE = 1 << 2, TX_IDLE = 1 << 3, RX_OVERRUN = 1 << 4,
+  TX_FULL = 1 << 5, RTS = 1 << 6, CTS = 1 << 7, TX_EMPTY = 1 << 8, TX_DONE = 1 << 9,
+  RX_LEVEL = 0xf << 16, TX_LEVEL = 0xf << 24,
+}
 
 /** The AUX block's registers used by the mini UART, 2.1 table and 2.2.2, with the errata. */
 export const AUX_REGS = defineRegisters({
-  IRQ: register(0x00, AUX_MODULES),
-  ENABLES: register(0x04, AUX_MODULES),
+  IRQ: ro<AUX_MODULES>(0x00),
+  ENABLES: rw<AUX_MODULES>(0x04),
   /** Data (DLAB=0), or the low byte of the baud register (DLAB=1). */
-  MU_IO: register(0x40, { DATA: field(0, 8) }),
-  /** Interrupt enables (DLAB=0), or the high byte of the baud register (DLAB=1). Errata: RX is bit 0. */
-  MU_IER: register(0x44, { RX: field(0), TX: field(1), ERRATA: field(2, 2) }),
-  /** Read: NOT_PENDING is 0 while an interrupt is pending, ID 1 = TX empty, 2 = RX data. Write: CLEAR_RX/CLEAR_TX flush. */
-  MU_IIR: register(0x48, { NOT_PENDING: field(0), ID: field(1, 2), CLEAR_RX: field(1), CLEAR_TX: field(2), FIFOS: field(6, 2) }),
-  /** Errata: DATA_SIZE 3 is 8-bit, 0 is 7-bit. */
-  MU_LCR: register(0x4c, { DATA_SIZE: field(0, 2), BREAK: field(6), DLAB: field(7) }),
-  MU_MCR: register(0x50, { RTS: field(1) }),
-  /** Reading clears RX_OVERRUN. */
-  MU_LSR: register(0x54, { DATA_READY: field(0), RX_OVERRUN: field(1), TX_EMPTY: field(5), TX_IDLE: field(6) }),
-  MU_MSR: register(0x58, { CTS: field(4) }),
-  MU_SCRATCH: register(0x5c, { SCRATCH: field(0, 8) }),
-  MU_CNTL: register(0x60, {
-    RX_ENABLE: field(0), TX_ENABLE: field(1), RX_AUTOFLOW: field(2), TX_AUTOFLOW: field(3),
-    RTS_LEVEL: field(4, 2), RTS_ASSERT: field(6), CTS_ASSERT: field(7),
-  }),
-  MU_STAT: register(0x64, {
-    RX_AVAILABLE: field(0), TX_SPACE: field(1), RX_IDLE: field(2), TX_IDLE: field(3), RX_OVERRUN: field(4),
-    TX_FULL: field(5), RTS: field(6), CTS: field(7), TX_EMPTY: field(8), TX_DONE: field(9),
-    RX_LEVEL: field(16, 4), TX_LEVEL: field(24, 4),
-  }),
-  MU_BAUD: register(0x68, { BAUD: field(0, 16) }),
+  MU_IO: rw(0x40),
+  /** Interrupt enables (DLAB=0), or the high byte of the baud register (DLAB=1). */
+  MU_IER: rw<MU_IER>(0x44),
+  /** Interrupt identification (read). */
+  MU_IIR: ro<MU_IIR>(0x48),
+  /** FIFO clear (write), at the same address as MU_IIR. */
+  MU_FCR: wo<MU_FCR>(0x48),
+  MU_LCR: rw<MU_LCR>(0x4c),
+  MU_MCR: rw<MU_MCR>(0x50),
+  MU_LSR: ro<MU_LSR>(0x54),
+  MU_MSR: ro<MU_MSR>(0x58),
+  MU_SCRATCH: rw(0x5c),
+  MU_CNTL: rw<MU_CNTL>(0x60),
+  MU_STAT: ro<MU_STAT>(0x64),
+  /** The 16-bit baud rate register (2.2.1). */
+  MU_BAUD: rw(0x68),
 }, { name: "AUX" });
 
 export type Bcm2835AuxRegisters = ReturnType<typeof AUX_REGS.at>;
-type Lsr = Bcm2835AuxRegisters["MU_LSR"];
-
-// Whole-register values, from the fields above (boot time counts: no writeFields()).
-// test/unit/bcm2835-aux.test.ts checks them against the declaration.
-const ENABLES_MINI_UART = 1 << 0;
-const IER_RX = 1 << 0;
-/** IER_RX with the errata's bits 3:2. */
-const IER_RX_ENABLE = IER_RX | (3 << 2);
-const IIR_CLEAR_FIFOS = (1 << 1) | (1 << 2);
-const LCR_8BIT = 3;
-const LSR_DATA_READY = 1 << 0;
-const LSR_RX_OVERRUN = 1 << 1;
-const LSR_TX_EMPTY = 1 << 5;
-const LSR_TX_IDLE = 1 << 6;
-const CNTL_RX_ENABLE = 1 << 0;
-const CNTL_TX_ENABLE = 1 << 1;
 
 /**
  * The largest deviation from the requested rate init() accepts. The mini UART samples 8 times per
@@ -91,48 +97,35 @@ export interface Bcm2835MiniUartOptions {
   readonly clockHz: number;
   /** Defaults to the bus installed by hal/mmio-bus.ts. */
   readonly bus?: RegisterBus;
-  /** Poll limit for waits on AUX_MU_LSR (transmitter full or busy); default DEFAULT_MAX_POLLS. */
+  /** Poll limit for waits on AUX_MU_LSR (transmitter full or busy); default DEFAULT_MAX_POLLS (hal/poll.ts). */
   readonly maxPolls?: number;
-}
-
-/**
- * Receive errors seen by the driver. The mini UART detects no framing or parity errors and no
- * break (2.2: a break reads as 0x00 characters, 2.2.1), so those three stay 0; they are here for
- * SerialPort. `overrun` counts the reads of AUX_MU_LSR that found the overrun flag set.
- */
-export interface Bcm2835MiniUartRxErrors {
-  overrun: number;
-  /** Always 0: not detected. */
-  framing: number;
-  /** Always 0: no parity. */
-  parity: number;
-  /** Always 0: not detected. */
-  break: number;
 }
 
 export class Bcm2835MiniUart implements SerialPort {
   readonly base: number;
   readonly clockHz: number;
-  readonly rxErrors: Bcm2835MiniUartRxErrors = { overrun: 0, framing: 0, parity: 0, break: 0 };
-  private readonly bus?: RegisterBus;
-  private readonly maxPolls: number;
-  // Set by init(); the TX/RX paths use these so that a byte costs few property lookups.
-  private regs?: Bcm2835AuxRegisters;
-  private io!: Bcm2835AuxRegisters["MU_IO"];
-  private lsr!: Lsr;
+  /**
+   * Receive errors seen by the driver. The mini UART detects no framing or parity errors and no
+   * break (2.2: a break reads as 0x00 characters, 2.2.1), so those three stay 0. `overrun` counts
+   * the reads of AUX_MU_LSR that found the overrun flag set.
+   */
+  readonly rxErrors: SerialRxErrors = { overrun: 0, framing: 0, parity: 0, break: 0 };
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: Bcm2835AuxRegisters;
+  private readonly wait?: PollOptions;
+  // The TX/RX paths use these so that a byte costs few property lookups.
+  private readonly io: Register<never, "rw">;
+  private readonly lsr: Register<MU_LSR, "ro">;
+  /** Set by init(): the receive interrupt is only for a programmed UART. */
+  private initialized = false;
 
   constructor(options: Bcm2835MiniUartOptions) {
     this.base = options.base;
     this.clockHz = options.clockHz;
-    this.bus = options.bus;
-    const maxPolls = options.maxPolls ?? DEFAULT_MAX_POLLS;
-    if (!Number.isSafeInteger(maxPolls) || maxPolls < 1) throw new RangeError(`Bcm2835MiniUart: maxPolls ${maxPolls} is not a positive integer`);
-    this.maxPolls = maxPolls;
-  }
-
-  /** The register block (after init()), for what this driver does not wrap. */
-  get registers(): Bcm2835AuxRegisters | undefined {
-    return this.regs;
+    this.wait = pollOptions(options.maxPolls);
+    const r = (this.registers = AUX_REGS.at(options.base, options.bus));
+    this.io = r.MU_IO;
+    this.lsr = r.MU_LSR;
   }
 
   /**
@@ -144,27 +137,26 @@ export class Bcm2835MiniUart implements SerialPort {
   init({ baud = 115200 }: { baud?: number } = {}): void {
     if (!this.base) throw new Error("Bcm2835MiniUart: invalid base address");
     const divisor = miniUartBaudRegister(this.clockHz, baud);
-    const r = (this.regs = AUX_REGS.at(this.base, this.bus));
+    const r = this.registers;
     const cntl = r.MU_CNTL;
-    this.io = r.MU_IO;
-    this.lsr = r.MU_LSR;
 
     const enables = r.ENABLES.read();
-    if ((enables & ENABLES_MINI_UART) === 0) r.ENABLES.write(enables | ENABLES_MINI_UART);
-    else if ((cntl.read() & CNTL_TX_ENABLE) !== 0) this.waitLsr(LSR_TX_IDLE, "TX_IDLE");
+    if ((enables & AUX_MODULES.MINI_UART) === 0) r.ENABLES.write(enables | AUX_MODULES.MINI_UART);
+    else if ((cntl.read() & MU_CNTL.TX_ENABLE) !== 0) this.waitLsr(MU_LSR.TX_IDLE);
     cntl.write(0); // receiver, transmitter and auto flow control off while configuring
-    r.MU_LCR.write(LCR_8BIT); // 8-bit (errata); also clears DLAB, so the next write reaches IER
+    r.MU_LCR.write(MU_LCR_DATA_SIZE.BITS_8); // 8-bit (errata); also clears DLAB, so the next write reaches IER
     r.MU_IER.write(0); // interrupts masked
     r.MU_MCR.write(0);
-    r.MU_IIR.write(IIR_CLEAR_FIFOS); // drops what arrived since enabling (0x00s if RX was low, 2.1.1)
+    r.MU_FCR.write(MU_FCR.CLEAR_RX | MU_FCR.CLEAR_TX); // drops what arrived since enabling (0x00s if RX was low, 2.1.1)
     r.MU_BAUD.write(divisor);
-    cntl.write(CNTL_RX_ENABLE | CNTL_TX_ENABLE);
+    cntl.write(MU_CNTL.RX_ENABLE | MU_CNTL.TX_ENABLE);
+    this.initialized = true;
   }
 
   writeByte(b: number): void {
     const v = this.lsr.read();
-    if (v & LSR_RX_OVERRUN) this.rxErrors.overrun++;
-    if ((v & LSR_TX_EMPTY) === 0) this.waitLsr(LSR_TX_EMPTY, "TX_EMPTY");
+    if (v & MU_LSR.RX_OVERRUN) this.rxErrors.overrun++;
+    if ((v & MU_LSR.TX_EMPTY) === 0) this.waitLsr(MU_LSR.TX_EMPTY);
     this.io.write(b & 0xff);
   }
 
@@ -181,8 +173,8 @@ export class Bcm2835MiniUart implements SerialPort {
       const c = s.charCodeAt(i);
       if (c < 0x80) {
         const v = lsr.read();
-        if (v & LSR_RX_OVERRUN) this.rxErrors.overrun++;
-        if ((v & LSR_TX_EMPTY) === 0) this.waitLsr(LSR_TX_EMPTY, "TX_EMPTY");
+        if (v & MU_LSR.RX_OVERRUN) this.rxErrors.overrun++;
+        if ((v & MU_LSR.TX_EMPTY) === 0) this.waitLsr(MU_LSR.TX_EMPTY);
         io.write(c);
         i++;
         continue;
@@ -194,8 +186,8 @@ export class Bcm2835MiniUart implements SerialPort {
   /** The next received byte, or -1 if the RX FIFO is empty. Never waits. */
   readByte(): number {
     const v = this.lsr.read();
-    if (v & LSR_RX_OVERRUN) this.rxErrors.overrun++;
-    if ((v & LSR_DATA_READY) === 0) return -1;
+    if (v & MU_LSR.RX_OVERRUN) this.rxErrors.overrun++;
+    if ((v & MU_LSR.DATA_READY) === 0) return -1;
     return this.io.read() & 0xff;
   }
 
@@ -205,14 +197,13 @@ export class Bcm2835MiniUart implements SerialPort {
    * RX FIFO holds a character (2.2.2), so characters already waiting raise it at once.
    */
   enableReceiveInterrupts(): void {
-    const r = this.regs;
-    if (!r) throw new Error("Bcm2835MiniUart: init() before enableReceiveInterrupts()");
-    r.MU_IER.set(IER_RX_ENABLE); // DLAB is 0 (init), so this is IER; it has no read-sensitive bits
+    if (!this.initialized) throw new Error("Bcm2835MiniUart: init() before enableReceiveInterrupts()");
+    this.registers.MU_IER.set(MU_IER.RX | MU_IER.ERRATA); // DLAB is 0 (init), so this is IER; it has no read-sensitive bits
   }
 
   /** Clears AUX_MU_IER bit 0; readByte() still works. */
   disableReceiveInterrupts(): void {
-    if (this.regs) this.regs.MU_IER.clear(IER_RX);
+    if (this.initialized) this.registers.MU_IER.clear(MU_IER.RX);
   }
 
   /**
@@ -225,23 +216,23 @@ export class Bcm2835MiniUart implements SerialPort {
   /** Waits until the TX FIFO is empty and the last character has been shifted out (AUX_MU_LSR bit 6). */
   flush(): void {
     const v = this.lsr.read();
-    if (v & LSR_RX_OVERRUN) this.rxErrors.overrun++;
-    if ((v & LSR_TX_IDLE) === 0) this.waitLsr(LSR_TX_IDLE, "TX_IDLE");
+    if (v & MU_LSR.RX_OVERRUN) this.rxErrors.overrun++;
+    if ((v & MU_LSR.TX_IDLE) === 0) this.waitLsr(MU_LSR.TX_IDLE);
   }
 
   /**
    * Polls AUX_MU_LSR until `bit` is set, counting the overrun flag at every read (it clears on
-   * read, so register.waitUntil() would lose it). Throws RegisterTimeoutError after maxPolls reads.
+   * read, so the register's waitUntil() would lose it). Throws PollTimeoutError after maxPolls reads.
    */
-  private waitLsr(bit: number, name: "TX_EMPTY" | "TX_IDLE"): void {
+  private waitLsr(bit: MU_LSR): void {
     const lsr = this.lsr;
     const errors = this.rxErrors;
-    for (let polls = 1; ; polls++) {
+    const probe = (): number => {
       const v = lsr.read();
-      if (v & LSR_RX_OVERRUN) errors.overrun++;
-      if (v & bit) return;
-      if (polls >= this.maxPolls) throw new RegisterTimeoutError(lsr, name, 1, 0, polls, "polls", 0);
-    }
+      if (v & MU_LSR.RX_OVERRUN) errors.overrun++;
+      return v & bit;
+    };
+    pollUntil(probe, bit, () => describeField(lsr, bit), this.wait);
   }
 }
 

@@ -8,46 +8,54 @@
  * as the bus. Transmit is polled; receive is polled with readByte(), or interrupt-driven after
  * enableReceiveInterrupts() (hal/io/serial.ts). init() leaves interrupts off.
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, wo, type Register, type RegisterBus } from "../../hal/register.ts";
+import { pollOptions, type PollOptions } from "../../hal/poll.ts";
 import { writeUtf8 } from "../../hal/utf8.ts";
-import type { SerialPort } from "../../hal/io/serial.ts";
+import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
 
-const byte = { width: 8 } as const;
+/** IER, interrupt enable (8.9). */
+export enum IER { ERBFI = 1 << 0, ETBEI = 1 << 1, ELSI = 1 << 2, EDSSI = 1 << 3 }
+/** IIR, interrupt identification (8.8, read). */
+export enum IIR { NOT_PENDING = 1 << 0, ID = 7 << 1, FIFOS = 3 << 6 }
+/** FCR, FIFO control (8.7, write). */
+export enum FCR { ENABLE = 1 << 0, RX_RESET = 1 << 1, TX_RESET = 1 << 2, DMA_MODE = 1 << 3, RX_TRIGGER = 3 << 6 }
+/** FCR.RX_TRIGGER, the receive FIFO level that raises the interrupt (8.7, table V). */
+export enum FCR_RX_TRIGGER { BYTES_1 = 0 << 6, BYTES_4 = 1 << 6, BYTES_8 = 2 << 6, BYTES_14 = 3 << 6 }
+/** LCR, line control (8.5). */
+export enum LCR { WLS = 3 << 0, STB = 1 << 2, PEN = 1 << 3, EPS = 1 << 4, SP = 1 << 5, BC = 1 << 6, DLAB = 1 << 7 }
+/** LCR.WLS, word length (8.5, table I). */
+export enum LCR_WLS { BITS_5 = 0, BITS_6 = 1, BITS_7 = 2, BITS_8 = 3 }
+/** MCR, modem control (8.10). */
+export enum MCR { DTR = 1 << 0, RTS = 1 << 1, OUT1 = 1 << 2, OUT2 = 1 << 3, LOOP = 1 << 4 }
+/** LSR, line status (8.6). */
+export enum LSR { DR = 1 << 0, OE = 1 << 1, PE = 1 << 2, FE = 1 << 3, BI = 1 << 4, THRE = 1 << 5, TEMT = 1 << 6, RXFIFOE = 1 << 7 }
+/** MSR, modem status (8.11). */
+export enum MSR { DCTS = 1 << 0, DDSR = 1 << 1, TERI = 1 << 2, DDCD = 1 << 3, CTS = 1 << 4, DSR = 1 << 5, RI = 1 << 6, DCD = 1 << 7 }
 
 /** PC16550D registers, table II (DLAB = 0 except DLL/DLM). */
 export const NS16550_REGS = defineRegisters({
   /** Receiver buffer (read) / transmitter holding (write), DLAB = 0. */
-  RBR_THR: register(0, { DATA: field(0, 8) }, byte),
+  RBR_THR: rw(0, 8),
   /** Divisor latch, least significant byte (DLAB = 1). */
-  DLL: register(0, { DLL: field(0, 8) }, byte),
-  IER: register(1, { ERBFI: field(0), ETBEI: field(1), ELSI: field(2), EDSSI: field(3) }, byte),
+  DLL: rw(0, 8),
+  IER: rw<IER>(1, 8),
   /** Divisor latch, most significant byte (DLAB = 1). */
-  DLM: register(1, { DLM: field(0, 8) }, byte),
-  /** Interrupt identification (read) / FIFO control (write). */
-  IIR_FCR: register(2, { NOT_PENDING: field(0), ID: field(1, 3), FIFOS: field(6, 2) }, byte),
-  LCR: register(3, { WLS: field(0, 2), STB: field(2), PEN: field(3), EPS: field(4), SP: field(5), BC: field(6), DLAB: field(7) }, byte),
-  MCR: register(4, { DTR: field(0), RTS: field(1), OUT1: field(2), OUT2: field(3), LOOP: field(4) }, byte),
-  LSR: register(5, { DR: field(0), OE: field(1), PE: field(2), FE: field(3), BI: field(4), THRE: field(5), TEMT: field(6), RXFIFOE: field(7) }, byte),
-  MSR: register(6, { DCTS: field(0), DDSR: field(1), TERI: field(2), DDCD: field(3), CTS: field(4), DSR: field(5), RI: field(6), DCD: field(7) }, byte),
-  SCR: register(7, { SCR: field(0, 8) }, byte),
+  DLM: rw(1, 8),
+  /** Interrupt identification (read). */
+  IIR: ro<IIR>(2, 8),
+  /** FIFO control (write), at the same address as IIR. */
+  FCR: wo<FCR>(2, 8),
+  LCR: rw<LCR>(3, 8),
+  MCR: rw<MCR>(4, 8),
+  LSR: ro<LSR>(5, 8),
+  MSR: ro<MSR>(6, 8),
+  SCR: rw(7, 8),
 }, { name: "16550" });
 
 export type Ns16550Registers = ReturnType<typeof NS16550_REGS.at>;
 
-// Whole-register values (checked against the declaration by test/unit/ns16550.test.ts).
-const LCR_DLAB = 1 << 7;
-/** 8 data bits, no parity, 1 stop bit (8.5: WLS = 11). */
-const LCR_8N1 = 0x03;
-/** FIFOs on and both cleared; receive interrupt at 8 bytes, the rest by the character timeout (8.7). */
-const FCR_INIT = 0x01 | 0x02 | 0x04 | (2 << 6);
-/** DTR and RTS asserted; OUT2 gates the interrupt output on PC-compatible boards (8.10). */
-const MCR_INIT = 0x01 | 0x02 | 0x08;
-const IER_ERBFI = 1 << 0;
-const LSR_DR = 1 << 0, LSR_OE = 1 << 1, LSR_PE = 1 << 2, LSR_FE = 1 << 3, LSR_BI = 1 << 4, LSR_THRE = 1 << 5;
 /** The PC's UART clock: 1.8432 MHz, 115200 baud at divisor 1 (table III). */
 export const PC_UART_CLOCK_HZ = 1_843_200;
-/** Bounded waits: a UART that never drains must not hang the console. */
-const DEFAULT_MAX_POLLS = 1_000_000;
 
 export interface Ns16550Options {
   /** First register: a port number with the port I/O bus, else an address. */
@@ -55,6 +63,7 @@ export interface Ns16550Options {
   /** The UART's input clock (default the PC's 1.8432 MHz). */
   readonly clockHz?: number;
   readonly bus?: RegisterBus;
+  /** Poll limit for waits on LSR (transmitter full); default DEFAULT_MAX_POLLS (hal/poll.ts). */
   readonly maxPolls?: number;
 }
 
@@ -62,46 +71,52 @@ export class Ns16550 implements SerialPort {
   readonly base: number;
   readonly clockHz: number;
   /** Counted from LSR as readByte() sees it (8.6: reading LSR clears OE, PE, FE and BI). */
-  readonly rxErrors = { overrun: 0, framing: 0, parity: 0, break: 0 };
-  private readonly bus?: RegisterBus;
-  private readonly maxPolls: number;
-  private regs!: Ns16550Registers;
-  private thr!: Ns16550Registers["RBR_THR"];
-  private lsr!: Ns16550Registers["LSR"];
+  readonly rxErrors: SerialRxErrors = { overrun: 0, framing: 0, parity: 0, break: 0 };
+  readonly registers: Ns16550Registers;
+  private readonly wait?: PollOptions;
+  private readonly thr: Register<never, "rw">;
+  private readonly lsr: Register<LSR, "ro">;
+  /** Set by init(): nothing to undo on a UART never programmed. */
+  private initialized = false;
 
   constructor(options: Ns16550Options) {
     this.base = options.base;
     this.clockHz = options.clockHz ?? PC_UART_CLOCK_HZ;
-    this.bus = options.bus;
-    this.maxPolls = options.maxPolls ?? DEFAULT_MAX_POLLS;
-  }
-
-  get registers(): Ns16550Registers {
-    return this.regs;
+    this.wait = pollOptions(options.maxPolls);
+    const r = (this.registers = NS16550_REGS.at(options.base, options.bus));
+    this.thr = r.RBR_THR;
+    this.lsr = r.LSR;
   }
 
   /** Interrupts off, the divisor for `baud`, 8N1, FIFOs on and cleared, DTR/RTS/OUT2. */
   init({ baud = 115200 }: { baud?: number } = {}): void {
     if (!this.base) throw new Error("Ns16550: invalid base address");
     const divisor = ns16550Divisor(this.clockHz, baud);
-    const r = (this.regs = NS16550_REGS.at(this.base, this.bus));
-    this.thr = r.RBR_THR;
-    this.lsr = r.LSR;
+    const r = this.registers;
     r.IER.write(0);
-    r.LCR.write(LCR_DLAB);
+    r.LCR.write(LCR.DLAB);
     r.DLL.write(divisor & 0xff);
     r.DLM.write(divisor >> 8);
-    r.LCR.write(LCR_8N1);
-    r.IIR_FCR.write(FCR_INIT);
-    r.MCR.write(MCR_INIT);
+    r.LCR.write(LCR_WLS.BITS_8); // 8 data bits, no parity, 1 stop bit (8.5)
+    // FIFOs on and both cleared; receive interrupt at 8 bytes, the rest by the character timeout (8.7).
+    r.FCR.write(FCR.ENABLE | FCR.RX_RESET | FCR.TX_RESET | FCR_RX_TRIGGER.BYTES_8);
+    // DTR and RTS asserted; OUT2 gates the interrupt output on PC-compatible boards (8.10).
+    r.MCR.write(MCR.DTR | MCR.RTS | MCR.OUT2);
+    this.initialized = true;
   }
 
   writeByte(b: number): void {
     const lsr = this.lsr;
-    for (let n = 0; !(lsr.read() & LSR_THRE); n++) {
-      if (n >= this.maxPolls) throw new Error("Ns16550: transmitter stayed full");
-    }
+    if (!(lsr.read() & LSR.THRE)) this.waitTransmitter();
     this.thr.write(b & 0xff);
+  }
+
+  private waitTransmitter(): void {
+    try {
+      this.lsr.waitUntil(LSR.THRE, 1, this.wait);
+    } catch (e) {
+      throw new Error(`Ns16550: transmitter stayed full (${(e as Error).message})`);
+    }
   }
 
   /** Sends `s` as UTF-8. */
@@ -112,17 +127,18 @@ export class Ns16550 implements SerialPort {
   /** The next received byte, or -1 when none waits. Never waits. */
   readByte(): number {
     const lsr = this.lsr.read();
-    if (lsr & (LSR_OE | LSR_PE | LSR_FE | LSR_BI)) this.countErrors(lsr);
-    return lsr & LSR_DR ? this.thr.read() : -1;
+    if (lsr & (LSR.OE | LSR.PE | LSR.FE | LSR.BI)) this.countErrors(lsr);
+    return lsr & LSR.DR ? this.thr.read() : -1;
   }
 
   /** Received-data-available interrupt (IER.ERBFI, 8.9), which covers the FIFO timeout too. */
   enableReceiveInterrupts(): void {
-    this.regs.IER.set(IER_ERBFI);
+    if (!this.initialized) throw new Error("Ns16550: init() before enableReceiveInterrupts()");
+    this.registers.IER.set(IER.ERBFI);
   }
 
   disableReceiveInterrupts(): void {
-    if (this.regs) this.regs.IER.clear(IER_ERBFI);
+    if (this.initialized) this.registers.IER.clear(IER.ERBFI);
   }
 
   /** Nothing to clear: the interrupt falls once RBR is read empty (8.8, table IV). */
@@ -130,10 +146,10 @@ export class Ns16550 implements SerialPort {
 
   private countErrors(lsr: number): void {
     const e = this.rxErrors;
-    if (lsr & LSR_OE) e.overrun++;
-    if (lsr & LSR_PE) e.parity++;
-    if (lsr & LSR_FE) e.framing++;
-    if (lsr & LSR_BI) e.break++;
+    if (lsr & LSR.OE) e.overrun++;
+    if (lsr & LSR.PE) e.parity++;
+    if (lsr & LSR.FE) e.framing++;
+    if (lsr & LSR.BI) e.break++;
   }
 }
 

@@ -9,65 +9,63 @@
  *
  * On BCM2835 (Raspberry Pi Zero / 1) UART0 is a PL011 at 0x20201000 with a 48 MHz UART clock.
  */
-import { defineRegisters, field, register, type Field, type RegisterBus, type WaitOptions } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, w1c, wo, type Register, type RegisterBus } from "../../hal/register.ts";
+import { pollOptions, type PollOptions } from "../../hal/poll.ts";
 import { encodeScalar, scalarValueAt, utf16Length } from "../../hal/utf8.ts";
-import type { SerialPort } from "../../hal/io/serial.ts";
+import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
 
-/** Interrupt bits, shared by IMSC, RIS, MIS and ICR (3.3.10-3.3.13). */
-const INTERRUPTS = {
-  RI: field(0), CTS: field(1), DCD: field(2), DSR: field(3), RX: field(4), TX: field(5),
-  RT: field(6), FE: field(7), PE: field(8), BE: field(9), OE: field(10),
-} as const;
+/** UARTDR, data register (3.3.1): the received character with its error flags. */
+export enum DR { DATA = 0xff, FE = 1 << 8, PE = 1 << 9, BE = 1 << 10, OE = 1 << 11 }
+/** UARTRSR/UARTECR, receive status / error clear (3.3.2). */
+export enum RSR_ECR { FE = 1 << 0, PE = 1 << 1, BE = 1 << 2, OE = 1 << 3 }
+/** UARTFR, flag register (3.3.3). */
+export enum FR {
+  CTS = 1 << 0, DSR = 1 << 1, DCD = 1 << 2, BUSY = 1 << 3, RXFE = 1 << 4,
+  TXFF = 1 << 5, RXFF = 1 << 6, TXFE = 1 << 7, RI = 1 << 8,
+}
+/** UARTLCR_H, line control (3.3.7). */
+export enum LCR_H { BRK = 1 << 0, PEN = 1 << 1, EPS = 1 << 2, STP2 = 1 << 3, FEN = 1 << 4, WLEN = 3 << 5, SPS = 1 << 7 }
+/** LCR_H.WLEN, word length (3.3.7). */
+export enum LCR_H_WLEN { BITS_5 = 0 << 5, BITS_6 = 1 << 5, BITS_7 = 2 << 5, BITS_8 = 3 << 5 }
+/** UARTCR, control (3.3.8). */
+export enum CR {
+  UARTEN = 1 << 0, SIREN = 1 << 1, SIRLP = 1 << 2, LBE = 1 << 7, TXE = 1 << 8, RXE = 1 << 9,
+  DTR = 1 << 10, RTS = 1 << 11, OUT1 = 1 << 12, OUT2 = 1 << 13, RTSEN = 1 << 14, CTSEN = 1 << 15,
+}
+/** UARTIFLS, interrupt FIFO level select (3.3.9). */
+export enum IFLS { TXIFLSEL = 7 << 0, RXIFLSEL = 7 << 3 }
+/**
+ * IFLS.RXIFLSEL, the receive FIFO level that raises the RX interrupt (3.3.9). ONE_EIGHTH is 2
+ * characters of BCM2835's 16 (4 of r1p5's 32).
+ */
+export enum IFLS_RXIFLSEL { ONE_EIGHTH = 0 << 3, QUARTER = 1 << 3, HALF = 2 << 3, THREE_QUARTERS = 3 << 3, SEVEN_EIGHTHS = 4 << 3 }
+/** Interrupt bits, shared by UARTIMSC, UARTRIS, UARTMIS and UARTICR (3.3.10-3.3.13). */
+export enum INT {
+  RI = 1 << 0, CTS = 1 << 1, DCD = 1 << 2, DSR = 1 << 3, RX = 1 << 4, TX = 1 << 5,
+  RT = 1 << 6, FE = 1 << 7, PE = 1 << 8, BE = 1 << 9, OE = 1 << 10, ALL = 0x7ff,
+}
+/** UARTDMACR (3.3.14). */
+export enum DMACR { RXDMAE = 1 << 0, TXDMAE = 1 << 1, DMAONERR = 1 << 2 }
 
 /** PL011 registers, TRM table 3-1. */
 export const PL011_REGS = defineRegisters({
-  DR: register(0x00, { DATA: field(0, 8), FE: field(8), PE: field(9), BE: field(10), OE: field(11) }),
-  RSR_ECR: register(0x04, { FE: field(0), PE: field(1), BE: field(2), OE: field(3) }),
-  FR: register(0x18, {
-    CTS: field(0), DSR: field(1), DCD: field(2), BUSY: field(3), RXFE: field(4),
-    TXFF: field(5), RXFF: field(6), TXFE: field(7), RI: field(8),
-  }),
-  ILPR: register(0x20, { ILPDVSR: field(0, 8) }),
-  IBRD: register(0x24, { BAUDDIVINT: field(0, 16) }),
-  FBRD: register(0x28, { BAUDDIVFRAC: field(0, 6) }),
-  LCR_H: register(0x2c, { BRK: field(0), PEN: field(1), EPS: field(2), STP2: field(3), FEN: field(4), WLEN: field(5, 2), SPS: field(7) }),
-  CR: register(0x30, {
-    UARTEN: field(0), SIREN: field(1), SIRLP: field(2), LBE: field(7), TXE: field(8), RXE: field(9),
-    DTR: field(10), RTS: field(11), OUT1: field(12), OUT2: field(13), RTSEN: field(14), CTSEN: field(15),
-  }),
-  IFLS: register(0x34, { TXIFLSEL: field(0, 3), RXIFLSEL: field(3, 3) }),
-  IMSC: register(0x38, INTERRUPTS),
-  RIS: register(0x3c, INTERRUPTS),
-  MIS: register(0x40, INTERRUPTS),
-  ICR: register(0x44, INTERRUPTS),
-  DMACR: register(0x48, { RXDMAE: field(0), TXDMAE: field(1), DMAONERR: field(2) }),
+  DR: rw<DR>(0x00),
+  RSR_ECR: rw<RSR_ECR>(0x04),
+  FR: ro<FR>(0x18),
+  ILPR: rw(0x20),
+  IBRD: rw(0x24),
+  FBRD: rw(0x28),
+  LCR_H: rw<LCR_H>(0x2c),
+  CR: rw<CR>(0x30),
+  IFLS: rw<IFLS>(0x34),
+  IMSC: rw<INT>(0x38),
+  RIS: ro<INT>(0x3c),
+  MIS: ro<INT>(0x40),
+  ICR: wo<INT>(0x44),
+  DMACR: rw<DMACR>(0x48),
 }, { name: "PL011" });
 
 export type Pl011Registers = ReturnType<typeof PL011_REGS.at>;
-
-// Whole-register values init() writes, from the fields above (TRM 3.3.7, 3.3.8). Written out
-// because boot time counts: building them with writeFields() costs an object and a for-in each.
-// test/unit/pl011.test.ts checks the values against the declaration.
-const CR_UARTEN = 1 << 0;
-const CR_TXE = 1 << 8;
-const CR_RXE = 1 << 9;
-const LCR_H_FEN = 1 << 4;
-const LCR_H_WLEN_8 = 3 << 5;
-// Receive interrupt bits of IMSC/ICR (3.3.10, 3.3.13) and the RX trigger level of IFLS (3.3.9),
-// likewise checked by the tests.
-const INT_RX = 1 << 4;
-const INT_RT = 1 << 6;
-const INT_OE = 1 << 10;
-const IFLS_RXIFLSEL = 7 << 3;
-/**
- * RXIFLSEL b000: the RX interrupt fires when the receive FIFO becomes 1/8 full (3.3.9), i.e. at 2
- * characters of BCM2835's 16 (4 of r1p5's 32). The handler is a bottom half run by the event loop
- * after whatever job is running, so its latency is long and variable; the lowest level leaves the
- * most FIFO (14 characters, 1.2 ms at 115200 baud) to absorb it before an overrun. The price, more
- * interrupts, shrinks under load: each handler drains everything the FIFO holds by then. Fewer
- * characters than the level are reported by the receive timeout interrupt (3.4.4).
- */
-const IFLS_RX_1_8 = 0 << 3;
 
 export interface Pl011Options {
   /** Physical base address of the UART's registers. */
@@ -76,73 +74,61 @@ export interface Pl011Options {
   readonly clockHz: number;
   /** Defaults to the bus installed by hal/mmio-bus.ts. */
   readonly bus?: RegisterBus;
-  /** Poll limit for waits on FR (TX FIFO full, BUSY); see DEFAULT_MAX_POLLS. */
+  /** Poll limit for waits on FR (TX FIFO full, BUSY); default DEFAULT_MAX_POLLS (hal/poll.ts). */
   readonly maxPolls?: number;
-}
-
-/** Receive errors seen by readByte() (3.3.1), counted rather than thrown: a console keeps going. */
-export interface Pl011RxErrors {
-  framing: number;
-  parity: number;
-  break: number;
-  overrun: number;
 }
 
 export class Pl011 implements SerialPort {
   readonly base: number;
   readonly clockHz: number;
-  readonly rxErrors: Pl011RxErrors = { framing: 0, parity: 0, break: 0, overrun: 0 };
-  private readonly bus?: RegisterBus;
-  private readonly wait?: WaitOptions;
-  // Set by init(); the TX/RX paths use these so that a byte costs few property lookups.
-  private regs!: Pl011Registers;
-  private dr!: Pl011Registers["DR"];
-  private fr!: Pl011Registers["FR"];
-  private txff!: Field;
-  /** FR.RXFE, made by the first readByte(). */
-  private rxfe?: Field;
+  /** Receive errors seen by readByte() in DR (3.3.1), counted rather than thrown. */
+  readonly rxErrors: SerialRxErrors = { framing: 0, parity: 0, break: 0, overrun: 0 };
+  /** The register block, for what this driver does not wrap. */
+  readonly registers: Pl011Registers;
+  private readonly wait?: PollOptions;
+  // The TX/RX paths use these so that a byte costs few property lookups.
+  private readonly dr: Register<DR, "rw">;
+  private readonly fr: Register<FR, "ro">;
   /** Scratch for encoding one non-ASCII character, made on first use. */
   private utf8?: Uint8Array;
+  /** Set by init(): the receive interrupts are only for a programmed UART. */
+  private initialized = false;
 
   constructor(options: Pl011Options) {
     this.base = options.base;
     this.clockHz = options.clockHz;
-    this.bus = options.bus;
-    this.wait = options.maxPolls !== undefined ? { maxPolls: options.maxPolls } : undefined;
-  }
-
-  /** The register block (after init()), for what this driver does not wrap. */
-  get registers(): Pl011Registers {
-    return this.regs;
+    this.wait = pollOptions(options.maxPolls);
+    const r = (this.registers = PL011_REGS.at(options.base, options.bus));
+    this.dr = r.DR;
+    this.fr = r.FR;
   }
 
   /** Programs the UART for `baud` 8N1 with FIFOs, interrupts masked, following TRM 3.3.8. */
   init({ baud = 115200 }: { baud?: number } = {}): void {
     if (!this.base) throw new Error("Pl011: invalid base address");
     const { ibrd, fbrd } = baudDivisor(this.clockHz, baud);
-    const r = (this.regs = PL011_REGS.at(this.base, this.bus));
+    const r = this.registers;
     const cr = r.CR;
-    const fr = (this.fr = r.FR);
+    const fr = this.fr;
     const lcrh = r.LCR_H;
-    this.dr = r.DR;
-    this.txff = fr.TXFF;
 
     // Let output queued by an earlier stage go out first: once disabled, a non-empty TX FIFO keeps
     // FR.BUSY set (3.3.3) and step 2 would never end.
-    if ((cr.read() & (CR_UARTEN | CR_TXE)) === (CR_UARTEN | CR_TXE)) fr.waitUntil("BUSY", 0, this.wait);
+    if ((cr.read() & (CR.UARTEN | CR.TXE)) === (CR.UARTEN | CR.TXE)) fr.waitUntil(FR.BUSY, 0, this.wait);
     cr.write(0); // 1. disable the UART
-    fr.waitUntil("BUSY", 0, this.wait); // 2. wait for the end of the current character
-    lcrh.clear(LCR_H_FEN); // 3. flush the transmit FIFO
+    fr.waitUntil(FR.BUSY, 0, this.wait); // 2. wait for the end of the current character
+    lcrh.clear(LCR_H.FEN); // 3. flush the transmit FIFO
     r.IBRD.write(ibrd);
     r.FBRD.write(fbrd);
-    lcrh.write(LCR_H_WLEN_8 | LCR_H_FEN); // 8N1 with FIFOs; this write also latches IBRD/FBRD (3.3.7)
-    r.ICR.write(0x7ff); // clear pending interrupts
+    lcrh.write(LCR_H_WLEN.BITS_8 | LCR_H.FEN); // 8N1 with FIFOs; this write also latches IBRD/FBRD (3.3.7)
+    r.ICR.write(INT.ALL); // clear pending interrupts
     r.IMSC.write(0); // mask them all: this driver polls
-    cr.write(CR_UARTEN | CR_TXE | CR_RXE); // 4-5. reprogram CR and enable
+    cr.write(CR.UARTEN | CR.TXE | CR.RXE); // 4-5. reprogram CR and enable
+    this.initialized = true;
   }
 
   writeByte(b: number): void {
-    if (this.txff.get() !== 0) this.fr.waitUntil("TXFF", 0, this.wait);
+    if (this.fr.read() & FR.TXFF) this.fr.waitUntil(FR.TXFF, 0, this.wait);
     this.dr.write(b & 0xff);
   }
 
@@ -153,12 +139,12 @@ export class Pl011 implements SerialPort {
   /** Sends `s` as UTF-8 (a lone surrogate as U+FFFD), without allocating (after the first non-ASCII character). */
   writeString(s: string): void {
     // writeByte inlined for ASCII: this runs per console byte.
-    const txff = this.txff;
+    const fr = this.fr;
     const dr = this.dr;
     for (let i = 0; i < s.length; ) {
       const c = s.charCodeAt(i);
       if (c < 0x80) {
-        if (txff.get() !== 0) this.fr.waitUntil("TXFF", 0, this.wait);
+        if (fr.read() & FR.TXFF) fr.waitUntil(FR.TXFF, 0, this.wait);
         dr.write(c);
         i++;
         continue;
@@ -175,35 +161,41 @@ export class Pl011 implements SerialPort {
 
   /** The next received byte, or -1 if the RX FIFO is empty. Never waits. */
   readByte(): number {
-    if ((this.rxfe ??= this.fr.RXFE).get() !== 0) return -1;
+    if (this.fr.read() & FR.RXFE) return -1;
     const v = this.dr.read();
-    if (v & 0xf00) {
+    if (v & (DR.FE | DR.PE | DR.BE | DR.OE)) {
       const e = this.rxErrors;
-      if (v & 0x100) e.framing++;
-      if (v & 0x200) e.parity++;
-      if (v & 0x400) e.break++;
-      if (v & 0x800) e.overrun++;
+      if (v & DR.FE) e.framing++;
+      if (v & DR.PE) e.parity++;
+      if (v & DR.BE) e.break++;
+      if (v & DR.OE) e.overrun++;
     }
-    return v & 0xff;
+    return v & DR.DATA;
   }
 
   /**
    * Unmasks the RX FIFO level and receive timeout interrupts (IMSC.RXIM, IMSC.RTIM; 3.3.10, 3.4)
-   * with the RX trigger level at 1/8 (see IFLS_RX_1_8). Pending conditions are kept rather than
+   * with the RX trigger level at 1/8. Pending conditions are kept rather than
    * cleared, so characters already waiting in the FIFO raise the interrupt at once. The handler
    * must drain the FIFO with readByte() and then call acknowledgeReceive().
    */
   enableReceiveInterrupts(): void {
-    const r = this.regs;
-    if (!r) throw new Error("Pl011: init() before enableReceiveInterrupts()");
-    // IFLS and IMSC hold no write-1-to-clear bits, so read-modify-write keeps the TX settings.
-    r.IFLS.write((r.IFLS.read() & ~IFLS_RXIFLSEL) | IFLS_RX_1_8);
-    r.IMSC.set(INT_RX | INT_RT);
+    if (!this.initialized) throw new Error("Pl011: init() before enableReceiveInterrupts()");
+    const r = this.registers;
+    // RXIFLSEL 1/8: the RX interrupt fires when the receive FIFO becomes 1/8 full (3.3.9). The
+    // handler is a bottom half run by the event loop after whatever job is running, so its latency
+    // is long and variable; the lowest level leaves the most FIFO (14 characters, 1.2 ms at 115200
+    // baud) to absorb it before an overrun. The price, more interrupts, shrinks under load: each
+    // handler drains everything the FIFO holds by then. Fewer characters than the level are
+    // reported by the receive timeout interrupt (3.4.4). IFLS and IMSC hold no write-1-to-clear
+    // bits, so read-modify-write keeps the TX settings.
+    r.IFLS.modify(IFLS.RXIFLSEL, IFLS_RXIFLSEL.ONE_EIGHTH);
+    r.IMSC.set(INT.RX | INT.RT);
   }
 
   /** Masks the receive interrupts again (IMSC.RXIM, IMSC.RTIM); readByte() still works. */
   disableReceiveInterrupts(): void {
-    if (this.regs) this.regs.IMSC.clear(INT_RX | INT_RT);
+    if (this.initialized) this.registers.IMSC.clear(INT.RX | INT.RT);
   }
 
   /**
@@ -213,12 +205,12 @@ export class Pl011 implements SerialPort {
    * DR.OE (3.3.1).
    */
   acknowledgeReceive(): void {
-    this.regs.ICR.write(INT_RX | INT_RT | INT_OE);
+    this.registers.ICR.write(INT.RX | INT.RT | INT.OE);
   }
 
   /** Waits until the last character, stop bits included, has left the shift register. */
   flush(): void {
-    this.fr.waitUntil("BUSY", 0, this.wait);
+    this.fr.waitUntil(FR.BUSY, 0, this.wait);
   }
 }
 

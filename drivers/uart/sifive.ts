@@ -4,34 +4,44 @@
  * nstop, txcnt watermark), rxctrl 0x0C (rxen, rxcnt), ie 0x10 / ip 0x14 (txwm, rxwm), div 0x18
  * (baud = tlclk / (div + 1), 13.8).
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, type Register, type RegisterBus } from "../../hal/register.ts";
+import { pollOptions, type PollOptions } from "../../hal/poll.ts";
 import { writeUtf8 } from "../../hal/utf8.ts";
-import type { SerialPort } from "../../hal/io/serial.ts";
+import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
+
+/** txdata (13.4): writing queues DATA; reading returns FULL, set while the TX FIFO is full. */
+export enum TXDATA { DATA = 0xff, FULL = 1 << 31 }
+/** rxdata (13.5): reading pops DATA, or returns EMPTY set when the RX FIFO is empty. */
+export enum RXDATA { DATA = 0xff, EMPTY = 1 << 31 }
+/** txctrl (13.6): enable, stop bits, watermark. */
+export enum TXCTRL { TXEN = 1 << 0, NSTOP = 1 << 1, TXCNT = 7 << 16 }
+/** rxctrl (13.6): enable, watermark. */
+export enum RXCTRL { RXEN = 1 << 0, RXCNT = 7 << 16 }
+/**
+ * ie / ip (13.7). RXWM is pending while the RX FIFO holds more than rxctrl.rxcnt bytes (init: 0),
+ * TXWM while the TX FIFO holds fewer than txctrl.txcnt.
+ */
+export enum IP { TXWM = 1 << 0, RXWM = 1 << 1 }
 
 export const SIFIVE_UART_REGS = defineRegisters({
-  TXDATA: register(0x00, { DATA: field(0, 8), FULL: field(31) }),
-  RXDATA: register(0x04, { DATA: field(0, 8), EMPTY: field(31) }),
-  TXCTRL: register(0x08, { TXEN: field(0), NSTOP: field(1), TXCNT: field(16, 3) }),
-  RXCTRL: register(0x0c, { RXEN: field(0), RXCNT: field(16, 3) }),
-  IE: register(0x10, { TXWM: field(0), RXWM: field(1) }),
-  IP: register(0x14, { TXWM: field(0), RXWM: field(1) }),
-  DIV: register(0x18, { DIV: field(0, 16) }),
+  TXDATA: rw<TXDATA>(0x00),
+  RXDATA: ro<RXDATA>(0x04),
+  TXCTRL: rw<TXCTRL>(0x08),
+  RXCTRL: rw<RXCTRL>(0x0c),
+  IE: rw<IP>(0x10),
+  IP: ro<IP>(0x14),
+  /** baud = tlclk / (div + 1) (13.8). */
+  DIV: rw(0x18),
 }, { name: "SiFive UART" });
 
 export type SifiveUartRegisters = ReturnType<typeof SIFIVE_UART_REGS.at>;
-
-const TXDATA_FULL = 0x8000_0000;
-/** ie/ip.rxwm (13.7): pending while the RX FIFO holds more than rxctrl.rxcnt bytes (init: 0). */
-const IE_RXWM = 1 << 1;
-const RXDATA_EMPTY = 0x8000_0000;
-/** Bounded waits: a UART that never drains must not hang the console. */
-const DEFAULT_MAX_POLLS = 1_000_000;
 
 export interface SifiveUartOptions {
   readonly base: number;
   /** The peripheral clock the baud rate is divided from (tlclk). */
   readonly clockHz: number;
   readonly bus?: RegisterBus;
+  /** Poll limit for waits on txdata (TX FIFO full); default DEFAULT_MAX_POLLS (hal/poll.ts). */
   readonly maxPolls?: number;
 }
 
@@ -42,41 +52,45 @@ export interface SifiveUartOptions {
 export class SifiveUart implements SerialPort {
   readonly base: number;
   readonly clockHz: number;
-  readonly rxErrors = { overrun: 0, framing: 0, parity: 0, break: 0 };
-  private readonly bus?: RegisterBus;
-  private readonly maxPolls: number;
-  private regs!: SifiveUartRegisters;
-  private txdata!: SifiveUartRegisters["TXDATA"];
+  readonly rxErrors: SerialRxErrors = { overrun: 0, framing: 0, parity: 0, break: 0 };
+  readonly registers: SifiveUartRegisters;
+  private readonly wait?: PollOptions;
+  private readonly txdata: Register<TXDATA, "rw">;
+  /** Set by init(): nothing to undo on a UART never programmed. */
+  private initialized = false;
 
   constructor(options: SifiveUartOptions) {
     this.base = options.base;
     this.clockHz = options.clockHz;
-    this.bus = options.bus;
-    this.maxPolls = options.maxPolls ?? DEFAULT_MAX_POLLS;
-  }
-
-  get registers(): SifiveUartRegisters {
-    return this.regs;
+    this.wait = pollOptions(options.maxPolls);
+    const r = (this.registers = SIFIVE_UART_REGS.at(options.base, options.bus));
+    this.txdata = r.TXDATA;
   }
 
   /** Baud divisor (13.8: div = tlclk / baud - 1, rounded), one stop bit, TX and RX enabled, interrupts off. */
   init({ baud = 115200 }: { baud?: number } = {}): void {
     if (!this.base) throw new Error("SifiveUart: invalid base address");
     const div = sifiveUartDivisor(this.clockHz, baud);
-    const r = (this.regs = SIFIVE_UART_REGS.at(this.base, this.bus));
-    this.txdata = r.TXDATA;
+    const r = this.registers;
     r.IE.write(0);
     r.DIV.write(div);
-    r.TXCTRL.write(1); // txen, one stop bit, watermark 0
-    r.RXCTRL.write(1); // rxen, watermark 0: interrupt while any byte waits
+    r.TXCTRL.write(TXCTRL.TXEN); // one stop bit, watermark 0
+    r.RXCTRL.write(RXCTRL.RXEN); // watermark 0: interrupt while any byte waits
+    this.initialized = true;
   }
 
   writeByte(b: number): void {
     const tx = this.txdata;
-    for (let n = 0; tx.read() & TXDATA_FULL; n++) {
-      if (n >= this.maxPolls) throw new Error("SifiveUart: TX FIFO stayed full");
+    if (tx.read() & TXDATA.FULL) this.waitTransmitter();
+    tx.write(b & TXDATA.DATA);
+  }
+
+  private waitTransmitter(): void {
+    try {
+      this.txdata.waitUntil(TXDATA.FULL, 0, this.wait);
+    } catch (e) {
+      throw new Error(`SifiveUart: TX FIFO stayed full (${(e as Error).message})`);
     }
-    tx.write(b & 0xff);
   }
 
   /** Sends `s` as UTF-8. */
@@ -86,17 +100,18 @@ export class SifiveUart implements SerialPort {
 
   /** The next received byte, or -1 when the RX FIFO is empty. Never waits. */
   readByte(): number {
-    const v = this.regs.RXDATA.read();
-    return v & RXDATA_EMPTY ? -1 : v & 0xff;
+    const v = this.registers.RXDATA.read();
+    return v & RXDATA.EMPTY ? -1 : v & RXDATA.DATA;
   }
 
   /** Interrupt while any received byte waits (ie.rxwm with rxcnt 0, 13.7). */
   enableReceiveInterrupts(): void {
-    this.regs.IE.set(IE_RXWM);
+    if (!this.initialized) throw new Error("SifiveUart: init() before enableReceiveInterrupts()");
+    this.registers.IE.set(IP.RXWM);
   }
 
   disableReceiveInterrupts(): void {
-    if (this.regs) this.regs.IE.clear(IE_RXWM);
+    if (this.initialized) this.registers.IE.clear(IP.RXWM);
   }
 
   /** Nothing to clear: ip.rxwm falls by itself once the FIFO is read empty. */

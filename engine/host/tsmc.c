@@ -1,7 +1,8 @@
 /*
  * tsmc: the host bytecode compiler. Built with the host cc from the same patched engine source
  * as the target, it compiles the esbuild bundle (an ES module that imports only "hal") to
- * QuickJS bytecode and wraps it in the tsmetal image header (engine/src/blob.h).
+ * QuickJS bytecode and writes the tsmetal image (engine/src/blob.h: header, unit table, units,
+ * every byte under a check).
  *
  *   tsmc <out.bin> <unit> <script-name> <bundle.js> [<unit> <script-name> <bundle.js>]...
  *       compile each bundle as a module named <script-name> (what stack traces show) into an
@@ -109,36 +110,48 @@ int main(int argc, char **argv)
     JSContext *ctx = JS_NewContext(rt);
     JS_SetModuleLoaderFunc(rt, NULL, load_module, NULL);
 
-    uint8_t *payload = NULL;
-    size_t payload_len = 0;
+    const char *names[TSM_MAX_UNITS];
+    const uint8_t *bytecode[TSM_MAX_UNITS];
+    uint32_t lengths[TSM_MAX_UNITS];
     for (int i = 0; i < n_units; i++) {
         const char *unit = argv[2 + 3 * i], *script = argv[3 + 3 * i], *path = argv[4 + 3 * i];
         if (strlen(unit) == 0 || strlen(unit) >= TSM_UNIT_NAME_MAX) {
             fprintf(stderr, "tsmc: unit name '%s' must have 1 to %d characters\n", unit, TSM_UNIT_NAME_MAX - 1);
             return 2;
         }
+        for (int k = 0; k < i; k++) {
+            if (strcmp(names[k], unit) == 0) {
+                fprintf(stderr, "tsmc: unit name '%s' given twice\n", unit);
+                return 2;
+            }
+        }
         size_t len;
-        uint8_t *bytecode = compile(ctx, path, script, &len);
-        if (!bytecode)
+        uint8_t *bc = compile(ctx, path, script, &len);
+        if (!bc)
             return 1;
-        size_t record = tsm_unit_record_size(strlen(unit), len);
-        payload = realloc(payload, payload_len + record);
-        if (!payload) {
-            fprintf(stderr, "tsmc: out of memory\n");
+        if (len > 0x7fffffff) {
+            fprintf(stderr, "tsmc: %s: bytecode too large\n", path);
             return 1;
         }
-        payload_len += tsm_unit_record_write(payload + payload_len, unit, bytecode, (uint32_t)len);
-        js_free(ctx, bytecode);
+        names[i] = unit;
+        bytecode[i] = bc;
+        lengths[i] = (uint32_t)len;
     }
-    uint8_t header[TSM_BLOB_HEADER_SIZE];
-    tsm_blob_write_header(header, payload, (uint32_t)payload_len);
+    size_t size = tsm_blob_size(n_units, lengths);
+    uint8_t *image = malloc(size);
+    if (!image) {
+        fprintf(stderr, "tsmc: out of memory\n");
+        return 1;
+    }
+    tsm_blob_write(image, n_units, names, bytecode, lengths);
     FILE *out = fopen(argv[1], "wb");
-    if (!out || fwrite(header, 1, sizeof header, out) != sizeof header ||
-        fwrite(payload, 1, payload_len, out) != payload_len || fclose(out) != 0) {
+    if (!out || fwrite(image, 1, size, out) != size || fclose(out) != 0) {
         fprintf(stderr, "tsmc: cannot write %s\n", argv[1]);
         return 1;
     }
-    free(payload);
+    free(image);
+    for (int i = 0; i < n_units; i++)
+        js_free(ctx, (void *)bytecode[i]);
     JS_FreeContext(ctx);
     JS_FreeRuntime(rt);
     return 0;

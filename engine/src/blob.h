@@ -1,18 +1,31 @@
 /*
- * The tsmetal bytecode image header. QuickJS bytecode is only portable between two builds of
- * the engine with the same version, CONFIG_BIGNUM and predefined atom table, and QuickJS itself
- * checks none of that: JS_ReadObject on a mismatched or corrupt image can crash. So the host
- * compiler wraps the bytecode in this header and the target checks it before reading a byte.
- * All fields are little-endian.
+ * The tsmetal bytecode image (format 3). QuickJS bytecode is only portable between two builds
+ * of the engine with the same version, CONFIG_BIGNUM and predefined atom table, and QuickJS
+ * itself checks none of that: JS_ReadObject on a mismatched or corrupt image can crash. So the
+ * host compiler wraps the bytecode in this image and the target checks it before reading a byte.
+ * All fields are little-endian; every part starts 8-byte aligned and is zero-padded to 8 bytes.
  *
- * The payload is a sequence of units, each a QuickJS bytecode module with a name:
- *   u32 name_length, name (padded to 4 bytes), u32 bytecode_length, u32 bytecode_checksum,
- *   bytecode (padded to 4 bytes).
- * The first unit is the firmware (board and app); the others are loaded on first use
- * (hal.image.load), so code that hello world never runs never costs boot time or heap. The
- * header's checksum covers the first unit's record, which boot reads; every other unit's
- * bytecode is checked against its own checksum when it is loaded, so a lazy unit costs no boot
- * time either, and nothing is read before it is checked.
+ *   header (40 bytes)
+ *     0  magic "TSMB"
+ *     4  format (TSM_BLOB_FORMAT)
+ *     8  engine fingerprint
+ *     12 payload length: bytes after the header (table and units, padding included)
+ *     16 unit count (1..TSM_MAX_UNITS)
+ *     20 reserved, 0
+ *     24 check (tsm_check: two u64) of header bytes 0..23 followed by the unit table
+ *   unit table: one 56-byte entry per unit
+ *     0  name, NUL-padded (1..31 characters)
+ *     32 offset of the unit's bytecode from the payload's start
+ *     36 bytecode length (unpadded)
+ *     40 check of the bytecode padded to 8 bytes
+ *   bytecode of each unit in table order, back to back, each padded to 8 bytes
+ *
+ * So every byte of the image is under a check: the header's fields and the table under the
+ * header check, each unit (with its padding) under its own check, which sits in the table. The
+ * parts must tile the image exactly: no gaps, no overlap, nothing after the last unit, and the
+ * image's size must be the header's plus the payload length. The first unit is the firmware
+ * (board and app), checked at boot; the others are loaded on first use (hal.image.load) and
+ * checked then, so a lazy unit costs no boot time, and nothing is read before it is checked.
  */
 #ifndef TSM_BLOB_H
 #define TSM_BLOB_H
@@ -21,15 +34,40 @@
 #include <stdint.h>
 
 #define TSM_BLOB_MAGIC "TSMB"
-#define TSM_BLOB_FORMAT 2
-#define TSM_BLOB_HEADER_SIZE 24
+#define TSM_BLOB_FORMAT 3
+#define TSM_BLOB_HEADER_SIZE 40
+#define TSM_BLOB_ENTRY_SIZE 56
+
+/*
+ * The image check: a Fletcher-style pair of sums over little-endian 32-bit words modulo the
+ * prime p = 2^32 + 15 (4294967311, the smallest prime above 2^32), A = Σ w_i and
+ * B = Σ (n - i + 1)·w_i. Why this and not CRC-32C, and its boot cost: docs/build-pipeline.md.
+ *
+ * Guarantees (what the old sum modulo 2^32 - 1 lacked: there 0x00000000 ≡ 0xFFFFFFFF):
+ * - every word value 0..2^32-1 is a distinct residue modulo p, so a change to one word, by
+ *   δ with 0 < |δ| < 2^32 < p, changes A;
+ * - a change to two words i < j by δ_i, δ_j that leaves A equal needs δ_j ≡ -δ_i (mod p); then B
+ *   changes by (j - i)·δ_i mod p, and as p is prime and neither 0 < j - i < p nor δ_i is a
+ *   multiple of p, that is never 0: every change of up to two words is detected.
+ * Both sums are kept below p, stored as two u64.
+ */
+#define TSM_CHECK_PRIME 4294967311ull
 
 typedef struct {
-    uint32_t format;       /* TSM_BLOB_FORMAT */
-    uint32_t fingerprint;  /* tsm_engine_fingerprint() of the compiling engine */
-    uint32_t length;       /* payload bytes after the header */
-    uint32_t checksum;     /* tsm_checksum() of the payload's first unit record */
-} tsm_blob_info;
+    uint64_t a, b;
+} tsm_check;
+
+void tsm_check_init(tsm_check *c);
+/* Adds len bytes as 32-bit words. len must be a multiple of 4 except in the last call (a final
+   partial word counts as zero-padded). */
+void tsm_check_update(tsm_check *c, const uint8_t *data, size_t len);
+/* Reduces the sums modulo p: the stored form. */
+void tsm_check_final(tsm_check *c);
+int tsm_check_equal(const tsm_check *x, const tsm_check *y);
+
+/* Fingerprint of this engine build: FNV-1a over TSM_ENGINE_ID (version, config, patch set). */
+uint32_t tsm_engine_fingerprint(void);
+const char *tsm_engine_id(void);
 
 typedef enum {
     TSM_BLOB_OK = 0,
@@ -38,23 +76,11 @@ typedef enum {
     TSM_BLOB_BAD_FORMAT,
     TSM_BLOB_FINGERPRINT_MISMATCH,
     TSM_BLOB_BAD_LENGTH,
+    TSM_BLOB_BAD_HEADER_CHECK,
+    TSM_BLOB_BAD_SIZE,
+    TSM_BLOB_BAD_TABLE,
     TSM_BLOB_BAD_CHECKSUM,
 } tsm_blob_status;
-
-/* Fingerprint of this engine build: FNV-1a over TSM_ENGINE_ID (version, config, patch set). */
-uint32_t tsm_engine_fingerprint(void);
-const char *tsm_engine_id(void);
-
-/* Fletcher-64 of data as little-endian 32-bit words, folded to 32 bits. */
-uint32_t tsm_checksum(const uint8_t *data, size_t len);
-
-void tsm_blob_write_header(uint8_t header[TSM_BLOB_HEADER_SIZE], const uint8_t *payload,
-                           uint32_t length);
-
-/* Checks image (size bytes) and fills info; on TSM_BLOB_OK the payload follows the header. */
-tsm_blob_status tsm_blob_check(const uint8_t *image, size_t size, tsm_blob_info *info);
-
-const char *tsm_blob_status_text(tsm_blob_status status);
 
 #define TSM_MAX_UNITS 8
 #define TSM_UNIT_NAME_MAX 32
@@ -63,14 +89,24 @@ typedef struct {
     char name[TSM_UNIT_NAME_MAX];
     uint8_t *bytecode;
     uint32_t length;
-    uint32_t checksum; /* tsm_checksum() of the bytecode */
+    tsm_check check; /* of the bytecode padded to 8 bytes */
 } tsm_unit;
 
-/* Splits a checked payload into its units; returns their number, or -1 when malformed. */
-int tsm_blob_units(uint8_t *payload, uint32_t length, tsm_unit *units, int max_units);
+/*
+ * Checks image (size bytes: the whole section, which must hold the image exactly) and fills
+ * units[0..*n_units): header, header check, unit table and the first unit's check. The other
+ * units are checked with tsm_unit_verify before they are read.
+ */
+tsm_blob_status tsm_blob_check(uint8_t *image, size_t size, tsm_unit units[TSM_MAX_UNITS],
+                               int *n_units);
+/* 1 if the unit's bytecode (and padding) matches its check. */
+int tsm_unit_verify(const tsm_unit *unit);
 
-/* Appends one unit record to buf (the caller sizes it with tsm_unit_record_size). */
-size_t tsm_unit_record_size(size_t name_len, size_t bytecode_len);
-size_t tsm_unit_record_write(uint8_t *buf, const char *name, const uint8_t *bytecode, uint32_t len);
+const char *tsm_blob_status_text(tsm_blob_status status);
+
+/* Host side (engine/host/tsmc.c): the size of an image of n units, and writing one. */
+size_t tsm_blob_size(int n, const uint32_t lengths[]);
+void tsm_blob_write(uint8_t *out, int n, const char *const names[], const uint8_t *const bytecode[],
+                    const uint32_t lengths[]);
 
 #endif

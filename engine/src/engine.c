@@ -14,6 +14,7 @@
 #include "heap.h"
 #include "report.h"
 #include "rejections.h"
+#include "budget.h"
 #include "hal-module.h"
 #include "snapshot.h"
 #include "loop.h"
@@ -22,6 +23,10 @@
 
 /* Room the C code below the interpreter needs beyond QuickJS's own stack checks. */
 #define STACK_RESERVE (16 * 1024)
+/* Link-time settings (tsmetal.h tsm_link_setting), in .rodata: the snapshot restores .data.
+   Only the guard-page tests set the stack limit beyond the stack. */
+static uint8_t *const js_stack_limit_ref = tsm_js_stack_limit;
+static uint8_t *const memory_limit_ref = tsm_memory_limit;
 
 static JSContext *new_context(JSRuntime *rt)
 {
@@ -70,15 +75,10 @@ static int n_units;
 
 static int check_image(uint8_t *image, size_t size)
 {
-    tsm_blob_info info;
-    tsm_blob_status status = tsm_blob_check(image, size, &info);
-    if (status == TSM_BLOB_OK) {
-        n_units = tsm_blob_units(image + TSM_BLOB_HEADER_SIZE, info.length, units, TSM_MAX_UNITS);
-        if (n_units > 0)
-            return 1;
-        tsm_console_puts("tsmetal: refusing bytecode image: malformed unit table\n");
-        return 0;
-    }
+    /* Header, unit table and unit "main" (engine/src/blob.h); lazy units in eval_unit. */
+    tsm_blob_status status = tsm_blob_check(image, size, units, &n_units);
+    if (status == TSM_BLOB_OK)
+        return 1;
     tsm_console_puts("tsmetal: refusing bytecode image: ");
     tsm_console_puts(tsm_blob_status_text(status));
     tsm_console_puts("\n");
@@ -93,7 +93,7 @@ static JSValue eval_unit(JSContext *ctx, int i)
     if (!JS_IsUndefined(unit_namespaces[i]))
         return JS_DupValue(ctx, unit_namespaces[i]);
     /* Unit 0 was checked with the header at boot; the others are checked when first loaded. */
-    if (i > 0 && tsm_checksum(units[i].bytecode, units[i].length) != units[i].checksum) {
+    if (i > 0 && !tsm_unit_verify(&units[i])) {
         tsm_console_puts("tsmetal: refusing image unit '");
         tsm_console_puts(units[i].name);
         tsm_console_puts("': checksum mismatch (corrupt image)\n");
@@ -172,24 +172,27 @@ static int run_image(JSRuntime *rt, JSContext *ctx, uint8_t *image, size_t size)
         return TSM_EXIT_BAD_IMAGE;
     for (int i = 0; i < n_units; i++)
         unit_namespaces[i] = JS_UNDEFINED;
+    /* The link-time job budget (--max-job-ms) installs the interrupt handler; none by default. */
+    int code = tsm_budget_boot(ctx);
+    if (code >= 0)
+        return code;
+    tsm_budget_job_start();
     JSValue ns = eval_unit(ctx, 0);
+    tsm_budget_job_end();
     if (JS_IsException(ns))
-        return tsm_report_pending_exception(ctx);
+        return tsm_budget_report_pending(ctx);
     JS_FreeValue(ctx, ns);
     return tsm_loop_run(rt, ctx);
 }
 
 static void init_engine(void)
 {
-    size_t stack_size = (size_t)(__stack_top - __stack_bottom);
     tsm_alloc_init(__heap_start, (size_t)(__heap_end - __heap_start));
     rt = JS_NewRuntime2(&tsm_heap_functions, NULL);
     if (!rt) {
         tsm_console_puts("tsmetal: cannot create the JS runtime (heap too small?)\n");
         tsm_exit(TSM_EXIT_ENGINE_INIT);
     }
-    JS_SetMaxStackSize(rt, stack_size > 2 * STACK_RESERVE ? stack_size - STACK_RESERVE
-                                                          : stack_size / 2);
     JS_SetModuleLoaderFunc(rt, NULL, load_module, NULL);
     tsm_rejections_install(rt);
     ctx = new_context(rt);
@@ -199,15 +202,24 @@ static void init_engine(void)
     }
 }
 
+/* Applied after a snapshot restore too, as the memory limit: the stack is a link-time fact of
+   each image (board.json stackSize). QuickJS measures from the stack top it saw when the runtime
+   was made, a few frames below __stack_top. */
+static void apply_stack_limit(void)
+{
+    size_t stack_size = (size_t)(__stack_top - __stack_bottom);
+    uintptr_t limit = tsm_link_setting(&js_stack_limit_ref);
+    if (limit == 0)
+        limit = stack_size > 2 * STACK_RESERVE ? stack_size - STACK_RESERVE : stack_size / 2;
+    JS_SetMaxStackSize(rt, (size_t)limit);
+}
+
 /* Applied after a snapshot restore too: the limit is a link-time setting of each image. */
 static void apply_memory_limit(void)
 {
     size_t heap_size = (size_t)(__heap_end - __heap_start);
-    uintptr_t limit_symbol;
-    /* Through an empty asm: the compiler may otherwise assume a symbol's address is never 0. */
-    __asm__("" : "=r"(limit_symbol) : "0"(tsm_memory_limit));
     /* 0 means none was set: leave headroom for the C library's own allocations. */
-    size_t limit = (size_t)limit_symbol;
+    size_t limit = (size_t)tsm_link_setting(&memory_limit_ref);
     if (limit == 0 || limit > heap_size - heap_size / 16)
         limit = heap_size - heap_size / 16;
     JS_SetMemoryLimit(rt, limit);
@@ -221,6 +233,7 @@ void tsm_engine_boot(void)
         if (tsm_snapshot_mode())
             tsm_snapshot_save();
     }
+    apply_stack_limit();
     apply_memory_limit();
     int code = run_image(rt, ctx, tsm_bytecode_start,
                          (size_t)(tsm_bytecode_end - tsm_bytecode_start));

@@ -17,25 +17,27 @@
 #include "irq.h"
 #include "report.h"
 #include "rejections.h"
+#include "budget.h"
 
-/* Runs queued promise jobs until none is left; returns an exit code, or -1 to go on. */
+/* Runs queued promise jobs until none is left; returns an exit code, or -1 to go on. Each job is
+   timed on its own (budget.h); a job stopped by its budget may have ended as a rejection. */
 static int drain_jobs(JSRuntime *rt, JSContext *ctx)
 {
+    if (tsm_budget_exceeded)
+        return tsm_budget_report(ctx);
     for (;;) {
         JSContext *job_ctx;
+        tsm_budget_job_start();
         int r = JS_ExecutePendingJob(rt, &job_ctx);
+        tsm_budget_job_end();
         if (r == 0)
             break;
         if (r < 0)
-            return tsm_report_pending_exception(job_ctx);
+            return tsm_budget_report_pending(job_ctx);
+        if (tsm_budget_exceeded)
+            return tsm_budget_report(ctx);
     }
-    JSValue reason;
-    if (tsm_rejections_take(ctx, &reason)) {
-        int code = tsm_report_exception(ctx, reason, "Uncaught (in promise) ");
-        JS_FreeValue(ctx, reason);
-        return code;
-    }
-    return -1;
+    return tsm_rejections_report(ctx);
 }
 
 /* Sleeps until an interrupt, unless one is already queued or `deadline` (if any) has passed.
@@ -58,13 +60,17 @@ int tsm_loop_run(JSRuntime *rt, JSContext *ctx)
         int code = drain_jobs(rt, ctx);
         if (code >= 0)
             return code;
+        /* An interrupt handler or a timer callback is one job (budget.h). */
+        tsm_budget_job_start();
         int r = tsm_irq_dispatch_one(ctx);
         if (r == 0 && in_batch) {
             r = tsm_timers_run_due(ctx, batch_now, batch_limit);
             in_batch = r != 0;
         }
+        tsm_budget_job_end();
         if (r < 0)
-            return tsm_report_pending_exception(ctx);
+            return tsm_budget_report_pending(ctx);
+        /* A job that ran and overran its budget as a rejection is reported by drain_jobs. */
         if (r > 0)
             continue;
         if (!tsm_timers_pending()) {
@@ -82,7 +88,7 @@ int tsm_loop_run(JSRuntime *rt, JSContext *ctx)
             continue;
         }
         if (tsm_clock_arm(ctx, next) < 0)
-            return tsm_report_pending_exception(ctx);
+            return tsm_budget_report_pending(ctx);
         sleep_until(1, next);
     }
 }

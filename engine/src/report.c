@@ -20,6 +20,37 @@ static void print_value(JSContext *ctx, JSValueConst v)
     }
 }
 
+/* A stack overflow's stack has thousands of frames: the first and last few say where it started
+   and what recursed; the rest is one line (the simulator prints the same, tools/sim/stack-trace.ts). */
+#define FRAMES_FIRST 8
+#define FRAMES_LAST 4
+
+static void print_stack(const char *s)
+{
+    size_t frames = 0;
+    for (const char *p = s; *p; p++)
+        frames += *p == '\n';
+    if (frames <= FRAMES_FIRST + FRAMES_LAST + 1) {
+        tsm_console_puts(s);
+        return;
+    }
+    size_t line = 0;
+    const char *p = s;
+    while (*p) {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) + 1 : strlen(p);
+        if (line < FRAMES_FIRST || line >= frames - FRAMES_LAST) {
+            tsm_console_write(p, len);
+        } else if (line == FRAMES_FIRST) {
+            tsm_console_puts("    ... ");
+            tsm_console_put_dec((int64_t)(frames - FRAMES_FIRST - FRAMES_LAST));
+            tsm_console_puts(" frames elided ...\n");
+        }
+        p += len;
+        line++;
+    }
+}
+
 static int is_internal_error(JSContext *ctx, JSValueConst exc, const char *message)
 {
     if (!JS_IsError(ctx, exc))
@@ -40,8 +71,11 @@ int tsm_report_exception(JSContext *ctx, JSValueConst exc, const char *prefix)
     tsm_console_puts("\n");
     if (JS_IsError(ctx, exc)) {
         JSValue stack = JS_GetPropertyStr(ctx, exc, "stack");
-        if (JS_IsString(stack))
-            print_value(ctx, stack);
+        const char *s = JS_IsString(stack) ? JS_ToCString(ctx, stack) : NULL;
+        if (s) {
+            print_stack(s);
+            JS_FreeCString(ctx, s);
+        }
         JS_FreeValue(ctx, stack);
     }
     if (is_internal_error(ctx, exc, "out of memory"))

@@ -10,7 +10,8 @@
 #define TSM_SNAPSHOT_H
 
 /* Restores the snapshot linked into the image: 1 if restored, 0 if the image has none. A
-   snapshot that does not match this build's layout is refused (exit code 2). */
+   snapshot whose size or check (engine/src/blob.h) is wrong, or that does not match this build's
+   layout, is refused before anything is copied (exit code 2). */
 int tsm_snapshot_restore(void);
 
 /* In a snapshot-mode build (tsm_snapshot_mode = 1), saves the state to the host and exits. */

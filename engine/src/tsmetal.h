@@ -17,6 +17,9 @@ enum {
     TSM_EXIT_OUT_OF_MEMORY = 3,
     TSM_EXIT_FAULT = 4,         /* CPU exception (abort, undefined instruction) */
     TSM_EXIT_ENGINE_INIT = 5,   /* runtime or context could not be created */
+    /* 6: the board reset (watchdog, reboot): decided by the host from how QEMU ended. */
+    TSM_EXIT_JOB_BUDGET = 7,    /* a job ran longer than its execution budget (budget.h) */
+    TSM_EXIT_NO_SECCOMP = 8,    /* Linux targets: the seccomp filter could not be installed (hal/arch/linux/boot.c) */
 };
 
 /* Early console: polled, usable before and after JS runs (panics, uncaught errors). */
@@ -62,7 +65,24 @@ extern uint8_t __stack_bottom[], __stack_top[];
 extern uint8_t __dma_start[], __dma_end[];
 /* The image is writable: units are relocated in place when read (engine.c). */
 extern uint8_t tsm_bytecode_start[], tsm_bytecode_end[];
-/* Absolute symbol whose address is the JS memory limit in bytes (0: derived from the heap). */
-extern uint8_t tsm_memory_limit[];
+/* Link-time settings (tools/lib/link.ts --defsym): absolute symbols whose address is the value.
+   tsm_memory_limit: the JS memory limit in bytes (0: derived from the heap); tsm_max_job_ms: the
+   per-job execution budget (0: none; budget.h); tsm_js_stack_limit: the JS stack limit in bytes
+   (0: the stack less a reserve). */
+extern uint8_t tsm_memory_limit[], tsm_max_job_ms[], tsm_js_stack_limit[];
+
+/*
+ * Reads a link-time setting through a pointer kept in .rodata (declare it as
+ * `static uint8_t *const ref = symbol;`), never as a constant built into instructions: on
+ * RISC-V the linker relaxes a small constant into shorter code, which moves every later function
+ * between images with different settings, and the engine snapshot holds function pointers. The
+ * empty asm makes the compiler load the pointer instead of folding it (and stops it assuming a
+ * symbol's address is never 0).
+ */
+static inline uintptr_t tsm_link_setting(uint8_t *const *ref)
+{
+    __asm__("" : "+r"(ref));
+    return (uintptr_t)*ref;
+}
 
 #endif

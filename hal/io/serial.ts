@@ -26,7 +26,21 @@ export interface SerialPort {
   /** Clears the receive interrupt condition; called after readByte() has returned -1. */
   acknowledgeReceive(): void;
   /** Receive errors counted by readByte(). */
-  readonly rxErrors: { readonly overrun: number; readonly framing: number; readonly parity: number; readonly break: number };
+  readonly rxErrors: Readonly<SerialRxErrors>;
+}
+
+/**
+ * Receive errors a UART driver counts as readByte() sees them, rather than throwing: a console
+ * keeps going. A UART that cannot detect one kind leaves its count at 0.
+ */
+export interface SerialRxErrors {
+  /** A character arrived with the receive FIFO full and was lost. */
+  overrun: number;
+  /** No valid stop bit. */
+  framing: number;
+  parity: number;
+  /** The line was held low for longer than a character (a break condition). */
+  break: number;
 }
 
 export type SerialFormat = "number" | "buffer";

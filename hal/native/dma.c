@@ -8,15 +8,21 @@
 #include "cutils.h"
 #include "tsmetal.h"
 #include "dma.h"
+#include "args.h"
 
 static uintptr_t next; /* 0 until the first allocation */
 
 static JSValue dma_alloc(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
-    uint32_t size, align = 16;
-    if (JS_ToUint32(ctx, &size, argv[0]) < 0 || (argc > 1 && !JS_IsUndefined(argv[1]) && JS_ToUint32(ctx, &align, argv[1]) < 0))
+    /* Strict integers (args.h): ToUint32 would make 2^32 + 16 a 16-byte buffer. */
+    double size_d, align_d = 16;
+    if (tsm_arg_integer(ctx, argv[0], "dma.alloc", "size", &size_d) < 0 ||
+        (argc > 1 && !JS_IsUndefined(argv[1]) && tsm_arg_integer(ctx, argv[1], "dma.alloc", "align", &align_d) < 0))
         return JS_EXCEPTION;
-    if (size == 0 || align == 0 || (align & (align - 1)))
+    if (!(size_d >= 1 && size_d <= 4294967295.0 && align_d >= 1 && align_d <= 2147483648.0))
+        return JS_ThrowRangeError(ctx, "dma.alloc: size must be positive and align a power of two");
+    uint32_t size = (uint32_t)size_d, align = (uint32_t)align_d;
+    if (align & (align - 1))
         return JS_ThrowRangeError(ctx, "dma.alloc: size must be positive and align a power of two");
     uintptr_t start = next ? next : (uintptr_t)__dma_start;
     uintptr_t addr = (start + align - 1) & ~(uintptr_t)(align - 1);

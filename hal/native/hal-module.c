@@ -11,28 +11,44 @@
 #include "irq.h"
 #include "clock.h"
 #include "dma.h"
+#include "budget.h"
 #include "mmio-access.h"
+#include "args.h"
 
-static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t *addr)
+/* tsm_arg_integer (args.h) refuses what is not an integer Number: undefined or NaN would
+   otherwise be address 0, and 2^64 + n address n. */
+static int get_address(JSContext *ctx, JSValueConst v, const char *fn, unsigned align, uintptr_t *addr)
 {
-    int64_t a;
-    if (JS_ToInt64(ctx, &a, v) < 0)
+    /* The common case first, with no double conversions: an int-tagged, aligned address. */
+    if (JS_VALUE_GET_TAG(v) == JS_TAG_INT) {
+        int32_t i = JS_VALUE_GET_INT(v);
+        if (i >= 0 && ((uint32_t)i & (align - 1)) == 0) {
+            *addr = (uintptr_t)(uint32_t)i;
+            return 0;
+        }
+    }
+    double d;
+    if (tsm_arg_integer(ctx, v, fn, "address", &d) < 0)
         return -1;
-    if (a < 0) {
-        JS_ThrowRangeError(ctx, "mmio address %lld is negative", (long long)a);
+    if (d < 0) {
+        JS_ThrowRangeError(ctx, "mmio address %lld is negative", tsm_arg_clamp(d));
         return -1;
     }
-    if ((uint64_t)a > UINTPTR_MAX) {
-        JS_ThrowRangeError(ctx, "mmio address 0x%llx is outside the address space",
-                           (unsigned long long)a);
+    /* 2^32 or 2^64: the first address past the space (exact as a double). */
+    if (d >= (double)UINTPTR_MAX + 1.0) {
+        if (d < 18446744073709551616.0)
+            JS_ThrowRangeError(ctx, "mmio address 0x%llx is outside the address space", (unsigned long long)d);
+        else
+            JS_ThrowRangeError(ctx, "mmio address %s is outside the address space", "2^64 or more");
         return -1;
     }
+    uintptr_t a = (uintptr_t)d;
     if (a & (align - 1)) {
         JS_ThrowRangeError(ctx, "mmio address 0x%llx is not %u-byte aligned",
                            (unsigned long long)a, align);
         return -1;
     }
-    *addr = (uintptr_t)a;
+    *addr = a;
     return 0;
 }
 
@@ -41,7 +57,7 @@ static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t
                         JSValueConst *argv)                                           \
     {                                                                                 \
         uintptr_t addr;                                                               \
-        if (get_address(ctx, argv[0], sizeof(type), &addr) < 0)                       \
+        if (get_address(ctx, argv[0], "mmio.read" #bits, sizeof(type), &addr) < 0)    \
             return JS_EXCEPTION;                                                      \
         return JS_NewUint32(ctx, tsm_mmio_read##bits(addr));                          \
     }
@@ -52,8 +68,8 @@ static int get_address(JSContext *ctx, JSValueConst v, unsigned align, uintptr_t
     {                                                                                 \
         uintptr_t addr;                                                               \
         uint32_t value;                                                               \
-        if (get_address(ctx, argv[0], sizeof(type), &addr) < 0 ||                     \
-            JS_ToUint32(ctx, &value, argv[1]) < 0)                                    \
+        if (get_address(ctx, argv[0], "mmio.write" #bits, sizeof(type), &addr) < 0 || \
+            tsm_arg_value(ctx, argv[1], "mmio.write" #bits, bits, &value) < 0)        \
             return JS_EXCEPTION;                                                      \
         tsm_mmio_write##bits(addr, value);                                            \
         return JS_UNDEFINED;                                                          \
@@ -101,6 +117,21 @@ static JSValue cpu_seed_random(JSContext *ctx, JSValueConst this_val, int argc, 
     return JS_UNDEFINED;
 }
 
+/* cpu.setJobBudget(ms): the per-job execution budget from now on, 0 for none (budget.h). */
+static JSValue cpu_set_job_budget(JSContext *ctx, JSValueConst this_val, int argc,
+                                  JSValueConst *argv)
+{
+    double ms;
+    if (JS_ToFloat64(ctx, &ms, argv[0]) < 0)
+        return JS_EXCEPTION;
+    if (!(ms >= 0 && ms <= 2147483647.0) || ms != (double)(uint32_t)ms)
+        return JS_ThrowRangeError(ctx, "cpu.setJobBudget: the budget is a whole number of "
+                                       "milliseconds from 1 to 2147483647, or 0 for none");
+    if (tsm_budget_set(ctx, (uint32_t)ms, "hal.cpu.setJobBudget") < 0)
+        return JS_EXCEPTION;
+    return JS_UNDEFINED;
+}
+
 static JSValue mem_stats(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     tsm_heap_stats s;
@@ -142,6 +173,7 @@ static const JSCFunctionListEntry barrier_funcs[] = {
 static const JSCFunctionListEntry cpu_funcs[] = {
     JS_CFUNC_DEF("exit", 1, cpu_exit),
     JS_CFUNC_DEF("seedRandom", 2, cpu_seed_random),
+    JS_CFUNC_DEF("setJobBudget", 1, cpu_set_job_budget),
 };
 
 static const JSCFunctionListEntry mem_funcs[] = {

@@ -31,6 +31,7 @@
 #include "irq.h"
 #include "tsmetal.h"
 #include "mmio-access.h"
+#include "args.h"
 
 /* Register accesses go through mmio-access.h: volatile dereferences on a board, the simulated
    register space on the Linux targets. */
@@ -242,11 +243,13 @@ int tsm_irq_dispatch_one(JSContext *ctx)
 }
 
 /* Reads the line argument and finds its bank; -1 (with an exception thrown) if no bank holds it. */
-static int line_arg(JSContext *ctx, JSValueConst arg, int32_t *line_out, uint32_t *bit)
+static int line_arg(JSContext *ctx, JSValueConst arg, const char *fn, int32_t *line_out, uint32_t *bit)
 {
-    int32_t line;
-    if (JS_ToInt32(ctx, &line, arg) < 0)
+    /* Strict (args.h): ToInt32 would make undefined line 0 and 2^32 + 1 line 1. */
+    double d;
+    if (tsm_arg_integer(ctx, arg, fn, "line", &d) < 0)
         return -1;
+    int32_t line = d < 0 ? -1 : d > MAX_LINES ? MAX_LINES : (int32_t)d;
     *line_out = line;
     if (n_banks == 0 && tsm_engine_start_loop(ctx) < 0)
         return -1;
@@ -258,7 +261,7 @@ static int line_arg(JSContext *ctx, JSValueConst arg, int32_t *line_out, uint32_
     if (n_banks == 0)
         JS_ThrowTypeError(ctx, "no interrupt controller attached (the board calls hal.irq.attach)");
     else
-        JS_ThrowRangeError(ctx, "interrupt line %d does not exist on this controller", (int)line);
+        JS_ThrowRangeError(ctx, "%s: interrupt line %lld does not exist on this controller", fn, tsm_arg_clamp(d));
     return -1;
 }
 
@@ -388,7 +391,7 @@ static JSValue irq_on(JSContext *ctx, JSValueConst this_val, int argc, JSValueCo
 {
     int32_t line;
     uint32_t bit;
-    int b = line_arg(ctx, argv[0], &line, &bit);
+    int b = line_arg(ctx, argv[0], "irq.on", &line, &bit);
     if (b < 0)
         return JS_EXCEPTION;
     if (!JS_IsFunction(ctx, argv[1]))
@@ -413,7 +416,7 @@ static JSValue irq_off(JSContext *ctx, JSValueConst this_val, int argc, JSValueC
 {
     int32_t line;
     uint32_t bit;
-    int b = line_arg(ctx, argv[0], &line, &bit);
+    int b = line_arg(ctx, argv[0], "irq.off", &line, &bit);
     if (b < 0)
         return JS_EXCEPTION;
     if (!(line_flags[line] & HAS_HANDLER))

@@ -8,14 +8,24 @@
 #include "quickjs.h"
 #include "cutils.h"
 #include "arch.h"
+#include "args.h"
 
-static int get_port(JSContext *ctx, JSValueConst v, unsigned size, uint16_t *port)
+static int get_port(JSContext *ctx, JSValueConst v, const char *fn, unsigned size, uint16_t *port)
 {
-    int64_t p;
-    if (JS_ToInt64(ctx, &p, v) < 0)
+    /* The common case first, with no double conversions: an int-tagged, aligned port. */
+    if (JS_VALUE_GET_TAG(v) == JS_TAG_INT) {
+        int32_t i = JS_VALUE_GET_INT(v);
+        if (i >= 0 && i <= 0xffff - (int32_t)(size - 1) && (i & (int32_t)(size - 1)) == 0) {
+            *port = (uint16_t)i;
+            return 0;
+        }
+    }
+    double d;
+    if (tsm_arg_integer(ctx, v, fn, "port", &d) < 0)
         return -1;
-    if (p < 0 || p > 0xffff - (int64_t)(size - 1)) {
-        JS_ThrowRangeError(ctx, "I/O port %lld is outside 0..0xffff", (long long)p);
+    long long p = tsm_arg_clamp(d);
+    if (p < 0 || p > 0xffff - (long long)(size - 1)) {
+        JS_ThrowRangeError(ctx, "I/O port %lld is outside 0..0xffff", p);
         return -1;
     }
     if (p & (size - 1)) {
@@ -26,32 +36,33 @@ static int get_port(JSContext *ctx, JSValueConst v, unsigned size, uint16_t *por
     return 0;
 }
 
-#define PORT_IN(name, size, op)                                                              \
+#define PORT_IN(name, js, size, op)                                                          \
     static JSValue name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) \
     {                                                                                        \
         uint16_t port;                                                                       \
-        if (get_port(ctx, argv[0], size, &port) < 0)                                         \
+        if (get_port(ctx, argv[0], js, size, &port) < 0)                                     \
             return JS_EXCEPTION;                                                             \
         return JS_NewUint32(ctx, op(port));                                                  \
     }
 
-#define PORT_OUT(name, size, type, op)                                                       \
+#define PORT_OUT(name, js, size, type, op)                                                   \
     static JSValue name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv) \
     {                                                                                        \
         uint16_t port;                                                                       \
         uint32_t value;                                                                      \
-        if (get_port(ctx, argv[0], size, &port) < 0 || JS_ToUint32(ctx, &value, argv[1]) < 0) \
+        if (get_port(ctx, argv[0], js, size, &port) < 0 ||                                   \
+            tsm_arg_value(ctx, argv[1], js, size * 8, &value) < 0)                           \
             return JS_EXCEPTION;                                                             \
         op(port, (type)value);                                                               \
         return JS_UNDEFINED;                                                                 \
     }
 
-PORT_IN(io_in8, 1, tsm_arch_in8)
-PORT_IN(io_in16, 2, tsm_arch_in16)
-PORT_IN(io_in32, 4, tsm_arch_in32)
-PORT_OUT(io_out8, 1, uint8_t, tsm_arch_out8)
-PORT_OUT(io_out16, 2, uint16_t, tsm_arch_out16)
-PORT_OUT(io_out32, 4, uint32_t, tsm_arch_out32)
+PORT_IN(io_in8, "io.in8", 1, tsm_arch_in8)
+PORT_IN(io_in16, "io.in16", 2, tsm_arch_in16)
+PORT_IN(io_in32, "io.in32", 4, tsm_arch_in32)
+PORT_OUT(io_out8, "io.out8", 1, uint8_t, tsm_arch_out8)
+PORT_OUT(io_out16, "io.out16", 2, uint16_t, tsm_arch_out16)
+PORT_OUT(io_out32, "io.out32", 4, uint32_t, tsm_arch_out32)
 
 const JSCFunctionListEntry tsm_port_io_funcs[] = {
     JS_CFUNC_DEF("in8", 1, io_in8),

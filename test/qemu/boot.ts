@@ -10,6 +10,8 @@ export const fixture = (name: string): string => repoPath("test/fixtures", name)
 export interface BootOptions {
   board?: string;
   memoryLimit?: number;
+  /** Per-job execution budget in ms (--max-job-ms). */
+  maxJobMs?: number;
   enableEval?: boolean;
   timeoutS?: number;
   input?: string | Buffer;
@@ -23,7 +25,7 @@ export interface BootOptions {
 }
 
 export async function build(app: string, opts: BootOptions = {}): Promise<Firmware> {
-  return buildFirmware({ board: opts.board ?? "pizero", app, memoryLimit: opts.memoryLimit, enableEval: opts.enableEval });
+  return buildFirmware({ board: opts.board ?? "pizero", app, memoryLimit: opts.memoryLimit, maxJobMs: opts.maxJobMs, enableEval: opts.enableEval });
 }
 
 export async function bootFirmware(fw: Firmware, opts: BootOptions = {}, elf = fw.elf): Promise<QemuResult> {

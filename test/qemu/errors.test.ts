@@ -1,6 +1,10 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { boot, fixture } from "./boot.ts";
+import { boot, build, fixture } from "./boot.ts";
+import { heapLayout } from "../../tools/lib/heap-layout.ts";
+import { requireTool, run } from "../../tools/lib/toolchain.ts";
+import { halArgsOutput } from "../hal-args-output.ts";
+import { nodeOutput } from "../node-output.ts";
 
 const test = suite("errors on the target");
 
@@ -35,6 +39,18 @@ for (const [board, path] of Object.entries(exitPaths)) {
   });
 }
 
+// --memory-limit is checked against the heap computed from board.json (tools/lib/heap-layout.ts,
+// which mirrors the linker scripts through Target.ramLayout): it must be the linked heap.
+for (const board of ["pizero", "linux-amd64", ...Object.keys(exitPaths)]) {
+  test(`${board}: the heap --memory-limit is checked against is the linked firmware's`, async () => {
+    const fw = await build(fixture("exit-code.ts"), { board });
+    const nm = await run(await requireTool(fw.board.target.nm), [fw.elf], "reading symbols");
+    const symbol = (name: string) => parseInt(new RegExp(`^([0-9a-f]+) \\w ${name}$`, "m").exec(nm)?.[1] ?? "NaN", 16);
+    const h = heapLayout(fw.board);
+    assert.equal([h.start, h.end], [symbol("__heap_start"), symbol("__heap_end")]);
+  });
+}
+
 test("an unhandled promise rejection is reported with its location, exit 1", async () => {
   const r = await boot(fixture("rejection.ts"));
   assert.match(r.output, /^started calibration\nUncaught \(in promise\) RangeError: calibration out of range\n/);
@@ -49,11 +65,16 @@ test("stack overflow is an uncaught InternalError, not a crash", async () => {
   assert.is(r.code, 1);
 });
 
-test("running out of the memory limit exits 3 with a message", async () => {
-  const r = await boot(fixture("out-of-memory.ts"), { memoryLimit: 1024 * 1024 });
-  assert.match(r.output, /^allocating\nUncaught InternalError: out of memory\n/);
-  assert.is(r.code, 3);
-});
+// Every arch: a --memory-limit is a link-time symbol, and on RISC-V a value built into
+// instructions changed the code's length and so the engine snapshot's function pointers (the
+// snapshot was refused with exit 2 on sifive_u).
+for (const board of ["pizero", "usbarmory-mk2", "sifive_u", "microvm"]) {
+  test(`running out of the memory limit exits 3 with a message (${board})`, async () => {
+    const r = await boot(fixture("out-of-memory.ts"), { board, memoryLimit: 1024 * 1024 });
+    assert.match(r.output, /^allocating\nUncaught InternalError: out of memory\n/);
+    assert.is(r.code, 3);
+  });
+}
 
 test("eval and new Function are refused in a default build", async () => {
   const r = await boot(fixture("no-eval.ts"));
@@ -76,6 +97,33 @@ test("mmio refuses misaligned and out-of-range addresses with a RangeError", asy
   );
   assert.is(r.code, 0);
 });
+
+// Issue "Hardening" 8: undefined/NaN were address 0, 2^64 + n address n, 256 a write of 0.
+for (const board of ["pizero", "sifive_u", "microvm"]) {
+  test(`${board}: every hal entry refuses a non-integer, out-of-range or non-Number argument by name`, async () => {
+    const r = await boot(fixture("hardening/hal-args.ts"), { board });
+    assert.fixture(r.output, halArgsOutput(board));
+    assert.is(r.code, 0);
+  });
+}
+
+// After 10^5 pending timers the timer list's storage shrinks back (engine/src/timers.c).
+for (const board of ["pizero", "sifive_u"]) {
+  test(`${board}: the timer list gives its memory back after a burst of 10^5 timers`, async () => {
+    const r = await boot(fixture("hardening/timer-burst.ts"), { board, timeoutS: 120 });
+    assert.is(r.output, "fired 100000\nthe burst took over 2 MB: true\nkept under 64 KiB after it: true\n");
+    assert.is(r.code, 0);
+  });
+}
+
+// QuickJS 2021-03-27 printed 12:30 as "00:30:00 PM" (engine/patches/0008-date-locale-strings.patch).
+for (const board of ["pizero", "sifive_u"]) {
+  test(`${board}: Date's locale strings are Node's en-US in UTC (12-hour clock)`, async () => {
+    const r = await boot(fixture("hardening/locale-date.ts"), { board });
+    assert.fixture(r.output, await nodeOutput(fixture("hardening/locale-date.ts")));
+    assert.is(r.code, 0);
+  });
+}
 
 test("a build with --enable-eval evaluates strings", async () => {
   const r = await boot(fixture("no-eval.ts"), { enableEval: true });

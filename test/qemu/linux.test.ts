@@ -6,7 +6,7 @@ import { build, fixture } from "./boot.ts";
 import { nodeOutput } from "../node-output.ts";
 import { templateLines } from "../template-output.ts";
 import { defaultApp, type Firmware } from "../../tools/lib/build.ts";
-import { runLinux, exitCodeOf } from "../../tools/lib/linux.ts";
+import { runLinux, exitCodeOf, ALLOW_NO_SECCOMP_ARG } from "../../tools/lib/linux.ts";
 import { REGISTERS_ARG } from "../../tools/lib/linux-registers.ts";
 import { loadLineMapper } from "../../tools/lib/source-map.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
@@ -204,6 +204,29 @@ test("a seccomp filter allows the firmware only its few system calls (linux-amd6
   await new Promise((resolve) => child.on("close", resolve));
   assert.match(status, /\nNoNewPrivs:\s+1\n/);
   assert.match(status, /\nSeccomp:\s+2\n/);
+});
+
+// Issue "Hardening" 8: where the filter cannot be installed the firmware said nothing and ran on.
+// qemu-x86_64 refuses a guest's PR_SET_SECCOMP (EINVAL), as on the ARM and RISC-V boards.
+test("without its seccomp filter the firmware refuses to run, exit 8, unless allowed (linux-amd64 under qemu-x86_64)", async () => {
+  const fw = await build(fixture("exit-code.ts"), { board: "linux-amd64" });
+  const refused = spawnSync("qemu-x86_64-static", [fw.image], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: {} });
+  assert.is(refused.stdout, "");
+  assert.match(refused.stderr, /^tsmetal: the seccomp filter could not be installed \(prctl refused it, errno 22\): refusing to run without it; npm run linux --allow-no-seccomp/);
+  assert.is(refused.status, 8);
+  const allowed = spawnSync("qemu-x86_64-static", [fw.image, ALLOW_NO_SECCOMP_ARG], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: {} });
+  assert.is(allowed.stdout, "exiting with 42\n");
+  assert.match(allowed.stderr, /^tsmetal: warning: no seccomp filter \(prctl refused it, errno 22\): the firmware runs without system call filtering/);
+  assert.is(allowed.status, 42);
+  // npm run linux allows it under qemu-user (linux-arm), and the warning reaches its standard error.
+  const arm = await run(fixture("exit-code.ts"), "linux-arm");
+  assert.is(arm.code, 42);
+  assert.match(arm.stderr, /^tsmetal: warning: no seccomp filter /);
+  // The option is accepted; natively the filter is installed, so nothing is said.
+  const cliRun = cli(["linux", "--board", "linux-amd64", "--app", fixture("exit-code.ts"), "--allow-no-seccomp"]);
+  assert.is(cliRun.stdout, "exiting with 42\n");
+  assert.not.match(cliRun.stderr, /seccomp/);
+  assert.is(cliRun.status, 42);
 });
 
 test("npm run linux streams the console and returns the firmware's exit code", () => {

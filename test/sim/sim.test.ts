@@ -8,6 +8,7 @@ import { repoPath } from "../../tools/lib/paths.ts";
 import { fixture } from "../qemu/boot.ts";
 import { nodeOutput } from "../node-output.ts";
 import { templateLines } from "../template-output.ts";
+import { halArgsOutput } from "../hal-args-output.ts";
 import { fnv1a, serialTestData } from "../qemu/serial-data.ts";
 
 // npm run sim: the firmware bundles on quickjs-emscripten over the peripheral models.
@@ -44,6 +45,39 @@ test("exit codes, uncaught errors with the TypeScript line, out of memory, fault
   const fault = await sim(fixture("loop/data-abort.ts"));
   assert.is(fault.output, "reading\n\ntsmetal sim: CPU fault: access to unmapped address 0x40000000\n");
   assert.is(fault.code, 4);
+});
+
+test("the simulator's hal refuses bad arguments as the native one does (pizero, microvm)", async () => {
+  for (const board of ["pizero", "microvm"]) {
+    const r = await sim(fixture("hardening/hal-args.ts"), { board });
+    assert.fixture(r.output, halArgsOutput(board));
+    assert.is(r.code, 0);
+  }
+});
+
+// Issue "Hardening" 7: setMemoryLimit alone let 2 GiB through (tools/sim/wasm-memory.ts).
+test("the memory limit holds: 2 GiB of typed arrays and a growing array end in out of memory, exit 3", async () => {
+  const hoard = await sim(fixture("hardening/typed-array-hoard.ts"));
+  assert.match(hoard.output, /^allocating 2 GiB\nInternalError: out of memory with some MiB held, within the limit: true\nUncaught InternalError: out of memory\n/);
+  assert.is(hoard.code, 3);
+  const growing = await sim(fixture("out-of-memory.ts"), { board: "sifive_u" });
+  assert.match(growing.output, /^allocating\nUncaught InternalError: out of memory\n/);
+  assert.is(growing.code, 3);
+});
+
+test("recursion that exhausts Node's stack inside the engine ends as a stack overflow, not a host error", async () => {
+  const r = await sim(fixture("hardening/native-recursion.ts"));
+  assert.is(r.output, "stringifying\nUncaught InternalError: stack overflow\ntsmetal sim: Node's stack ran out inside the engine's native code (the firmware could not catch it here)\n");
+  assert.is(r.code, 1);
+  const js = await sim(fixture("stack-overflow.ts"));
+  assert.match(js.output, /^recursing\nUncaught InternalError: stack overflow\n {4}at deeper \(test\/fixtures\/stack-overflow\.ts:2\)\n/);
+  assert.is(js.code, 1);
+});
+
+test("Date's locale strings are the engine's: Node's en-US in UTC", async () => {
+  const r = await sim(fixture("hardening/locale-date.ts"));
+  assert.fixture(r.output, await nodeOutput(fixture("hardening/locale-date.ts")));
+  assert.is(r.code, 0);
 });
 
 test("timers in deadline order against the models' counters (BCM2835 system timer, CLINT mtime)", async () => {
@@ -91,7 +125,8 @@ test("Pi board services in the simulator: mailbox answers through DMA memory, RN
   for (const [board, revision, memory] of [["pizero", "920092", "1c000000"], ["pi2", "a21041", "3c000000"]] as const) {
     const r = await sim(fixture("pi-services.ts"), { board });
     assert.is(r.output, `board ${board} revision ${revision} memory ${memory}\nrandom true true true\ngpio 1 0\npin taken: Error\nrebooting\n`);
-    assert.is(r.code, 0);
+    // The reset exit code, as under QEMU (tools/lib/qemu-reset.ts).
+    assert.is(r.code, 6);
   }
 });
 

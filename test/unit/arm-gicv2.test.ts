@@ -24,7 +24,7 @@ test("init: distributor off, PPIs and SPIs disabled and cleared, one priority, S
 });
 
 test("description: IAR claims, EOIR drops priority, DIR deactivates; spurious 1023; banks of ISENABLER/ICENABLER without SGIs", () => {
-  const gic = new GicV2({ distributor: D, cpuInterface: C, lines: 160 });
+  const gic = new GicV2({ distributor: D, cpuInterface: C, lines: 160, bus: new MemoryBus() });
   const d = gic.description();
   assert.is(d.kind, "claim");
   assert.equal([d.claim, d.priorityDrop, d.complete, d.none, d.idMask], [C + 0xc, C + 0x10, C + 0x1000, 1023, 0x3ff]);
@@ -42,7 +42,7 @@ test("enable/disable write one bit to ISENABLER/ICENABLER; SGIs, missing IDs and
   assert.throws(() => gic.enable(3), RangeError);
   assert.throws(() => gic.enable(160), RangeError);
   assert.throws(() => new GicV2({ distributor: D, cpuInterface: C, lines: 100 }), RangeError);
-  assert.throws(() => new GicV2({ distributor: 0, cpuInterface: C, lines: 64 }).description(), /base/);
+  assert.throws(() => new GicV2({ distributor: 0, cpuInterface: C, lines: 64, bus }).description(), /base/);
 });
 
 test.run();

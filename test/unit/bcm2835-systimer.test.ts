@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import type { RegisterBus } from "../../hal/register.ts";
-import { Bcm2835SysTimer, SYSTIMER_HZ, SYSTIMER_REGS } from "../../drivers/timer/bcm2835-systimer.ts";
+import { Bcm2835SysTimer, CS as CS_BITS, SYSTIMER_HZ } from "../../drivers/timer/bcm2835-systimer.ts";
 import { Bcm2835Irq, IRQ_SYSTIMER_1, IRQ_SYSTIMER_3 } from "../../drivers/irq/bcm2835.ts";
 import { Bcm2835SysTimerModel, type Bcm2835SysTimerModelOptions } from "../../models/timer/bcm2835-systimer.ts";
 import { Bcm2835IrqModel } from "../../models/irq/bcm2835.ts";
@@ -37,7 +37,7 @@ function ticking(bus: MemoryBus, model: Bcm2835SysTimerModel, step: number): Reg
 
 test("SYSTIMER_HZ is the manual's 1 MHz; CS declares M0-M3 at bits 0-3", () => {
   assert.is(SYSTIMER_HZ, 1_000_000);
-  assert.equal([0, 1, 2, 3].map((n) => SYSTIMER_REGS.CS.fields[`M${n}` as "M0"].mask), [1, 2, 4, 8]);
+  assert.equal([CS_BITS.M0, CS_BITS.M1, CS_BITS.M2, CS_BITS.M3], [1, 2, 4, 8]);
 });
 
 test("init writes CS = M1|M3 once, clearing the ARM's matches and leaving the GPU's", () => {
@@ -86,7 +86,7 @@ test("setCompare writes C1/C3 and refuses values that are not 32-bit", () => {
   assert.is(bus.writes().length, 2);
 });
 
-test("ack writes only CS.Mn, without reading CS, and clears only that match", () => {
+test("ack writes only CS_BITS.Mn, without reading CS, and clears only that match", () => {
   const { bus, model, timer } = setup();
   for (const c of [C0, C1, C2, C3]) bus.write32(c, 10);
   model.advance(10);
@@ -180,7 +180,7 @@ test("armDeadline across the low-32-bit wrap matches exactly at the deadline", (
   assert.is(timer.now(), deadline);
 });
 
-test("match → CS.Mn → GPU IRQ n at the interrupt controller; ack clears it", () => {
+test("match → CS_BITS.Mn → GPU IRQ n at the interrupt controller; ack clears it", () => {
   const bus = new MemoryBus();
   const ic = new Bcm2835IrqModel(bus, 0x2000_b200);
   const model = new Bcm2835SysTimerModel(bus, BASE, { start: 42, onIrq: (n, level) => ic.setLine(n, level) });

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MemoryBus } from "../../hal/memory-bus.ts";
 import type { RegisterBus } from "../../hal/register.ts";
-import { Bcm2835Watchdog, PM_REGS, WDOG_MAX_MS, watchdogTicks } from "../../drivers/watchdog/bcm2835-pm.ts";
+import { Bcm2835Watchdog, PM_REGS, RSTC as RSTC_BITS, WDOG as WDOG_BITS, WDOG_MAX_MS, watchdogTicks } from "../../drivers/watchdog/bcm2835-watchdog.ts";
 import { Bcm2835WatchdogModel } from "../../models/watchdog/bcm2835-pm.ts";
 
 const BASE = 0x2010_0000; // BCM2835: peripheral base + 0x100000
@@ -24,9 +24,9 @@ function setup(wrap?: (bus: MemoryBus) => RegisterBus) {
 
 test("registers: RSTC 0x1C (WRCFG bits 5:4), RSTS 0x20, WDOG 0x24 (time bits 19:0)", () => {
   assert.equal([PM_REGS.RSTC.offset, PM_REGS.RSTS.offset, PM_REGS.WDOG.offset], [0x1c, 0x20, 0x24]);
-  assert.is(PM_REGS.RSTC.fields.WRCFG.mask, 0x30);
-  assert.is(PM_REGS.WDOG.fields.TIME.mask, 0xf_ffff);
-  assert.is(PM_REGS.WDOG.fields.PASSWD.mask, 0xff00_0000);
+  assert.is(RSTC_BITS.WRCFG, 0x30);
+  assert.is(WDOG_BITS.TIME, 0xf_ffff);
+  assert.is(WDOG_BITS.PASSWD >>> 0, 0xff00_0000);
 });
 
 test("ms to ticks: rounded up, never shorter than asked, and the fewest ticks that are not", () => {

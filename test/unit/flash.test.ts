@@ -241,7 +241,53 @@ test("an unknown board and a missing --to are CLI errors", () => {
   assert.match(t.stderr, /flash needs --to/);
 });
 
+test("an empty kernel.img from the build is refused before anything is written (exit 2)", async () => {
+  const dir = fresh("boot");
+  mkdirSync(dir);
+  const outDir = fresh("out");
+  mkdirSync(outDir);
+  writeFileSync(path.join(outDir, "kernel.img"), "");
+  await rejects(
+    flash({ board: pizero, to: dir, firmwareDir: fakeFirmware(), yes: true, build: async () => ({ image: path.join(outDir, "kernel.img"), outDir }), ...quiet }),
+    /image refused: .*kernel\.img is empty/,
+  );
+  assert.equal(readdirSync(dir), []);
+});
+
 if (mkfs && haveMtools) {
+  const freeBytes = (img: string) => Number(/([\d ]+) bytes free/.exec(mtools("mdir", ["-i", img, "::/"]).toString())![1].replace(/ /g, ""));
+  /** Leaves `clusters` 2 KiB clusters free (mkfs.vfat's cluster size for a 1 MiB image) with a filler file. */
+  const fillTo = (img: string, clusters: number) => {
+    const filler = fresh("filler");
+    writeFileSync(filler, Buffer.alloc(freeBytes(img) - clusters * 2048));
+    mtools("mcopy", ["-i", img, filler, "::/filler.bin"]);
+    assert.is(freeBytes(img), clusters * 2048);
+  };
+
+  test("a FAT image too small for the files is refused before the first write, naming the sizes", async () => {
+    const img = mkfsImage(1024);
+    // Room for the three firmware files, not for kernel.img: mcopy wrote 3 of 5 files, then failed.
+    fillTo(img, 6);
+    const before = readFileSync(img);
+    const b = fakeBuild();
+    await rejects(
+      flash({ board: pizero, to: img, firmwareDir: fakeFirmware(), yes: true, build: b.build, ...quiet }),
+      /too small for this flash: bootcode\.bin, start\.elf, fixup\.dat, kernel\.img, config\.txt need \d+ bytes \(in 2048-byte clusters, with directory entries\) but only 12288 bytes are free; nothing written/,
+    );
+    assert.ok(readFileSync(img).equals(before), "the image was changed");
+    await rejects(flash({ board: pizero, to: img, firmwareDir: fakeFirmware(), dryRun: true, build: b.build, ...quiet }), /too small for this flash/);
+  });
+
+  test("the clusters of a replaced kernel.img count as free", async () => {
+    const img = mkfsImage(1024);
+    await flash({ board: pizero, to: img, firmwareDir: fakeFirmware(), yes: true, build: fakeBuild().build, ...quiet });
+    // kernel.img (20000 B) and config.txt are replaced: 10 + 1 clusters freed, 11 needed.
+    fillTo(img, 0);
+    const again = fakeBuild();
+    await flash({ board: pizero, to: img, yes: true, build: again.build, ...quiet });
+    assert.ok(fatFile(img, "kernel.img").equals(again.image));
+  });
+
   test("a bare FAT image gets the built kernel.img and config.txt (real build, read back with mtools)", async () => {
     const img = mkfsImage();
     let built = "";

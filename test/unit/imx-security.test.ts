@@ -8,7 +8,7 @@ import { ImxOcotpModel } from "../../models/otp/imx-ocotp.ts";
 import { ImxRngb } from "../../drivers/rng/imx-rngb.ts";
 import { ImxRngbModel } from "../../models/rng/imx-rngb.ts";
 import { ImxSnvs } from "../../drivers/rtc/imx-snvs.ts";
-import { ImxCaamRng } from "../../drivers/rng/imx-caam.ts";
+import { ImxCaam } from "../../drivers/crypto/imx-caam.ts";
 import { ImxCaamRngModel } from "../../models/rng/imx-caam.ts";
 import { ImxSnvsModel } from "../../models/rtc/imx-snvs.ts";
 
@@ -50,7 +50,7 @@ test("RNGB: a failed self test is an error, and a generator that never seeds tim
   new ImxRngbModel(bus, RNGB, { failSelfTest: true });
   assert.throws(() => new ImxRngb({ base: RNGB, bus }).init(), /self test failed/);
   const dead = new MemoryBus(); // nothing answers: SR reads 0 for ever
-  assert.throws(() => new ImxRngb({ base: RNGB, bus: dead, maxPolls: 50 }).init(), /STDN/);
+  assert.throws(() => new ImxRngb({ base: RNGB, bus: dead, maxPolls: 50 }).init(), /RNGB\.SR\[0x10\]/); // SR.STDN
 });
 
 test("SNVS: the 47-bit counter read consistently across a carry; SRTC_ENV; the secure state", () => {
@@ -77,7 +77,7 @@ test("SNVS: the 47-bit counter read consistently across a carry; SRTC_ENV; the s
 test("CAAM TRNG: program mode, defaults, TRNG_ACC, run mode; 16 entropy words per generation, waiting for ENT_VAL", () => {
   const bus = new MemoryBus();
   const model = new ImxCaamRngModel(bus, CAAM, 3, (i) => i + 1);
-  const rng = new ImxCaamRng({ base: CAAM, bus });
+  const rng = new ImxCaam({ base: CAAM, bus });
   assert.throws(() => rng.read32(), /init/);
   rng.init();
   assert.is(model.defaultsRestored, 1);
@@ -92,7 +92,7 @@ test("CAAM TRNG: program mode, defaults, TRNG_ACC, run mode; 16 entropy words pe
 });
 
 test("CAAM TRNG: no entropy (QEMU's unimplemented CAAM reads 0) is an error after the poll limit", () => {
-  const rng = new ImxCaamRng({ base: CAAM, bus: new MemoryBus(), maxPolls: 100 });
+  const rng = new ImxCaam({ base: CAAM, bus: new MemoryBus(), maxPolls: 100 });
   rng.init();
   assert.throws(() => rng.read32(), /produced no entropy/);
 });

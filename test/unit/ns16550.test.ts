@@ -35,15 +35,6 @@ test("init: interrupts off, divisor latch under DLAB, 8N1, FIFOs cleared, DTR/RT
   assert.is(model.interruptLevel, false);
 });
 
-test("init's whole-register values agree with the declaration", () => {
-  assert.is(NS16550_REGS.LCR.encode({ WLS: 3 }), 0x03);
-  assert.is(NS16550_REGS.LCR.fields.DLAB.mask, 0x80);
-  assert.is(NS16550_REGS.MCR.encode({ DTR: 1, RTS: 1, OUT2: 1 }), 0x0b);
-  assert.is(NS16550_REGS.LSR.fields.THRE.mask, 0x20);
-  assert.is(NS16550_REGS.LSR.fields.DR.mask, 0x01);
-  assert.is(NS16550_REGS.IER.fields.ERBFI.mask, 0x01);
-  assert.is(NS16550_REGS.IIR_FCR.width, 8);
-});
 
 test("ns16550Divisor: table III values, and baud rates 16 bits cannot divide", () => {
   assert.is(ns16550Divisor(PC_UART_CLOCK_HZ, 115200), 1);

@@ -1,18 +1,36 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { build } from "esbuild";
+import { fileURLToPath } from "node:url";
 import { MemoryBus } from "../../hal/memory-bus.ts";
+import { DEFAULT_MAX_POLLS, PollTimeoutError } from "../../hal/poll.ts";
 import {
-  DEFAULT_MAX_POLLS, Field, RegisterTimeoutError, defineRegisters, field, register, setDefaultRegisterBus, type FieldMap,
+  array, defineRegisters, describeField, fieldBits, fieldValue, ro, rw, setDefaultRegisterBus, w1c, w1s, wo,
 } from "../../hal/register.ts";
 
 const BASE = 0x4000_1000;
 
+enum CTRL { EN = 1 << 0, MODE = 7 << 1, TOP = 0xf << 28 }
+/** Named values of CTRL.MODE, in place. */
+enum CTRL_MODE { IDLE = 0 << 1, RUN = 3 << 1, TEST = 5 << 1 }
+enum STAT { READY = 1 << 0, LEVEL = 0xff << 8 }
+enum WIDE { ALL = 0xffff_ffff }
+enum HALF { LO = 0xf, HI = 0xf << 12 }
+enum BYTE { B = 1 << 7 }
+enum PENDING { A = 1 << 0, B = 1 << 1 }
+
 const DEMO = defineRegisters({
-  CTRL: register(0x00, { EN: field(0), MODE: field(1, 3), TOP: field(28, 4) }),
-  STAT: register(0x04, { READY: field(0), LEVEL: field(8, 8) }),
-  WIDE: register(0x08, { ALL: field(0, 32) }),
-  HALF: register(0x0c, { LO: field(0, 4), HI: field(12, 4) }, { width: 16 }),
-  BYTE: register(0x0e, { B: field(7) }, { width: 8 }),
+  CTRL: rw<CTRL>(0x00),
+  STAT: ro<STAT>(0x04),
+  WIDE: rw<WIDE>(0x08),
+  HALF: rw<HALF>(0x0c, 16),
+  BYTE: rw<BYTE>(0x0e, 8),
+  CMD: wo(0x10),
+  PENDING: w1c<PENDING>(0x14),
+  SET: w1s<PENDING>(0x18),
+  ENABLE: array(w1s(0x100), 4),
+  PRIORITY: array(rw(0x200, 8), 8),
+  SLOT: array(rw(0x300), 3, 0x10),
 }, { name: "DEMO" });
 
 function setup() {
@@ -20,45 +38,31 @@ function setup() {
   return { bus, r: DEMO.at(BASE, bus) };
 }
 
-test("field(): bits are checked at once; shift, width, mask and max come from .fields and Field", () => {
-  const spec = register(0x00, { A: field(1, 3), B: field(31), C: field(0, 32), D: field(1, 31), E: field(0) });
-  assert.equal(spec.fields.A, { shift: 1, width: 3, mask: 0b1110, max: 7 });
-  assert.equal(spec.fields.E, { shift: 0, width: 1, mask: 1, max: 1 });
-  assert.is(spec.fields.B.mask, 0x8000_0000);
-  assert.is(spec.fields.C.mask, 0xffff_ffff);
-  assert.is(spec.fields.C.max, 0xffff_ffff);
-  assert.is(spec.fields.D.mask, 0xffff_fffe);
-  assert.is(spec.fields, spec.fields, "built once");
-  const r = defineRegisters({ X: spec }).at(BASE, new MemoryBus());
-  const f = r.X.A;
-  assert.equal([f.name, f.shift, f.width, f.mask, f.max], ["A", 1, 3, 0b1110, 7]);
-  assert.is(f.register, r.X);
-  assert.equal([r.X.C.width, r.X.C.max, r.X.C.mask], [32, 0xffff_ffff, 0xffff_ffff]);
-  for (const [shift, width] of [[30, 3], [-1, undefined], [32, undefined], [0, 0], [0, 33], [1, 32], [1.5, undefined], [0, 1.5], [NaN, undefined], [0, NaN], [-64, 1], [-0.5, 1 + 1 / 64]]) {
-    assert.throws(() => field(shift as number, width), RangeError, `field(${shift}, ${width})`);
-  }
+test("declarations: offset, width and access; bad widths and misaligned offsets are refused", () => {
+  assert.equal([DEMO.CTRL.offset, DEMO.CTRL.width, DEMO.CTRL.access], [0, 32, "rw"]);
+  assert.equal([DEMO.STAT.access, DEMO.CMD.access, DEMO.PENDING.access, DEMO.SET.access], ["ro", "wo", "w1c", "w1s"]);
+  assert.equal([DEMO.HALF.width, DEMO.BYTE.width], [16, 8]);
+  assert.equal([DEMO.SLOT.offset, DEMO.SLOT.count, DEMO.SLOT.stride, DEMO.PRIORITY.stride], [0x300, 3, 0x10, 1]);
+  assert.throws(() => rw(0x02), /aligned/);
+  assert.throws(() => ro(-4), /aligned/);
+  assert.throws(() => rw(0x1_0000_0000), /aligned/);
+  assert.throws(() => rw(0x01, 16), /aligned/);
+  assert.throws(() => rw(0x00, 64 as 32), /width/);
+  assert.throws(() => array(rw(0), 0), RangeError);
+  assert.throws(() => array(rw(0), 1.5), RangeError);
+  assert.throws(() => array(rw(0), 2, 2), /stride/);
+  assert.throws(() => array(rw(0, 16), 2, 3), /stride/);
 });
 
-test("register(): refuses bad widths, misaligned offsets, oversized and reserved fields", () => {
-  assert.throws(() => register(0x02, {}), /aligned/);
-  assert.throws(() => register(-4, {}), /aligned/);
-  assert.throws(() => register(0x1_0000_0000, {}), /aligned/);
-  assert.throws(() => register(0x01, {}, { width: 16 }), /aligned/);
-  assert.throws(() => register(0x00, { X: field(8) }, { width: 8 }), /does not fit/);
-  assert.throws(() => register(0x00, { X: field(12, 5) }, { width: 16 }), /does not fit/);
-  assert.throws(() => register(0x00, {}, { width: 64 as 32 }), /width/);
-  // The type forbids reserved names; a JS caller gets a run-time check the first time the
-  // register's fields are used by name (at definition it would cost every declaration).
-  for (const name of ["read", "spec", "waitUntil", "offset"]) {
-    const bad = register<FieldMap>(0x00, { [name]: field(0), OK: field(1) } as never);
-    assert.throws(() => bad.fields, /reserved/);
-    assert.throws(() => bad.encode({}), /reserved/);
-    const r = defineRegisters({ BAD: bad }).at(BASE, new MemoryBus()).BAD as unknown as { OK: unknown; writeFields(v: object): void; modify(v: object): void; waitUntil(f: string, v: number): number };
-    assert.throws(() => r.OK, /reserved/);
-    assert.throws(() => r.writeFields({}), /reserved/);
-    assert.throws(() => r.modify({}), /reserved/);
-    assert.throws(() => r.waitUntil("OK", 0), /reserved/);
-  }
+test("fieldBits and fieldValue convert between a field's value and its in-place bits", () => {
+  assert.is(fieldBits(CTRL.MODE, 5), CTRL_MODE.TEST);
+  assert.is(fieldValue(CTRL.MODE, 0xffff_fff5), 2);
+  assert.is(fieldBits(CTRL.TOP, 0xf), 0xf000_0000);
+  assert.is(fieldValue(CTRL.TOP, 0xa000_0000), 0xa);
+  assert.is(fieldValue(WIDE.ALL, 0xffff_fffe), 0xffff_fffe);
+  assert.is(fieldBits(WIDE.ALL, 0xffff_ffff), 0xffff_ffff);
+  for (const v of [8, -1, 1.5, NaN, 2 ** 32]) assert.throws(() => fieldBits(CTRL.MODE, v), RangeError, String(v));
+  assert.throws(() => fieldBits(0, 0), RangeError, "no field");
 });
 
 test("read and write go to base + offset, unsigned", () => {
@@ -69,6 +73,8 @@ test("read and write go to base + offset, unsigned", () => {
   assert.is(r.WIDE.read(), 0xdead_beef);
   r.WIDE.write(-1);
   assert.is(r.WIDE.read(), 0xffff_ffff);
+  r.CMD.write(CTRL_MODE.RUN);
+  assert.is(bus.peek(BASE + 0x10), 6);
 });
 
 test("set and clear are read-modify-writes of a bit mask", () => {
@@ -81,120 +87,120 @@ test("set and clear are read-modify-writes of a bit mask", () => {
   assert.equal(bus.log.map((a) => a.kind), ["read", "write", "read", "write"]);
 });
 
-test("modify changes several fields in one write and keeps the others", () => {
+test("modify replaces one field with in-place bits, keeps the others, in one write", () => {
   const { bus, r } = setup();
-  bus.poke(BASE, 0x0000_ff00);
+  bus.poke(BASE, 0xf000_ff0f);
   bus.clearLog();
-  r.CTRL.modify({ EN: 1, MODE: 5, TOP: 0xa });
-  assert.is(bus.peek(BASE), (0xa << 28 | 0xff00 | 5 << 1 | 1) >>> 0);
-  assert.is(bus.writes().length, 1);
-  assert.throws(() => r.CTRL.modify({ MODE: 8 }), RangeError);
-  assert.throws(() => r.CTRL.modify({ NOPE: 1 } as never), /no field/);
+  r.CTRL.modify(CTRL.MODE, CTRL_MODE.TEST);
+  assert.is(bus.peek(BASE), 0xf000_ff0b);
+  r.CTRL.modify(CTRL.TOP, fieldBits(CTRL.TOP, 0xa));
+  assert.is(bus.peek(BASE), 0xa000_ff0b);
+  assert.equal(bus.log.map((a) => a.kind), ["read", "write", "read", "write"]);
+  assert.throws(() => r.CTRL.modify(CTRL.MODE, 1 << 4), /outside field/);
+  assert.is(bus.writes().length, 2, "a refused modify writes nothing");
 });
 
-test("writeFields writes only the given fields, all others 0, without a read", () => {
-  const { bus, r } = setup();
-  bus.poke(BASE, 0xffff_ffff);
-  bus.clearLog();
-  r.CTRL.writeFields({ MODE: 2 });
-  assert.is(bus.peek(BASE), 0b100);
-  assert.equal(bus.log.map((a) => a.kind), ["write"]);
-  assert.is(DEMO.CTRL.encode({ EN: 1, TOP: 1 }), 0x1000_0001);
-});
-
-test("field get and set", () => {
+test("get reads a field, shifted down", () => {
   const { bus, r } = setup();
   bus.poke(BASE + 4, 0x0000_3a01);
-  assert.is(r.STAT.READY.get(), 1);
-  assert.is(r.STAT.LEVEL.get(), 0x3a);
-  r.CTRL.TOP.set(0xf);
-  assert.is(r.CTRL.TOP.get(), 0xf);
-  assert.is(bus.peek(BASE), 0xf000_0000);
-  r.CTRL.MODE.set(3);
-  assert.is(bus.peek(BASE), 0xf000_0006);
-  assert.throws(() => r.CTRL.MODE.set(8), RangeError);
-  assert.throws(() => r.CTRL.MODE.set(-1), RangeError);
-  r.WIDE.ALL.set(0xffff_fffe);
-  assert.is(r.WIDE.ALL.get(), 0xffff_fffe);
+  assert.is(r.STAT.get(STAT.READY), 1);
+  assert.is(r.STAT.get(STAT.LEVEL), 0x3a);
+  bus.poke(BASE, 0xf000_0006);
+  assert.is(r.CTRL.get(CTRL.TOP), 0xf);
+  assert.is(r.CTRL.get(CTRL.MODE), 3);
+  r.WIDE.write(0xffff_fffe);
+  assert.is(r.WIDE.get(WIDE.ALL), 0xffff_fffe);
 });
 
 test("8- and 16-bit registers use 8- and 16-bit accesses", () => {
   const { bus, r } = setup();
-  r.HALF.writeFields({ LO: 0xf, HI: 0x9 });
-  r.BYTE.B.set(1);
+  r.HALF.write(HALF.LO | fieldBits(HALF.HI, 9));
+  r.BYTE.set(BYTE.B);
   assert.equal(bus.log.map((a) => `${a.kind}${a.width}@${(a.addr - BASE).toString(16)}`), ["write16@c", "read8@e", "write8@e"]);
   bus.clearLog();
   assert.is(r.HALF.read(), 0x900f);
   assert.is(r.BYTE.read(), 0x80);
-  assert.is(r.HALF.HI.get(), 9);
-  assert.is(r.BYTE.B.get(), 1);
+  assert.is(r.HALF.get(HALF.HI), 9);
+  assert.is(r.BYTE.get(BYTE.B), 1);
   assert.equal(bus.log.map((a) => `${a.kind}${a.width}`), ["read16", "read8", "read16", "read8"]);
   assert.is(bus.peek(BASE + 0xc), 0x0080_900f); // little-endian: BYTE is byte 2 of the word
   r.BYTE.write(0x1ff);
   assert.is(r.BYTE.read(), 0xff);
+  assert.equal([r.HALF.width, r.BYTE.width, r.CTRL.width], [16, 8, 32]);
+});
+
+test("register arrays: element i at offset + i * stride, made once, indices checked", () => {
+  const { bus, r } = setup();
+  assert.is(r.ENABLE.length, 4);
+  r.ENABLE.at(3).write(1 << 5);
+  assert.is(bus.peek(BASE + 0x10c), 1 << 5);
+  assert.equal([r.ENABLE.at(3).name, r.ENABLE.at(3).addr], ["DEMO.ENABLE[3]", BASE + 0x10c]);
+  assert.is(r.ENABLE.at(2), r.ENABLE.at(2));
+  r.PRIORITY.at(5).write(0xa0);
+  assert.equal(bus.log.at(-1), { kind: "write", addr: BASE + 0x205, width: 8, value: 0xa0 });
+  r.SLOT.at(2).write(7);
+  assert.is(bus.peek(BASE + 0x320), 7);
+  for (const i of [-1, 4, 1.5, NaN]) assert.throws(() => r.ENABLE.at(i), RangeError, String(i));
 });
 
 test("waitUntil returns the number of polls once the field matches", () => {
   const { bus, r } = setup();
   let reads = 0;
   bus.onRead(BASE + 4, () => (++reads >= 3 ? 0x0000_0501 : 0x0000_0500));
-  assert.is(r.STAT.waitUntil("READY", 1), 3);
-  assert.is(r.STAT.waitUntil("LEVEL", 5), 1);
+  assert.is(r.STAT.waitUntil(STAT.READY, 1), 3);
+  assert.is(r.STAT.waitUntil(STAT.LEVEL, 5), 1);
 });
 
-test("waitUntil gives up after maxPolls with a RegisterTimeoutError naming register, field, value", () => {
+test("waitUntil gives up after maxPolls with a PollTimeoutError naming register, field, address, value", () => {
   const { bus, r } = setup();
   let reads = 0;
   bus.onRead(BASE + 4, () => (reads++, 0));
-  try {
-    r.STAT.waitUntil("READY", 1, { maxPolls: 50 });
-    assert.unreachable("should time out");
-  } catch (e) {
-    assert.instance(e, RegisterTimeoutError);
-    const err = e as RegisterTimeoutError;
-    assert.is(err.limit, "polls");
-    assert.is(err.polls, 50);
-    assert.is(reads, 50);
-    assert.match(err.message, "DEMO.STAT.READY");
-    assert.match(err.message, "0x40001004");
-    assert.match(err.message, "become 1");
-  }
+  const err = catchError(() => r.STAT.waitUntil(STAT.READY, 1, { maxPolls: 50 }));
+  assert.instance(err, PollTimeoutError);
+  const e = err as PollTimeoutError;
+  assert.is(e.limit, "polls");
+  assert.is(e.polls, 50);
+  assert.is(reads, 50);
+  assert.equal([e.what, e.expected, e.actual], ["DEMO.STAT[0x1] (0x40001004)", 1, 0]);
+  assert.match(e.message, "become 1");
+  assert.is(describeField(r.CTRL, CTRL.TOP), "DEMO.CTRL[0xf0000000] (0x40001000)");
 });
 
 test("waitUntil has a default poll limit, so it never hangs", () => {
   const bus = new MemoryBus({ logLimit: 10 });
   const r = DEMO.at(BASE, bus);
-  const err = catchError(() => r.STAT.waitUntil("READY", 1));
-  assert.instance(err, RegisterTimeoutError);
-  assert.is((err as RegisterTimeoutError).polls, DEFAULT_MAX_POLLS);
+  const err = catchError(() => r.STAT.waitUntil(STAT.READY, 1));
+  assert.instance(err, PollTimeoutError);
+  assert.is((err as PollTimeoutError).polls, DEFAULT_MAX_POLLS);
   assert.is(bus.logDropped, DEFAULT_MAX_POLLS - 10);
 });
 
 test("waitUntil gives up after timeoutMs by the given clock", () => {
   const { r } = setup();
   let t = 1000;
-  const err = catchError(() => r.STAT.waitUntil("READY", 1, { timeoutMs: 5, now: () => (t += 1) }));
-  assert.instance(err, RegisterTimeoutError);
-  const e = err as RegisterTimeoutError;
+  const err = catchError(() => r.STAT.waitUntil(STAT.READY, 1, { timeoutMs: 5, now: () => (t += 1) }));
+  assert.instance(err, PollTimeoutError);
+  const e = err as PollTimeoutError;
   assert.is(e.limit, "time");
   assert.is(e.polls, 5);
   assert.match(e.message, "5 ms");
   // The poll limit still applies when a clock is given.
-  const polls = catchError(() => r.STAT.waitUntil("READY", 1, { maxPolls: 3, timeoutMs: 1e9, now: () => 0 }));
-  assert.is((polls as RegisterTimeoutError).limit, "polls");
+  const polls = catchError(() => r.STAT.waitUntil(STAT.READY, 1, { maxPolls: 3, timeoutMs: 1e9, now: () => 0 }));
+  assert.is((polls as PollTimeoutError).limit, "polls");
 });
 
 test("waitUntil refuses options and values that could never work", () => {
   const { r } = setup();
-  assert.throws(() => r.STAT.waitUntil("READY", 1, { timeoutMs: 5 }), /now/);
-  assert.throws(() => r.STAT.waitUntil("READY", 1, { maxPolls: Infinity }), RangeError);
-  assert.throws(() => r.STAT.waitUntil("READY", 1, { maxPolls: 0 }), RangeError);
-  assert.throws(() => r.STAT.waitUntil("READY", 2), RangeError);
-  assert.throws(() => r.STAT.waitUntil("NOPE" as "READY", 1), /no field/);
+  assert.throws(() => r.STAT.waitUntil(STAT.READY, 1, { timeoutMs: 5 }), /now/);
+  assert.throws(() => r.STAT.waitUntil(STAT.READY, 1, { maxPolls: Infinity }), RangeError);
+  assert.throws(() => r.STAT.waitUntil(STAT.READY, 1, { maxPolls: 0 }), RangeError);
+  assert.throws(() => r.STAT.waitUntil(STAT.READY, 2), RangeError);
+  assert.throws(() => r.STAT.waitUntil(STAT.LEVEL, 256), RangeError);
 });
 
 test("at() uses the default bus when none is given, and says so when there is none", () => {
-  assert.throws(() => DEMO.at(BASE), /no RegisterBus/);
+  assert.throws(() => DEMO.at(BASE).WIDE.read(), /no RegisterBus/);
+  assert.throws(() => DEMO.at(BASE).BYTE.write(0), /no RegisterBus/);
   const bus = new MemoryBus();
   setDefaultRegisterBus(bus);
   try {
@@ -205,27 +211,25 @@ test("at() uses the default bus when none is given, and says so when there is no
   }
   assert.throws(() => DEMO.at(-4, bus), RangeError);
   assert.throws(() => DEMO.at(0xffff_fffc, bus), /beyond the 32-bit/);
+  // An array's last element counts: SLOT[2] is at 0x320.
+  const slots = defineRegisters({ SLOT: array(rw(0x0), 3, 0x10) });
+  assert.throws(() => slots.at(0xffff_ffe0, bus), /SLOT at 0x100000000 is beyond/);
+  slots.at(0xffff_ffd0, bus);
 });
 
-test("registers and fields are made on first access, once, and only declared names exist", () => {
+test("registers are made on first access, once, and only declared names exist", () => {
   const { bus, r } = setup();
   assert.is(bus.log.length, 0, "at() and the lookups touch no register");
   assert.is(r.CTRL, r.CTRL);
-  assert.is(r.CTRL.MODE, r.CTRL.MODE);
-  assert.is.not(r.CTRL.MODE, r.CTRL.EN);
+  assert.is(r.ENABLE, r.ENABLE);
   assert.is(bus.log.length, 0);
-  assert.equal([r.CTRL.name, r.CTRL.addr, r.CTRL.width, r.CTRL.bus === bus, r.CTRL.spec === DEMO.CTRL], ["DEMO.CTRL", BASE, 32, true, true]);
-  assert.equal([r.HALF.name, r.HALF.addr, r.HALF.width, r.BYTE.width], ["DEMO.HALF", BASE + 0xc, 16, 8]);
+  assert.equal([r.CTRL.name, r.CTRL.addr, r.CTRL.width, r.CTRL.bus === bus], ["DEMO.CTRL", BASE, 32, true]);
+  assert.equal([r.HALF.name, r.HALF.addr, r.ENABLE.name], ["DEMO.HALF", BASE + 0xc, "DEMO.ENABLE"]);
   const loose = r as unknown as { [name: string]: unknown };
   assert.is(loose.NOPE, undefined);
   assert.is(loose.at, undefined);
-  assert.is((r.CTRL as unknown as { [name: string]: unknown }).NOPE, undefined);
-  assert.is((r.CTRL as unknown as { [name: string]: unknown }).ALL, undefined, "another register's field");
-  // Ordinary object behaviour still works on blocks, registers and fields.
-  assert.is(typeof r.CTRL.toString, "function");
-  assert.is(Object.prototype.hasOwnProperty.call(r.CTRL, "MODE"), true);
-  assert.is(r.CTRL.MODE instanceof Field, true);
-  assert.is(String(r.CTRL.EN), "[object Object]");
+  assert.is(loose.toString, Object.prototype.toString, "ordinary object behaviour still works");
+  assert.is(Object.prototype.hasOwnProperty.call(r, "CTRL"), true);
 });
 
 test("instances are independent; a declaration can be shared; any register name is free except at", () => {
@@ -236,15 +240,60 @@ test("instances are independent; a declaration can be shared; any register name 
   b.WIDE.write(2);
   assert.equal([bus.peek(BASE + 8), bus.peek(BASE + 0x108)], [1, 2]);
   assert.is.not(a.WIDE, b.WIDE);
-  const shared = { CTRL: DEMO.CTRL, name: register(0x10, { EN: field(0) }), spec: register(0x14) };
-  const other = defineRegisters(shared, { name: "OTHER" }).at(BASE, bus);
+  const other = defineRegisters({ CTRL: DEMO.CTRL, name: rw(0x10), spec: rw(0x14) }, { name: "OTHER" }).at(BASE, bus);
   const anon = defineRegisters({ CTRL: DEMO.CTRL }).at(BASE, bus);
   assert.equal([other.CTRL.name, anon.CTRL.name, a.CTRL.name], ["OTHER.CTRL", "CTRL", "DEMO.CTRL"]);
   other.spec.write(5);
-  assert.equal([other.spec.name, bus.peek(BASE + 0x14)], ["OTHER.spec", 5]);
-  assert.equal([other.name.addr, other.name.EN.name], [BASE + 0x10, "EN"]);
-  assert.is(DEMO.STAT.offset, 4);
-  assert.is(DEMO.HALF.width, 16);
+  assert.equal([other.spec.name, bus.peek(BASE + 0x14), other.name.addr], ["OTHER.spec", 5, BASE + 0x10]);
+});
+
+test("access kinds: a W1C register has no read-modify-write, a read-only one no write, a write-only one no read", () => {
+  const { bus, r } = setup();
+  bus.poke(BASE + 0x14, PENDING.A | PENDING.B);
+  // What each kind allows, type-checked by tsc (tsconfig.json includes this file):
+  assert.is(r.PENDING.get(PENDING.B), 1);
+  r.PENDING.write(r.PENDING.read() & PENDING.A); // write 1 to clear what was read
+  r.SET.write(PENDING.B);
+  r.ENABLE.at(0).write(1);
+  assert.is(r.STAT.read(), 0);
+  r.CMD.write(1);
+  // And what each kind refuses: these lines must not type-check.
+  const refused = (): void => {
+    // @ts-expect-error read-modify-write of a write-1-to-clear register would clear every pending bit it read
+    r.PENDING.set(PENDING.A);
+    // @ts-expect-error likewise clear
+    r.PENDING.clear(PENDING.A);
+    // @ts-expect-error likewise modify
+    r.PENDING.modify(PENDING.A, 0);
+    // @ts-expect-error a write-1-to-set register has no read-modify-write either
+    r.SET.set(PENDING.A);
+    // @ts-expect-error nor does a write-1-to-set array element
+    r.ENABLE.at(0).set(1);
+    // @ts-expect-error a read-only register has no write
+    r.STAT.write(0);
+    // @ts-expect-error nor read-modify-write
+    r.STAT.set(STAT.READY);
+    // @ts-expect-error a write-only register has no read
+    r.CMD.read();
+    // @ts-expect-error a field of another register's enum
+    r.CTRL.get(STAT.READY);
+    // @ts-expect-error a register without fields takes none
+    r.CMD.waitUntil(1, 0);
+  };
+  assert.type(refused, "function");
+  assert.equal(bus.writes().map((w) => w.addr - BASE), [0x14, 0x18, 0x100, 0x10]);
+});
+
+test("esbuild inlines a driver's register enums as literals and drops the enum objects", async () => {
+  const pl011 = fileURLToPath(new URL("../../drivers/uart/pl011.ts", import.meta.url));
+  const out = await build({
+    stdin: { contents: `import { Pl011 } from ${JSON.stringify(pl011)}; new Pl011({ base: 1, clockHz: 48e6 }).init();`, resolveDir: ".", sourcefile: "entry.js" },
+    bundle: true, format: "esm", platform: "neutral", target: "es2020", external: ["hal"], write: false, logLevel: "silent",
+  });
+  const js = out.outputFiles[0].text;
+  assert.match(js, "cr.write(1 /* UARTEN */ | 256 /* TXE */ | 512 /* RXE */)");
+  assert.match(js, "lcrh.write(96 /* BITS_8 */ | 16 /* FEN */)");
+  assert.not.match(js, /\bvar (CR|FR|LCR_H|LCR_H_WLEN|INT|DR)\b/, "no enum object is built");
 });
 
 test("MemoryBus: hooks replace storage, log records what the CPU saw, misaligned access throws", () => {

@@ -38,7 +38,7 @@ test("--memory-limit accepts bytes, k and m, and refuses the rest", () => {
   assert.is(parseByteSize("512k"), 512 * 1024);
   assert.is(parseByteSize("4M"), 4 * 1024 * 1024);
   assert.is(parseByteSize(undefined), undefined);
-  assert.throws(() => parseByteSize("lots"), /--memory-limit takes bytes/);
+  assert.throws(() => parseByteSize("lots"), /--memory-limit takes a number of bytes/);
 });
 
 test("stack frames of every unit map back to TypeScript lines", async () => {

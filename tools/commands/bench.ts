@@ -18,7 +18,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseCount, parseOptions } from "../lib/options.ts";
 import { buildFirmware } from "../lib/build.ts";
 import { buildInsnCountPlugin, insnCountQemuArgs, readInsnCount, type InsnCount } from "../lib/insn-count.ts";
 import { buildRoot, repoPath } from "../lib/paths.ts";
@@ -138,16 +138,13 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      board: { type: "string", default: DEFAULT_BOARD },
-      json: { type: "boolean", default: false },
-      profile: { type: "string" },
-    },
-    strict: true,
+  const { values } = parseOptions(argv, {
+    board: { type: "string", default: DEFAULT_BOARD },
+    json: { type: "boolean", default: false },
+    profile: { type: "string" },
   });
-  const result = await bench(values.board, values.profile ? Number(values.profile) : 0);
+  const profileTop = values.profile === undefined ? 0 : parseCount("profile", values.profile);
+  const result = await bench(values.board, profileTop);
   if (values.json) {
     console.log(JSON.stringify(result));
   } else {

@@ -1,7 +1,10 @@
-import { parseArgs } from "node:util";
 import { buildFirmware, type BuildOptions, type Firmware } from "../lib/build.ts";
 import { displayPath } from "../lib/paths.ts";
 import { UserError } from "../lib/errors.ts";
+import { loadBoard } from "../lib/boards.ts";
+import { checkMemoryLimit } from "../lib/heap-layout.ts";
+import { checkAppFile, checkOutDir, parseOptions } from "../lib/options.ts";
+import { parseMaxJobMs } from "../lib/job-budget.ts";
 
 export const buildOptions = {
   board: { type: "string" },
@@ -9,23 +12,33 @@ export const buildOptions = {
   out: { type: "string" },
   "enable-eval": { type: "boolean", default: false },
   "memory-limit": { type: "string" },
+  "max-job-ms": { type: "string" },
 } as const;
 
-/** What the commands that build (build, qemu, linux, flash) take from their build options. */
+/**
+ * What the commands that build (build, qemu, linux, flash) take from their build options, each
+ * checked before anything is built: the board, --memory-limit against its heap, --app, --out.
+ */
 export function firmwareOptions(
   board: string,
-  values: { app?: string; out?: string; "enable-eval"?: boolean; "memory-limit"?: string },
+  values: { app?: string; out?: string; "enable-eval"?: boolean; "memory-limit"?: string; "max-job-ms"?: string },
   log?: BuildOptions["log"],
 ): BuildOptions {
-  return { board, app: values.app, out: values.out, enableEval: values["enable-eval"], memoryLimit: parseByteSize(values["memory-limit"]), log };
+  const memoryLimit = parseByteSize(values["memory-limit"]);
+  if (memoryLimit !== undefined) checkMemoryLimit(loadBoard(board), memoryLimit, `--memory-limit ${values["memory-limit"]}`);
+  if (values.app !== undefined) checkAppFile(values.app);
+  if (values.out !== undefined) checkOutDir(values.out);
+  const maxJobMs = parseMaxJobMs(values["max-job-ms"]);
+  return { board, app: values.app, out: values.out, enableEval: values["enable-eval"], memoryLimit, maxJobMs, log };
 }
 
-/** --memory-limit 512k / 4m / 1048576 → bytes. */
+/** --memory-limit 512k / 4m / 1g / 1048576 → bytes (at least 1; the board's heap bounds it). */
 export function parseByteSize(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
-  const m = /^(\d+)([kKmM]?)$/.exec(text.trim());
-  if (!m) throw new UserError(`--memory-limit takes bytes, e.g. 262144, 512k or 4m; got '${text}'`);
-  return Number(m[1]) * ({ "": 1, k: 1024, m: 1024 * 1024 }[m[2].toLowerCase()] ?? 1);
+  const m = /^(\d+)([kKmMgG]?)$/.exec(text);
+  const bytes = m ? Number(m[1]) * { "": 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[m[2].toLowerCase() as "" | "k" | "m" | "g"] : NaN;
+  if (!(bytes >= 1)) throw new UserError(`--memory-limit takes a number of bytes of at least 1, e.g. 262144, 512k or 4m; got '${text}'`);
+  return bytes;
 }
 
 export function describeSizes(fw: Firmware): string {
@@ -38,7 +51,7 @@ export function describeSizes(fw: Firmware): string {
 }
 
 export async function buildCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: buildOptions, strict: true });
+  const { values } = parseOptions(argv, buildOptions);
   if (!values.board) throw new UserError("build needs --board <name> (npm run boards lists them)");
   const fw = await buildFirmware(firmwareOptions(values.board, values, (l) => console.error(l)));
   console.log(describeSizes(fw));

@@ -2,20 +2,18 @@
  * npm run conformance -- --board <name> [--timeout <s>] [--update-docs]: QuickJS's test files on
  * a board (tools/conformance/). Exits 1 if any case did not do what docs/compatibility.md expects.
  */
-import { parseArgs } from "node:util";
 import { runConformance, asExpected } from "../conformance/run.ts";
 import { updateCompatibilityDoc } from "../conformance/docs.ts";
 import { loadBoard, DEFAULT_BOARD } from "../lib/boards.ts";
-import { UserError } from "../lib/errors.ts";
+import { parseOptions, parseTimeout } from "../lib/options.ts";
 
 export async function conformanceCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { board: { type: "string", default: DEFAULT_BOARD }, timeout: { type: "string", default: "180" }, "update-docs": { type: "boolean" } },
-    strict: true,
+  const { values } = parseOptions(argv, {
+    board: { type: "string", default: DEFAULT_BOARD },
+    timeout: { type: "string", default: "180" },
+    "update-docs": { type: "boolean" },
   });
-  const timeoutS = Number(values.timeout);
-  if (!(timeoutS > 0)) throw new UserError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
+  const timeoutS = parseTimeout(values.timeout);
   loadBoard(values.board);
   const results = await runConformance(values.board, timeoutS, (line) => console.log(line));
   if (values["update-docs"]) await updateCompatibilityDoc(values.board, results);

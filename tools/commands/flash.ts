@@ -1,31 +1,27 @@
-import { parseArgs } from "node:util";
 import { buildFirmware } from "../lib/build.ts";
 import { loadBoard } from "../lib/boards.ts";
 import { UserError } from "../lib/errors.ts";
 import { flash } from "../lib/flash/flash.ts";
 import { flashImx } from "../lib/flash/imx.ts";
-import { buildOptions, describeSizes, firmwareOptions, parseByteSize } from "./build.ts";
+import { buildOptions, describeSizes, firmwareOptions } from "./build.ts";
+import { parseOptions } from "../lib/options.ts";
 
 export async function flashCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...buildOptions,
-      to: { type: "string" },
-      firmware: { type: "string" },
-      yes: { type: "boolean", short: "y", default: false },
-      "dry-run": { type: "boolean", default: false },
-      usb: { type: "boolean", default: false },
-    },
-    strict: true,
+  const { values } = parseOptions(argv, {
+    ...buildOptions,
+    to: { type: "string" },
+    firmware: { type: "string" },
+    yes: { type: "boolean", short: "y", default: false },
+    "dry-run": { type: "boolean", default: false },
+    usb: { type: "boolean", default: false },
   });
   // No default board or target: this writes to a disk.
   if (!values.board) throw new UserError("flash needs --board <name> (npm run boards lists them)");
   const board = loadBoard(values.board);
-  // A bad --memory-limit is refused before anything is built or written.
-  parseByteSize(values["memory-limit"]);
+  // A bad --memory-limit, --app or --out is refused before anything is built or written.
+  const options = firmwareOptions(board.name, values, (l: string) => console.error(l));
   const build = async () => {
-    const fw = await buildFirmware(firmwareOptions(board.name, values, (l: string) => console.error(l)));
+    const fw = await buildFirmware(options);
     console.error(describeSizes(fw));
     return fw;
   };

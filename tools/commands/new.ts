@@ -5,12 +5,12 @@
 import { existsSync } from "node:fs";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { UserError } from "../lib/errors.ts";
+import { parseOptions } from "../lib/options.ts";
 import { displayPath, repoPath, repoRoot } from "../lib/paths.ts";
 
 export async function newCommand(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true });
+  const { positionals } = parseOptions(argv, {}, true);
   if (positionals.length !== 1) throw new UserError("usage: npm run new -- <dir>");
   const dir = path.resolve(positionals[0]);
   if (existsSync(dir)) throw new UserError(`${displayPath(dir)} already exists; choose a new directory`);

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { buildFirmware } from "../lib/build.ts";
 import { runQemu, type QemuResult } from "../lib/qemu.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
@@ -7,15 +6,11 @@ import { loadBoard, DEFAULT_BOARD } from "../lib/boards.ts";
 import { displayPath } from "../lib/paths.ts";
 import { runWithScreenshot, screenshotDestination } from "../lib/screenshot.ts";
 import { buildOptions, firmwareOptions } from "./build.ts";
+import { parseOptions, parseTimeout } from "../lib/options.ts";
 
 export async function qemuCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { ...buildOptions, timeout: { type: "string", default: "60" }, screenshot: { type: "string" } },
-    strict: true,
-  });
-  const timeoutS = Number(values.timeout);
-  if (!(timeoutS > 0)) throw new UserError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
+  const { values } = parseOptions(argv, { ...buildOptions, timeout: { type: "string", default: "60" }, screenshot: { type: "string" } });
+  const timeoutS = parseTimeout(values.timeout);
   if (values.screenshot !== undefined) screenshotDestination(values.screenshot);
   const board = values.board ?? DEFAULT_BOARD;
   if (loadBoard(board).target.linux) throw new UserError(`'${board}' is a Linux userspace board: run it with npm run linux -- --board ${board}`);

@@ -4,6 +4,7 @@ import path from "node:path";
 import { repoPath } from "./paths.ts";
 import { UserError } from "./errors.ts";
 import { targetFor, type Target } from "./targets.ts";
+import { checkMaxJobMs } from "./job-budget.ts";
 
 export interface Board {
   name: string;
@@ -14,9 +15,12 @@ export interface Board {
   /** Room reserved for the image above loadAddress; the heap starts right after it. */
   imageMax: number;
   ramEnd: number;
+  /** The main stack in bytes (board.json stackSize, else defaultStackSize for the arch). */
   stackSize: number;
   /** Optional JS heap limit in bytes (default: RAM above the image and stacks). */
   memoryLimit?: number;
+  /** Optional per-job execution budget in ms (tools/lib/job-budget.ts; default none). */
+  maxJobMs?: number;
   /** C console for panics; txRegister is where the first output byte is stored (bench). A
       console in I/O port space, which the bench's TCG plugin cannot see being written, names
       txMark instead: the first output byte is the first execution of the native function
@@ -81,6 +85,36 @@ function parseAddress(board: string, field: string, v: unknown): number {
   return n;
 }
 
+/**
+ * The main stack when board.json names none: about 3,000 frames of a small recursive JS function
+ * on every arch (test/fixtures/stack/depth.ts), as QuickJS's interpreter frame differs in size —
+ * ~350 bytes on 32-bit ARM, ~600 on x86-64, ~1,300 on RV64 (docs/build-pipeline.md, "Stacks").
+ * The simulator's limit (tools/sim/run.ts STACK_LIMIT) matches the same depth.
+ */
+const defaultStackSize: Record<string, number> = {
+  armv6: 0x100000,
+  armv7: 0x100000,
+  "linux-arm": 0x100000,
+  amd64: 0x200000,
+  "linux-amd64": 0x200000,
+  riscv64: 0x400000,
+  "linux-riscv64": 0x400000,
+};
+
+/** A stack is whole 4 KiB pages (the guard page below it is one) and at least 64 KiB. */
+function parseStackSize(board: string, arch: string, v: unknown): number {
+  if (v === undefined) {
+    const d = defaultStackSize[arch];
+    if (d === undefined) throw new Error(`boards/${board}/board.json: stackSize is required for arch '${arch}'`);
+    return d;
+  }
+  const n = parseAddress(board, "stackSize", v);
+  if (n % 4096 !== 0 || n < 0x10000) {
+    throw new Error(`boards/${board}/board.json: stackSize must be a multiple of 4096 and at least 65536, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
 export function loadBoard(name: string): Board {
   const file = path.join(boardsDir, name, "board.json");
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name) || !existsSync(file)) {
@@ -93,8 +127,9 @@ export function loadBoard(name: string): Board {
     loadAddress: parseAddress(name, "loadAddress", j.loadAddress),
     imageMax: parseAddress(name, "imageMax", j.imageMax),
     ramEnd: parseAddress(name, "ramEnd", j.ramEnd),
-    stackSize: parseAddress(name, "stackSize", j.stackSize),
+    stackSize: parseStackSize(name, j.arch, j.stackSize),
     memoryMap: parseMemoryMap(name, j.memoryMap),
+    maxJobMs: j.maxJobMs === undefined ? undefined : checkMaxJobMs(j.maxJobMs, `boards/${name}/board.json maxJobMs`),
     module: path.join(boardsDir, name, "board.ts"),
     loopModule: existsSync(path.join(boardsDir, name, "loop.ts")) ? path.join(boardsDir, name, "loop.ts") : undefined,
     target: targetFor(j.arch),

@@ -11,6 +11,8 @@ import { engineSnapshot } from "./snapshot.ts";
 import { makeImxImage } from "./imx-image.ts";
 import { buildRoot, repoPath } from "./paths.ts";
 import { requireTool, run } from "./toolchain.ts";
+import { checkMemoryLimit } from "./heap-layout.ts";
+import { checkAppFile, checkOutDir } from "./options.ts";
 
 export interface BuildOptions extends EngineOptions {
   board: string;
@@ -18,6 +20,8 @@ export interface BuildOptions extends EngineOptions {
   out?: string;
   /** JS heap limit in bytes (link-time: changing it does not recompile anything). */
   memoryLimit?: number;
+  /** Per-job execution budget in ms (link-time; tools/lib/job-budget.ts). */
+  maxJobMs?: number;
   /** Log progress lines (sizes, cache use) to stderr. */
   log?: (line: string) => void;
 }
@@ -51,8 +55,11 @@ export async function compileBytecode(bundles: Bundle[], blob: string): Promise<
 export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   const log = opts.log ?? (() => {});
   const board = loadBoard(opts.board);
-  const app = path.resolve(opts.app ?? defaultApp());
-  const outDir = path.resolve(opts.out ?? defaultOutDir(board.name, app));
+  // Bad input is refused before the compilers see it (tools/lib/options.ts, heap-layout.ts).
+  if (opts.memoryLimit) checkMemoryLimit(board, opts.memoryLimit);
+  else if (board.memoryLimit !== undefined) checkMemoryLimit(board, board.memoryLimit, `boards/${board.name}/board.json memoryLimit ${board.memoryLimit}`);
+  const app = checkAppFile(opts.app ?? defaultApp());
+  const outDir = opts.out !== undefined ? checkOutDir(opts.out) : defaultOutDir(board.name, app);
   await mkdir(outDir, { recursive: true });
 
   // The board's cross compiler first: a missing toolchain is the likeliest setup problem.
@@ -66,7 +73,7 @@ export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   const [engine] = await Promise.all([buildEngineLibrary(board, opts), compileBytecode(bundles, blob)]);
   log(engine.cached ? "engine: cached" : `engine: compiled ${engine.objects.length} files`);
   const snapshot = await engineSnapshot(board, engine);
-  const linked = await link(board, engine, blob, outDir, { memoryLimit: opts.memoryLimit, snapshot });
+  const linked = await link(board, engine, blob, outDir, { memoryLimit: opts.memoryLimit, maxJobMs: opts.maxJobMs, snapshot });
   const imxImage = board.imxImage ? await makeImxImage(board, linked.image, outDir) : undefined;
   return { ...linked, board, app, outDir, bundles, blob, engineCached: engine.cached, imxImage };
 }

@@ -25,6 +25,7 @@ const targetOnlySources = [
   "engine/src/alloc.c",
   "engine/src/report.c",
   "engine/src/rejections.c",
+  "engine/src/budget.c",
   "engine/src/snapshot.c",
   "engine/src/console.c",
   "engine/src/loop.c",
@@ -64,7 +65,7 @@ async function contentsOf(files: string[]): Promise<Buffer[]> {
 export async function engineId(): Promise<string> {
   const patches = await patchFiles();
   const patchHash = hash(await contentsOf(patches)).slice(0, 8);
-  return `quickjs-${ENGINE_VERSION};bignum;no-atomics;tsmb1;patches=${patchHash}`;
+  return `quickjs-${ENGINE_VERSION};bignum;no-atomics;tsmb3;patches=${patchHash}`;
 }
 
 let patched: Promise<string> | undefined;

@@ -5,6 +5,7 @@ import { repoPath } from "./paths.ts";
 import { requireTool, run } from "./toolchain.ts";
 import type { Board } from "./boards.ts";
 import type { EngineLibrary } from "./engine.ts";
+import { checkBootImage } from "./elf-check.ts";
 
 export interface Linked {
   elf: string;
@@ -17,6 +18,12 @@ const hex = (n: number) => `0x${n.toString(16)}`;
 export interface LinkOptions {
   /** JS heap limit in bytes; 0 or absent: what the board's RAM allows. */
   memoryLimit?: number;
+  /** Per-job execution budget in ms (engine/src/budget.h); 0 or absent: board.json maxJobMs, else none. */
+  maxJobMs?: number;
+  /** JS stack limit in bytes; 0 or absent: the board's stackSize less the engine's reserve
+      (engine/src/engine.c). Only test/qemu/stack.test.ts sets it, beyond the stack, so that a
+      deep recursion reaches the guard page below the stack instead of QuickJS's check. */
+  jsStackLimit?: number;
   /** Engine snapshot to restore at boot (tools/lib/snapshot.ts), or none. */
   snapshot?: string | null;
   /** Build the image that saves the snapshot instead of running an app. */
@@ -59,7 +66,9 @@ export async function link(
       `-Wl,--defsym=TSM_IMAGE_MAX=${hex(board.imageMax)}`,
       `-Wl,--defsym=TSM_RAM_END=${hex(board.ramEnd)}`,
       `-Wl,--defsym=TSM_STACK_SIZE=${hex(board.stackSize)}`,
+      `-Wl,--defsym=tsm_js_stack_limit=${hex(opts.jsStackLimit ?? 0)}`,
       `-Wl,--defsym=tsm_memory_limit=${hex(opts.memoryLimit ?? board.memoryLimit ?? 0)}`,
+      `-Wl,--defsym=tsm_max_job_ms=${hex(opts.maxJobMs || board.maxJobMs || 0)}`,
       `-Wl,--defsym=tsm_snapshot_mode_flag=${opts.snapshotMode ? 1 : 0}`,
       "-T",
       repoPath(t.linkerScript),
@@ -76,6 +85,8 @@ export async function link(
   if (!opts.snapshotMode) {
     const format = board.image.format === "elf" ? ["--strip-debug"] : ["-O", "binary"];
     await run(await requireTool(t.objcopy), [...format, elf, image], "making the boot image");
+    // The linker checks imageMax against the sections; this checks the file that gets booted.
+    checkBootImage(board, image);
   }
 
   const sizeOut = await run(await requireTool(t.size), ["-A", elf], "reading section sizes");

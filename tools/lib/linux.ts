@@ -17,6 +17,7 @@ import { UserError } from "./errors.ts";
 import { boardNames, loadBoard, type Board } from "./boards.ts";
 import type { LineMapper } from "./source-map.ts";
 import { ConsoleStream } from "./console-stream.ts";
+import { checkElf } from "./elf-check.ts";
 import { RegisterServer, REGISTERS_ARG, registerMachineFor } from "./linux-registers.ts";
 
 /** TSM_EXIT_FAULT (engine/src/tsmetal.h): what a CPU exception ends a bare-metal firmware with. */
@@ -38,7 +39,14 @@ export interface LinuxRun {
   /** Offer `input` only once the console output contains this (the firmware then sleeps, and the
       input's interrupt has to wake it), as QEMU runs' inputAfter. */
   inputAfter?: string;
+  /** Run on if the seccomp filter cannot be installed (the firmware warns on standard error);
+      without it such a firmware refuses to run, exit 8 (hal/arch/linux/boot.c). Always so under
+      qemu-user, which refuses every guest filter (docs/boards/linux.md). */
+  allowNoSeccomp?: boolean;
 }
+
+/** hal/arch/linux/boot.c's ALLOW_NO_SECCOMP_ARG. */
+export const ALLOW_NO_SECCOMP_ARG = "--tsm-allow-no-seccomp";
 
 /** The boards of the Linux targets (board.json arch with a Target.linux). */
 export function linuxBoardNames(): string[] {
@@ -64,8 +72,11 @@ export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): 
 }
 
 export async function runLinux(r: LinuxRun): Promise<QemuResult> {
+  // A truncated or foreign executable is refused (exit 2) before the kernel or qemu-user sees it.
+  checkElf(r.board, r.executable);
   const emulator = r.board.target.linux?.emulator;
-  const [command, args] = emulator ? [await requireTool(emulator), [r.executable, REGISTERS_ARG]] : [r.executable, [REGISTERS_ARG]];
+  const flags = emulator || r.allowNoSeccomp ? [REGISTERS_ARG, ALLOW_NO_SECCOMP_ARG] : [REGISTERS_ARG];
+  const [command, args] = emulator ? [await requireTool(emulator), [r.executable, ...flags]] : [r.executable, flags];
   const machine = await registerMachineFor(r.board);
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"], env: {}, cwd: "/" });
   const shown = new ConsoleStream(r.mapLine, r.onOutput);

@@ -3,11 +3,16 @@
  * always under a timeout, and returns the firmware's exit code.
  */
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { requireTool } from "./toolchain.ts";
 import type { Board } from "./boards.ts";
 import type { LineMapper } from "./source-map.ts";
 import { ConsoleStream } from "./console-stream.ts";
 import { ConsoleFile } from "./console-file.ts";
+import { EXIT_RESET, RESET_MESSAGE, resetTraceArgs, traceShowsReset } from "./qemu-reset.ts";
+import { checkElf } from "./elf-check.ts";
 
 /** Exit code when the guest did not finish in time (as timeout(1) reports it). */
 export const EXIT_TIMEOUT = 124;
@@ -39,7 +44,8 @@ export function qemuArgs(board: Board, elf: string, extra: string[] = []): strin
     "-display", "none", "-monitor", "none",
     ...Array.from({ length: board.qemu.consoleSerial ?? 0 }, () => ["-serial", "null"]).flat(),
     "-serial", "stdio",
-    // A reset (watchdog, reboot()) ends QEMU, exit status 0, instead of booting the image again.
+    // A reset (watchdog, reboot()) ends QEMU instead of booting the image again: runQemu tells
+    // it from an exit by the trace of QEMU's run state (tools/lib/qemu-reset.ts), exit code 6.
     "-no-reboot",
     ...board.target.qemuExitArgs,
     ...(board.qemu.args ?? []),
@@ -56,9 +62,14 @@ export interface QemuResult {
 }
 
 export async function runQemu(r: QemuRun): Promise<QemuResult> {
+  // A truncated or foreign ELF is refused here (exit 2): QEMU would fail silently or hang on it.
+  checkElf(r.board, r.elf);
   const qemu = await requireTool(r.board.target.qemu);
   // Without scripted input the guest's console reads ours, so `npm run qemu` is interactive.
   const stdin = r.input === undefined ? "inherit" : "pipe";
+  // QEMU's run-state trace, which tells a reset from an exit (tools/lib/qemu-reset.ts).
+  const traceDir = mkdtempSync(path.join(os.tmpdir(), "tsmetal-qemu-"));
+  const traceLog = path.join(traceDir, "trace.log");
   const shown = new ConsoleStream(r.mapLine, r.onOutput);
   let inputSent = false;
   const sendInput = () => {
@@ -69,7 +80,7 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
     shown.add(c);
     if (!inputSent && r.inputAfter !== undefined && r.input !== undefined && shown.seen.includes(r.inputAfter)) sendInput();
   });
-  const child = spawn(qemu, qemuArgs(r.board, r.elf, r.extraArgs), { stdio: [stdin, capture.writeFd, "pipe"], cwd: r.cwd });
+  const child = spawn(qemu, qemuArgs(r.board, r.elf, [...resetTraceArgs(traceLog), ...(r.extraArgs ?? [])]), { stdio: [stdin, capture.writeFd, "pipe"], cwd: r.cwd });
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   if (r.input !== undefined && r.inputAfter === undefined) sendInput();
@@ -93,7 +104,14 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   });
   shown.add("", true);
   const output = shown.output;
+  let reset: boolean;
+  try {
+    reset = existsSync(traceLog) && traceShowsReset(readFileSync(traceLog, "utf8"));
+  } finally {
+    rmSync(traceDir, { recursive: true, force: true });
+  }
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
+  if (reset) return { code: EXIT_RESET, timedOut, output, stderr: `${stderr}${RESET_MESSAGE}` };
   const decode = r.board.target.decodeExit;
   if (!decode) return { code, timedOut, output, stderr };
   const firmwareCode = decode(code);

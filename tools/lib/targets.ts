@@ -3,6 +3,8 @@
  * (toolchain, flags, HAL sources, QEMU). The only place outside hal/arch/ and boards/ that knows
  * about architectures.
  */
+import { EXIT_RESET } from "./qemu-reset.ts";
+
 export interface Tool {
   /** Command name on PATH. */
   command: string;
@@ -29,6 +31,13 @@ export interface Target {
   qemuExitArgs: string[];
   /** The arch's first instruction for an interrupt (bench: irq_latency_insns starts there). */
   irqEntrySymbol: string;
+  /** What the linker makes: ELF class and e_machine (System V ABI, ELF header), checked before an
+      ELF is booted or run (tools/lib/elf-check.ts). */
+  elf: { class: 32 | 64; machine: number };
+  /** The linker script's RAM at the top (tools/lib/heap-layout.ts mirrors it): besides the main
+      stack, the bytes between ramEnd and where the 1 MiB DMA region's end is rounded down from
+      (other stacks, guard pages), and those between the DMA region and the heap's end. */
+  ramLayout: { belowStack: number; belowDma: number };
   /**
    * QEMU's exit status → the firmware's exit code, or null when the status cannot have come from
    * the firmware (QEMU itself failed). Absent: the status is the code (semihosting).
@@ -42,6 +51,11 @@ export interface Target {
       CPU cannot run it, else directly. The engine snapshot is not made for these targets. */
   linux?: { emulator?: Tool };
 }
+
+/** e_machine values (ELF specification, and the processor supplements for RISC-V and x86-64). */
+const EM_ARM = 40, EM_X86_64 = 62, EM_RISCV = 243;
+/** The linker scripts without an IRQ stack or page table: a 4 KiB gap below the stack. */
+const plainRam = { belowStack: 0x1000, belowDma: 0 };
 
 const armNoneEabi = (command: string): Tool => ({
   command: `arm-none-eabi-${command}`,
@@ -71,6 +85,10 @@ const armCommon = {
   linkerScript: "hal/arch/arm/firmware.ld",
   qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
   irqEntrySymbol: "tsm_exc_irq",
+  elf: { class: 32 as const, machine: EM_ARM },
+  // hal/arch/arm/firmware.ld: the abort and IRQ stacks and a guard page above the main stack, its
+  // guard page below (16 KiB besides stackSize); the 16 KiB page table and 2 KiB of page tables.
+  ramLayout: { belowStack: 0x4000, belowDma: 0x4800 },
 };
 
 const riscvElf = (command: string): Tool => ({
@@ -83,11 +101,11 @@ const MUSL_SPECS = "/usr/lib/x86_64-linux-musl/musl-gcc.specs";
 /**
  * isa-debug-exit (hal/arch/amd64/exit.c) ends QEMU with status (value << 1) | 1, and the firmware
  * writes code + 1, so its codes 0..126 arrive as odd statuses from 3 to 255. Status 1 is what
- * QEMU itself exits with on an error (bad option, missing file), and 0 a reset under -no-reboot
- * (or a triple fault): neither is taken for a firmware code.
+ * QEMU itself exits with on an error (bad option, missing file): not a firmware code. Status 0 is
+ * a reset under -no-reboot (or a triple fault), EXIT_RESET (tools/lib/qemu-reset.ts).
  */
 export function decodeDebugExit(status: number): number | null {
-  if (status === 0) return 0;
+  if (status === 0) return EXIT_RESET;
   if (status >= 3 && status % 2 === 1) return (status - 3) >> 1;
   return null;
 }
@@ -133,6 +151,9 @@ const targets: Record<string, Target> = {
     linkerScript: "hal/arch/riscv64/firmware.ld",
     qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
     irqEntrySymbol: "tsm_trap_entry",
+    elf: { class: 64, machine: EM_RISCV },
+    // hal/arch/riscv64/firmware.ld: the trap stack (4 KiB) above the main stack, the guard below.
+    ramLayout: { belowStack: 0x2000, belowDma: 0 },
   },
   amd64: {
     // x86-64 as a PVH guest (QEMU microvm, Firecracker, Cloud Hypervisor), in ring 0 with 2 MiB
@@ -191,6 +212,8 @@ const targets: Record<string, Target> = {
     linkerScript: "hal/arch/amd64/firmware.ld",
     qemuExitArgs: ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
     irqEntrySymbol: "tsm_irq_entry",
+    elf: { class: 64, machine: EM_X86_64 },
+    ramLayout: plainRam,
     decodeExit: decodeDebugExit,
     // The Bochs/QEMU debug console on port 0x402 (hal/arch/amd64/exit.c, tsm_host_save).
     qemuHostSaveArgs: ["-chardev", "file,id=tsmhost,path=snapshot.bin", "-device", "isa-debugcon,iobase=0x402,chardev=tsmhost"],
@@ -219,6 +242,7 @@ const linuxTargets: Record<string, Target> = {
     linkerScript: "hal/arch/linux/linux.ld",
     qemuExitArgs: [],
     irqEntrySymbol: "",
+    ramLayout: plainRam,
     decodeExit: undefined,
     qemuHostSaveArgs: undefined,
     linux: {},
@@ -234,6 +258,7 @@ const linuxTargets: Record<string, Target> = {
     linkerScript: "hal/arch/linux/linux.ld",
     qemuExitArgs: [],
     irqEntrySymbol: "",
+    ramLayout: plainRam,
     linux: { emulator: qemuUser("arm") },
   },
   "linux-riscv64": {
@@ -252,6 +277,7 @@ const linuxTargets: Record<string, Target> = {
     linkerScript: "hal/arch/linux/linux.ld",
     qemuExitArgs: [],
     irqEntrySymbol: "",
+    ramLayout: plainRam,
     linux: { emulator: qemuUser("riscv64") },
   },
 };

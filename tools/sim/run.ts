@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { build as esbuild } from "esbuild";
-import { newQuickJSWASMModule, type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten";
+import { type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten";
 import { loadBoard, type Board } from "../lib/boards.ts";
 import { bundle, bundleUnit, typeCheck, type Bundle } from "../lib/bundle.ts";
 import { unitsFor } from "../lib/units.ts";
@@ -18,18 +18,24 @@ import { defaultApp, defaultOutDir } from "../lib/build.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { ConsoleStream } from "../lib/console-stream.ts";
 import { EXIT_TIMEOUT, type QemuResult } from "../lib/qemu.ts";
+import { EXIT_RESET } from "../lib/qemu-reset.ts";
 import { UserError } from "../lib/errors.ts";
 import { repoPath } from "../lib/paths.ts";
 import type { SimMachine, SimMachineFactory } from "./machine.ts";
+import { newCappedQuickJSModule } from "./wasm-memory.ts";
+import { elideFrames } from "./stack-trace.ts";
 
 /** Exit codes as the engine's (engine/src/tsmetal.h). */
-const EXIT_UNCAUGHT = 1, EXIT_OUT_OF_MEMORY = 3, EXIT_FAULT = 4;
+const EXIT_UNCAUGHT = 1, EXIT_OUT_OF_MEMORY = 3, EXIT_FAULT = 4, EXIT_JOB_BUDGET = 7;
 const TURN_AGAIN = 0, TURN_DONE = -1, TURN_WAIT_FOR_INTERRUPT = -2;
 /** Machine time per register access. */
 const ACCESS_NS = 10;
 /** The default heap limit: what a small board has for the engine. */
 const DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024;
-const STACK_LIMIT = 256 * 1024;
+/** QuickJS's stack limit: ~2,000 frames of a small function (test/fixtures/stack/depth.ts), within
+    a factor of two of the targets (tools/lib/boards.ts defaultStackSize). Higher, Node's own stack,
+    which the wasm frames use, runs out first. */
+const STACK_LIMIT = 384 * 1024;
 /** Machine time the loop may sleep with no timer and no input before the run counts as stuck. */
 const IDLE_LIMIT_US = 24 * 3600 * 1e6;
 
@@ -40,6 +46,9 @@ export interface SimRun {
   /** Console input, fed to the UART as fast as its receiver takes it; then end of input. */
   input?: Uint8Array | string;
   memoryLimit?: number;
+  /** Per-job execution budget in ms (--max-job-ms; default board.json maxJobMs, else none). Machine
+      time stands still while JS computes, so the simulator times jobs in host time. */
+  maxJobMs?: number;
   onOutput?: (text: string) => void;
 }
 
@@ -81,9 +90,15 @@ export async function runSim(o: SimRun): Promise<QemuResult> {
   for (const b of bundles) sources.set(b.script, await readFile(b.js, "utf8"));
   // A WebAssembly instance of its own per run, dropped afterwards rather than disposed: a run that
   // ends by exit() or a timeout leaves the interpreter mid-call, which QuickJS cannot free cleanly.
-  const rt = (await newQuickJSWASMModule()).newRuntime();
-  return new Simulation(rt, machine, bundles, sources, o, await guestRuntimeSource()).run();
+  const wasm = await newCappedQuickJSModule(o.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+  const simulation = new Simulation(wasm.module.newRuntime(), machine, bundles, sources, o, await guestRuntimeSource());
+  // The limit is the firmware's alone (tools/sim/wasm-memory.ts).
+  wasm.takeFreeMemory();
+  return simulation.run();
 }
+
+/** A reset ends the run as under QEMU with -no-reboot (tools/lib/qemu-reset.ts). */
+const SIM_RESET_MESSAGE = `tsmetal: the board reset itself (a watchdog or a reboot); the simulator ends the run as QEMU does with -no-reboot (exit code ${EXIT_RESET})\n`;
 
 class Simulation {
   private readonly ctx: QuickJSContext;
@@ -102,6 +117,13 @@ class Simulation {
   private idleUs = 0;
   private peak = 0;
   private readonly limit: number;
+  /** The job budget (engine/src/budget.c): ms and the setting's name, the running job's start
+      (host time), and whether a job overran it. */
+  private budget?: { ms: number; source: string };
+  private jobStart?: number;
+  private overran = false;
+  /** Image units being evaluated: not timed. */
+  private unitDepth = 0;
 
   constructor(
     private readonly rt: QuickJSRuntime,
@@ -117,9 +139,12 @@ class Simulation {
     this.limit = o.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     rt.setMemoryLimit(this.limit);
     rt.setMaxStackSize(STACK_LIMIT);
+    const maxJobMs = o.maxJobMs ?? loadBoard(o.board).maxJobMs;
+    if (maxJobMs) this.budget = { ms: maxJobMs, source: "--max-job-ms" };
     rt.setInterruptHandler(() => {
-      if (this.exitCode !== undefined || this.fault !== undefined) return true;
+      if (this.exitCode !== undefined || this.fault !== undefined || this.overran) return true;
       if (Date.now() > this.wallDeadline) return (this.timedOut = true);
+      if (this.budget && this.jobStart !== undefined && this.unitDepth === 0 && performance.now() - this.jobStart > this.budget.ms) return (this.overran = true);
       return false;
     });
     rt.setModuleLoader((name) => this.loadModule(name));
@@ -128,13 +153,48 @@ class Simulation {
   }
 
   async run(): Promise<QemuResult> {
+    try {
+      return await this.runGuest();
+    } catch (e) {
+      return this.engineCrashed(e);
+    }
+  }
+
+  /**
+   * A host error out of the WebAssembly instance, which is then abandoned mid-call: Node's own
+   * stack ran out under the engine's C recursion (the wasm frames live on it, and some native
+   * paths, JSON.stringify of deep nesting for one, use it up before QuickJS's stack limit is
+   * reached), or a wasm trap. Ended as the target would end, with a clear message and never a
+   * host stack trace: the stack overflow as the engine reports an uncaught one (exit 1; the
+   * guest could not catch it here), anything else as a CPU fault (exit 4).
+   */
+  private engineCrashed(e: unknown): QemuResult {
+    const overflow = e instanceof RangeError && /call stack/i.test(e.message);
+    // WebAssembly.RuntimeError (a trap); the project's Node typings do not declare WebAssembly.
+    if (!overflow && !(e instanceof Error && e.name === "RuntimeError")) throw e;
+    this.flushConsole();
+    if (this.exitCode === undefined && !this.timedOut) {
+      if (overflow) {
+        this.emitDiagnostic("Uncaught InternalError: stack overflow\ntsmetal sim: Node's stack ran out inside the engine's native code (the firmware could not catch it here)\n");
+        this.exitCode = EXIT_UNCAUGHT;
+      } else {
+        this.emitDiagnostic(`\ntsmetal sim: CPU fault: the engine crashed (WebAssembly ${(e as Error).message})\n`);
+        this.exitCode = EXIT_FAULT;
+      }
+    }
+    this.shown.add("", true);
+    const code = this.timedOut ? EXIT_TIMEOUT : (this.exitCode as number) & 0xff;
+    return { code, timedOut: this.timedOut, output: this.shown.output, stderr: this.fault ?? "" };
+  }
+
+  private async runGuest(): Promise<QemuResult> {
     const ctx = this.ctx;
     this.check(ctx.evalCode(this.runtimeSource, "tsmetal-sim-runtime.js"));
     // image.load("main") must work while the firmware is still evaluating (the engine's namespace
     // exists from linking): the firmware imports itself and hands its namespace over first. On
     // the bundle's first line, so that every line number (and the source map) stays as it is.
     const selfImport = 'import * as __tsmetalMain from "firmware.js"; globalThis.__tsmetalHal.image.main = __tsmetalMain; ';
-    if (this.exitCode === undefined) this.check(ctx.evalCode(selfImport + (this.sources.get("firmware.js") as string), "firmware.js", { type: "module" }));
+    if (this.exitCode === undefined) this.job(() => this.check(ctx.evalCode(selfImport + (this.sources.get("firmware.js") as string), "firmware.js", { type: "module" })));
     const sim = ctx.getProp(ctx.global, "__tsmetalSim");
     const turn = ctx.getProp(sim, "turn");
     const takeRejection = ctx.getProp(sim, "takeRejection");
@@ -143,12 +203,21 @@ class Simulation {
       while (this.exitCode === undefined) {
         // Input the UART took is news for the firmware: no sleeping past it this turn.
         const fed = this.feedInput();
-        const jobs = this.rt.executePendingJobs();
-        if (jobs.error) {
-          this.report(jobs.error);
+        // One promise job at a time: each is timed against the budget on its own.
+        let jobError: QuickJSHandle | undefined;
+        for (;;) {
+          const jobs = this.job(() => this.rt.executePendingJobs(1));
+          if (jobs.error) {
+            jobError = jobs.error;
+            break;
+          }
+          if (jobs.value === 0 || this.overran || this.exitCode !== undefined) break;
+        }
+        if (jobError) {
+          this.report(jobError);
           continue;
         }
-        jobs.dispose();
+        if (this.overran) this.reportOverrun();
         if (this.exitCode !== undefined) break;
         const rejected = ctx.callFunction(takeRejection, ctx.undefined);
         if (rejected.error) {
@@ -160,10 +229,11 @@ class Simulation {
           this.report(reason, "Uncaught (in promise) ");
           continue;
         }
-        const r = this.check(ctx.callFunction(turn, ctx.undefined));
+        const r = this.job(() => this.check(ctx.callFunction(turn, ctx.undefined)));
+        if (this.overran) this.reportOverrun();
         if (this.exitCode !== undefined) break;
         this.flushConsole();
-        if (this.machine.resetRequested) this.exitCode = 0;
+        if (this.machine.resetRequested) this.exitCode = EXIT_RESET;
         else if (r === TURN_DONE) this.exitCode = 0;
         else if (r === TURN_WAIT_FOR_INTERRUPT && !fed) {
           // Skip ahead to the machine's next interrupt (a timer compare armed by a driver), but
@@ -190,7 +260,40 @@ class Simulation {
     this.flushConsole();
     this.shown.add("", true);
     const code = this.timedOut ? EXIT_TIMEOUT : (this.exitCode as number) & 0xff;
-    return { code, timedOut: this.timedOut, output: this.shown.output, stderr: this.fault ?? "" };
+    const stderr = code === EXIT_RESET && this.machine.resetRequested ? SIM_RESET_MESSAGE : (this.fault ?? "");
+    return { code, timedOut: this.timedOut, output: this.shown.output, stderr };
+  }
+
+  /** Runs one job (top-level code, a promise job, a loop turn's callback) timed against the budget. */
+  private job<T>(run: () => T): T {
+    this.jobStart = performance.now();
+    try {
+      return run();
+    } finally {
+      this.jobStart = undefined;
+    }
+  }
+
+  /** hal.cpu.setJobBudget(ms): 0 clears the budget; the running job is timed from now. */
+  private setJobBudget(ms: number): void {
+    this.budget = ms > 0 ? { ms, source: "hal.cpu.setJobBudget" } : undefined;
+    if (this.jobStart !== undefined) this.jobStart = performance.now();
+  }
+
+  /** The overrun as engine/src/budget.c reports it (exit 7), with the stopped job's stack if known. */
+  private reportOverrun(rawStack = ""): void {
+    if (this.exitCode !== undefined) return;
+    const b = this.budget as { ms: number; source: string };
+    const stack = elideFrames(
+      rawStack
+        .replace(/(\.js:\d+):\d+/g, "$1")
+        .split("\n")
+        .filter((l) => !l.includes("(tsmetal-sim-runtime.js:"))
+        .join("\n"),
+    );
+    this.flushConsole();
+    this.emitDiagnostic(`tsmetal: a job ran longer than its execution budget of ${b.ms} ms (${b.source}) and was stopped\n${stack}`);
+    this.exitCode = EXIT_JOB_BUDGET;
   }
 
   /** The loop waits for an interrupt that nothing can raise any more: under QEMU a hang until the timeout. */
@@ -223,6 +326,11 @@ class Simulation {
   private report(error: QuickJSHandle, prefix = "Uncaught "): void {
     const ctx = this.ctx;
     try {
+      if (this.overran && this.exitCode === undefined) {
+        const d = ctx.dump(error) as { stack?: unknown } | undefined;
+        this.reportOverrun(typeof d?.stack === "string" ? d.stack : "");
+        return;
+      }
       if (this.exitCode !== undefined || this.timedOut || this.fault !== undefined) {
         if (this.timedOut && this.exitCode === undefined) this.exitCode = EXIT_TIMEOUT;
         if (this.fault !== undefined && this.exitCode === undefined) this.exitCode = EXIT_FAULT;
@@ -233,11 +341,13 @@ class Simulation {
       const text = typeof d === "object" && d !== null && e.name !== undefined ? `${e.name}: ${e.message}` : String(d);
       // quickjs-emscripten's QuickJS records columns; the engine's (2021) only lines.
       // The guest runtime's own frames are the engine's C code on the target: not shown.
-      const stack = (e.stack ?? "")
-        .replace(/(\.js:\d+):\d+/g, "$1")
-        .split("\n")
-        .filter((l) => !l.includes("(tsmetal-sim-runtime.js:"))
-        .join("\n");
+      const stack = elideFrames(
+        (e.stack ?? "")
+          .replace(/(\.js:\d+):\d+/g, "$1")
+          .split("\n")
+          .filter((l) => !l.includes("(tsmetal-sim-runtime.js:"))
+          .join("\n"),
+      );
       this.flushConsole();
       this.emitDiagnostic(`${prefix}${text}\n${stack}`);
       this.exitCode = e.message === "out of memory" ? EXIT_OUT_OF_MEMORY : EXIT_UNCAUGHT;
@@ -324,6 +434,7 @@ class Simulation {
       fn("out16", (p, v) => void (portAccess() && (ports.write16(p, v), this.flushConsole())));
       fn("out32", (p, v) => void (portAccess() && (ports.write32(p, v), this.flushConsole())));
     }
+    fn("setJobBudget", (ms) => this.setJobBudget(ms));
     fn("exit", (code) => {
       this.flushConsole();
       this.exitCode = code | 0;
@@ -378,7 +489,18 @@ class Simulation {
     const script = `${name}.js`;
     const src = this.sources.get(script);
     if (src === undefined || name === "firmware") throw new Error(`the firmware image has no unit '${name}'`);
-    const r = ctx.evalCode(src, script, { type: "module" });
+    // The loop unit's drivers are started before any job on the target when a budget is set
+    // (engine/src/budget.c): their time, long in the simulator (an RNG warming up register access
+    // by register access), is not the job's.
+    const started = performance.now();
+    this.unitDepth++;
+    let r: ReturnType<QuickJSContext["evalCode"]>;
+    try {
+      r = ctx.evalCode(src, script, { type: "module" });
+    } finally {
+      this.unitDepth--;
+      if (this.jobStart !== undefined) this.jobStart += performance.now() - started;
+    }
     // Rethrown into the guest as the unit's own exception.
     if (r.error) throw r.error;
     this.units.set(name, r.value);

@@ -6,6 +6,8 @@
 #include "tsmetal.h"
 #include "amd64.h"
 
+extern uint8_t __stack_guard[];
+
 static const char *const exception_names[32] = {
     "divide error (#DE)", "debug (#DB)", "non-maskable interrupt (NMI)", "breakpoint (#BP)",
     "overflow (#OF)", "bound range exceeded (#BR)", "invalid opcode (#UD)",
@@ -31,6 +33,9 @@ void tsm_amd64_fault(const struct tsm_amd64_frame *f)
     tsm_console_put_hex(" error ", f->error, 16);
     tsm_console_put_hex(" cr2 (fault address) ", cr2, 16);
     tsm_console_put_hex(" rflags ", f->rflags, 16);
+    /* The not-present guard page below the main stack (mmu.c); this handler runs on an IST stack. */
+    if (f->vector == 14 && cr2 - (uintptr_t)__stack_guard < 4096)
+        tsm_console_puts("\n  stack overflow: the main stack ran into its guard page");
     const struct { const char *name; uint64_t v; } regs[] = {
         { "rax", f->rax }, { "rbx", f->rbx }, { "rcx", f->rcx }, { "rdx", f->rdx },
         { "rsi", f->rsi }, { "rdi", f->rdi }, { "rbp", f->rbp }, { "rsp", f->rsp },

@@ -35,12 +35,13 @@ static const region regions[] = TSM_MEMORY_MAP;
 #define MSR_EFER 0xc0000080u
 #define EFER_NXE (1u << 11)
 
-extern uint8_t __text_start[], __text_end[];
+extern uint8_t __text_start[], __text_end[], __stack_guard[];
 
 static TSM_ARCH_STATE __attribute__((aligned(4096))) uint64_t pml4[512];
 static TSM_ARCH_STATE __attribute__((aligned(4096))) uint64_t pdpt[512];
 static TSM_ARCH_STATE __attribute__((aligned(4096))) uint64_t pd[MAPPED_GIB][512];
 static TSM_ARCH_STATE __attribute__((aligned(4096))) uint64_t low_pt[512];
+static TSM_ARCH_STATE __attribute__((aligned(4096))) uint64_t guard_pt[512];
 
 #define PAGE_4K 4096ull
 
@@ -59,6 +60,22 @@ static void split_low_page(uint64_t nx)
     }
     low_pt[0] = 0;
     pd[0][0] = (uintptr_t)low_pt | PTE_P | PTE_W;
+}
+
+/* The guard page below the stack (firmware.ld) not present: its 2 MiB page becomes 4 KiB pages
+   with the same attributes, so an overflowing stack faults (#PF) instead of writing below it. */
+static void unmap_stack_guard(void)
+{
+    uint64_t guard = (uintptr_t)__stack_guard;
+    uint64_t *pde = &pd[guard / GIB][(guard % GIB) / PAGE_2M];
+    if (guard < PAGE_2M || !(*pde & PTE_P) || !(*pde & PTE_PS))
+        return;
+    uint64_t attrs = *pde & (PTE_P | PTE_W | PTE_PWT | PTE_PCD | PTE_NX);
+    uint64_t base = *pde & ~(PAGE_2M - 1) & ~PTE_NX;
+    for (unsigned i = 0; i < 512; i++)
+        guard_pt[i] = (base + i * PAGE_4K) | attrs;
+    guard_pt[(guard % PAGE_2M) / PAGE_4K] = 0;
+    *pde = (uintptr_t)guard_pt | PTE_P | PTE_W;
 }
 
 static void map_region(const region *r, uint64_t nx)
@@ -91,6 +108,7 @@ void tsm_mmu_init(void)
     for (unsigned i = 0; i < sizeof regions / sizeof regions[0]; i++)
         map_region(&regions[i], nx);
     split_low_page(nx);
+    unmap_stack_guard();
     for (int g = 0; g < MAPPED_GIB; g++)
         pdpt[g] = (uintptr_t)pd[g] | PTE_P | PTE_W;
     pml4[0] = (uintptr_t)pdpt | PTE_P | PTE_W;

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include "tsmetal.h"
 
+extern uint8_t __stack_guard[], __irq_stack_guard[];
+
 enum { EXC_UNDEF = 1, EXC_SVC, EXC_PABORT, EXC_DABORT, EXC_RESERVED, EXC_IRQ, EXC_FIQ };
 
 typedef struct {
@@ -56,6 +58,11 @@ void tsm_arch_exception(int kind, exception_frame *f)
         tsm_console_put_hex("  fault address ", dfar, 8);
         tsm_console_put_hex(" (DFSR ", dfsr, 8);
         tsm_console_puts(")\n");
+        /* The unmapped guard pages of firmware.ld (mmu.c); this handler runs on the abort stack. */
+        if (dfar - (uint32_t)(uintptr_t)__stack_guard < 4096)
+            tsm_console_puts("  stack overflow: the main stack ran into its guard page\n");
+        else if (dfar - (uint32_t)(uintptr_t)__irq_stack_guard < 4096)
+            tsm_console_puts("  stack overflow: the IRQ stack ran into its guard page\n");
     } else if (kind == EXC_PABORT) {
         uint32_t ifsr;
         __asm__ volatile("mrc p15, 0, %0, c5, c0, 1" : "=r"(ifsr));

@@ -35,8 +35,45 @@ static const region regions[] = TSM_MEMORY_MAP;
 #define NORMAL_UNCACHED TEX(1)
 #define DEVICE_SHARED B
 
-extern uint32_t __page_table[];
+extern uint32_t __page_table[], __page_table_l2[];
 extern uint8_t __text_start[], __text_end[], __dma_start[], __dma_end[];
+extern uint8_t __stack_guard[], __irq_stack_guard[];
+
+/* Second-level ("coarse") tables (ARM ARM B4.7.6, ARM1176JZF-S TRM 6.11.2): 256 small pages of
+   4 KiB for one section. The first-level descriptor is the table's address | 0b01, domain 0. */
+#define COARSE (1u << 0)
+#define L2_ENTRIES 256
+#define L2_TABLES 2
+/* A small page (XP format): bit 1 set, XN in bit 0, B and C as in a section, AP in bits 5:4 and
+   TEX in bits 8:6 where a section has them in 11:10 and 14:12. */
+#define SMALL_PAGE (1u << 1)
+
+static uint32_t small_page_attributes(uint32_t section)
+{
+    return SMALL_PAGE | (section & (B | C)) | ((section & XN) ? 1u : 0u) |
+           (((section >> 10) & 3u) << 4) | (((section >> 12) & 7u) << 6);
+}
+
+/* Leaves the 4 KiB page at `addr` unmapped: the section around it becomes 256 small pages with
+   the section's attributes, all but that one mapped. The guard pages below the main stack and
+   below the IRQ stack (firmware.ld) make an overflow a data abort instead of a silent write. */
+static void unmap_page(uint32_t addr, unsigned *used)
+{
+    uint32_t *l1 = &__page_table[addr >> 20];
+    uint32_t *l2;
+    if ((*l1 & 3u) == COARSE) {
+        l2 = (uint32_t *)(uintptr_t)(*l1 & ~0x3ffu);
+    } else {
+        if (*used == L2_TABLES || (*l1 & 3u) != SECTION)
+            return; /* more guards than tables, or an unmapped section: nothing to do */
+        l2 = &__page_table_l2[L2_ENTRIES * (*used)++];
+        uint32_t attrs = small_page_attributes(*l1);
+        for (uint32_t i = 0; i < L2_ENTRIES; i++)
+            l2[i] = ((addr & 0xfff00000u) + (i << 12)) | attrs;
+        *l1 = (uint32_t)(uintptr_t)l2 | COARSE;
+    }
+    l2[(addr >> 12) & 0xffu] = 0; /* translation fault */
+}
 
 static uint32_t attributes(uint32_t type)
 {
@@ -65,6 +102,9 @@ static void fill_page_table(void)
         __page_table[mb] &= ~XN;
     for (uintptr_t a = (uintptr_t)__dma_start; a < (uintptr_t)__dma_end; a += 0x100000)
         __page_table[a >> 20] = (a & 0xfff00000u) | SECTION | AP_FULL | NORMAL_UNCACHED | XN;
+    unsigned l2_used = 0;
+    unmap_page((uint32_t)(uintptr_t)__stack_guard, &l2_used);
+    unmap_page((uint32_t)(uintptr_t)__irq_stack_guard, &l2_used);
 }
 
 void tsm_arch_mmu_init(void)
@@ -75,7 +115,7 @@ void tsm_arch_mmu_init(void)
     /* Table walks here are non-cacheable (TTBR0 has no IRGN/RGN bits), so if boot firmware left
        the data cache on (the i.MX boot ROM may), push the table to memory: DCCMVAC per 64-byte
        line, then DSB (ARM ARM B3.10.1, B4.2.1). With the cache off this changes nothing. */
-    for (uintptr_t a = (uintptr_t)__page_table; a < (uintptr_t)__page_table + 0x4000; a += 64)
+    for (uintptr_t a = (uintptr_t)__page_table_l2; a < (uintptr_t)__page_table + 0x4000; a += 64)
         __asm__ volatile("mcr p15, 0, %0, c7, c10, 1" :: "r"(a) : "memory");
     tsm_arch_dsb();
     uint32_t actlr;

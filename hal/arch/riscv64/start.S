@@ -20,6 +20,17 @@ _start:
     .option pop
     la      sp, __stack_top
 
+    /* The guard page below the stack: PMP entry 0, NAPOT over 4 KiB, no R/W/X, locked, since
+       only a locked entry applies to M-mode (privileged spec 3.7.1); pmpaddr holds address >> 2
+       with the low bits (size / 2 - 1) >> 2 set for the NAPOT size. Accesses no entry matches
+       stay allowed in M-mode. */
+    la      t0, __stack_guard
+    addi    t0, t0, 0x7ff
+    srli    t0, t0, 2
+    csrw    pmpaddr0, t0
+    li      t0, 0x98                /* L | A = NAPOT, R = W = X = 0 */
+    csrw    pmpcfg0, t0
+
     /* FPU on: mstatus.FS = Initial (privileged spec 3.1.6.6), rounding to nearest. */
     li      t0, (1 << 13)
     csrs    mstatus, t0

@@ -5,34 +5,31 @@
  *   the rest), the FPU is switched off (mstatus.FS = Off) so that an FP instruction on the
  *   interrupt path traps loudly instead of corrupting the interrupted code's FP registers, and
  *   the trap returns with mret.
- * - Exceptions are fatal: the remaining registers are saved for the report (tsm_riscv_trap).
+ * - Exceptions are fatal, and are reported from a stack of their own (__trap_stack_top,
+ *   firmware.ld): the trapped sp may point into the guard page below the main stack, where every
+ *   store faults again. mscratch holds t0 while mcause is looked at.
  */
 #define FRAME 264
 #define MSTATUS_FS (3 << 13)
+
+/* The caller-saved registers (ra, t0-t6, a0-a7), each at 8 * n in the frame at sp. */
+.macro caller_saved op
+    .irp n, 1, 5, 6, 7, 10, 11, 12, 13, 14, 15, 16, 17, 28, 29, 30, 31
+    \op     x\n, 8 * \n(sp)
+    .endr
+.endm
 
     .section .text
     .balign 4
     .global tsm_trap_entry
 tsm_trap_entry:
+    csrw    mscratch, t0
+    csrr    t0, mcause
+    bgez    t0, exception
+    csrr    t0, mscratch
     addi    sp, sp, -FRAME
-    sd      x1, 8(sp)
-    sd      x5, 40(sp)
-    sd      x6, 48(sp)
-    sd      x7, 56(sp)
-    sd      x10, 80(sp)
-    sd      x11, 88(sp)
-    sd      x12, 96(sp)
-    sd      x13, 104(sp)
-    sd      x14, 112(sp)
-    sd      x15, 120(sp)
-    sd      x16, 128(sp)
-    sd      x17, 136(sp)
-    sd      x28, 224(sp)
-    sd      x29, 232(sp)
-    sd      x30, 240(sp)
-    sd      x31, 248(sp)
+    caller_saved sd
     csrr    a0, mcause
-    bgez    a0, exception
 
     csrr    t0, mstatus
     sd      t0, 256(sp)
@@ -41,26 +38,18 @@ tsm_trap_entry:
     call    tsm_riscv_interrupt
     ld      t0, 256(sp)
     csrw    mstatus, t0
-    ld      x1, 8(sp)
-    ld      x5, 40(sp)
-    ld      x6, 48(sp)
-    ld      x7, 56(sp)
-    ld      x10, 80(sp)
-    ld      x11, 88(sp)
-    ld      x12, 96(sp)
-    ld      x13, 104(sp)
-    ld      x14, 112(sp)
-    ld      x15, 120(sp)
-    ld      x16, 128(sp)
-    ld      x17, 136(sp)
-    ld      x28, 224(sp)
-    ld      x29, 232(sp)
-    ld      x30, 240(sp)
-    ld      x31, 248(sp)
+    caller_saved ld
     addi    sp, sp, FRAME
     mret
 
 exception:
+    la      t0, __trap_stack_top
+    addi    t0, t0, -FRAME
+    /* The trapped sp, before any frame. */
+    sd      sp, 16(t0)
+    mv      sp, t0
+    csrr    t0, mscratch
+    caller_saved sd
     sd      x3, 24(sp)
     sd      x4, 32(sp)
     sd      x8, 64(sp)
@@ -75,9 +64,6 @@ exception:
     sd      x25, 200(sp)
     sd      x26, 208(sp)
     sd      x27, 216(sp)
-    /* The trapped sp, before this frame. */
-    addi    t0, sp, FRAME
-    sd      t0, 16(sp)
     mv      a0, sp
     call    tsm_riscv_trap
 1:  wfi

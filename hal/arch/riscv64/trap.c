@@ -9,6 +9,8 @@
 #include "irq.h"
 #include "tsmetal.h"
 
+extern uint8_t __stack_guard[];
+
 #define CAUSE_MACHINE_TIMER 7
 #define CAUSE_MACHINE_EXTERNAL 11
 
@@ -56,6 +58,9 @@ void tsm_riscv_trap(const uint64_t *frame)
     tsm_console_puts("\n");
     tsm_console_put_hex("  mcause ", mcause, 16);
     tsm_console_put_hex(" mtval (fault address) ", mtval, 16);
+    /* Load or store access fault in the PMP guard page below the main stack (start.S). */
+    if ((code == 5 || code == 7) && mtval - (uintptr_t)__stack_guard < 4096)
+        tsm_console_puts("\n  stack overflow: the main stack ran into its guard page");
     for (int i = 1; i < 32; i++) {
         tsm_console_puts((i - 1) % 4 == 0 ? "\n  " : " ");
         tsm_console_puts(reg_names[i]);

@@ -135,6 +135,34 @@ export class FatVolume {
       .map((l) => l.slice(3));
   }
 
+  /**
+   * The free bytes (mdir's summary), the cluster size (the boot sector's bytes per sector times
+   * sectors per cluster, Microsoft FAT specification, BPB at offsets 11 and 13), and the bytes each
+   * root-directory file occupies (mdu -a counts clusters), which replacing that file frees.
+   */
+  async space(): Promise<{ free: number; cluster: number; used: Map<string, number> }> {
+    const sector = Buffer.alloc(512);
+    const fd = openSync(this.file, "r");
+    try {
+      readSync(fd, sector, 0, 512, this.offset);
+    } finally {
+      closeSync(fd);
+    }
+    const cluster = sector.readUInt16LE(11) * sector[13];
+    const summary = await this.mtool("mdir", ["-a", "-i", this.drive, "::/"], `listing ${this.drive}`);
+    // "    727 040 bytes free": mtools groups digits with spaces.
+    const free = /([\d ]+) bytes free/.exec(summary);
+    if (!free || !(cluster > 0)) throw new UserError(`cannot tell the free space of ${this.drive} (mdir printed no "bytes free")`);
+    const used = new Map<string, number>();
+    // mdu fails on an empty root directory ('File "::/" not found').
+    const du = /^No files$/m.test(summary) ? "" : await this.mtool("mdu", ["-a", "-i", this.drive, "::/"], `measuring ${this.drive}`);
+    for (const line of du.split("\n")) {
+      const m = /^::\/([^/]+) (\d+)$/.exec(line.trim());
+      if (m) used.set(m[1].toLowerCase(), Number(m[2]) * cluster);
+    }
+    return { free: Number(free[1].replace(/ /g, "")), cluster, used };
+  }
+
   /** Copies a host file into the root directory, replacing a file of that name (-o, no prompt). */
   async put(source: string, name: string): Promise<void> {
     await this.mtool("mcopy", ["-o", "-D", "o", "-i", this.drive, source, `::/${name}`], `writing ${name} into ${this.drive}`);

@@ -11,7 +11,8 @@ import { displayPath } from "../paths.ts";
 import { hostRoots, type SystemRoots } from "./block-device.ts";
 import { rpiConfigTxt } from "./config-txt.ts";
 import { openMedium } from "./medium.ts";
-import { firmwareFiles, formatPlan, hostFile, makePlan, type FlashPlan } from "./plan.ts";
+import { checkSpace, firmwareFiles, formatPlan, hostFile, makePlan, type FlashPlan } from "./plan.ts";
+import { checkBootImage } from "../elf-check.ts";
 
 export interface FlashOptions {
   board: Board;
@@ -84,6 +85,7 @@ export async function flash(o: FlashOptions): Promise<FlashResult> {
   const firmware = firmwareFiles(o.firmwareDir, onTarget);
 
   const built = await o.build();
+  checkBootImage(o.board, built.image);
   const config = path.join(built.outDir, "config.txt");
   await writeFile(config, rpiConfigTxt(o.board));
   // The closed firmware first and config.txt last: an interrupted flash leaves the old
@@ -94,6 +96,7 @@ export async function flash(o: FlashOptions): Promise<FlashResult> {
     hostFile("config.txt", config, `generated (${displayPath(config)})`),
   ]);
   print(formatPlan(plan));
+  checkSpace(plan, await medium.space());
 
   if (o.dryRun) {
     print("dry run: nothing written");

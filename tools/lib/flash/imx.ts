@@ -118,7 +118,11 @@ function openTarget(to: string, roots: SystemRoots): Target {
     const gib = (dev.bytes / 2 ** 30).toFixed(1);
     return {
       describe: (n) => `SD card / eMMC ${to} (${gib} GiB): bytes ${IMX_IVT_OFFSET}..${IMX_IVT_OFFSET + n}`,
-      check: (n) => checkLayout(firstSector(to), dev.sectorSize, n, to),
+      check: (n) => {
+        // fstat reports 0 bytes for a block device: the size is sysfs's, checked before writing.
+        if (IMX_IVT_OFFSET + n > dev.bytes) throw new UserError(`${to} (${dev.bytes} B) is too small for the i.MX image (${IMX_IVT_OFFSET + n} B from its start); nothing written`);
+        checkLayout(firstSector(to), dev.sectorSize, n, to);
+      },
       recheck: () => void checkBlockDevice(to, name, roots),
       write: (image) => {
         const fd = openSync(to, "r+");

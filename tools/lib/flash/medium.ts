@@ -3,7 +3,7 @@
  * an SD card's block device. One interface over the three, so the plan and the writes do not care.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { copyFile, open } from "node:fs/promises";
+import { copyFile, open, statfs } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
 import { requireTool } from "../toolchain.ts";
@@ -23,10 +23,21 @@ export interface Medium {
   /** Names in the root directory, as stored. */
   list(): Promise<string[]>;
   put(source: string, name: string): Promise<void>;
+  /** Free space, checked before anything is written (plan.ts checkSpace). */
+  space(): Promise<MediumSpace>;
   /** Repeats the safety checks right before writing: a card may have been automounted meanwhile. */
   recheck(): void;
   /** Flushes what was written to the medium. */
   finish(): Promise<void>;
+}
+
+export interface MediumSpace {
+  /** Bytes free for new files. */
+  free: number;
+  /** The allocation unit: every file takes a whole number of them. */
+  cluster: number;
+  /** Bytes the root directory's files occupy, by lower-case name (freed when one is replaced). */
+  used: Map<string, number>;
 }
 
 /** Writes a file and forces it to the medium: cards get pulled out right after a flash. */
@@ -57,6 +68,16 @@ function directoryMedium(dir: string, roots: SystemRoots): Medium {
     destination: (name) => path.join(dir, existing(name)),
     list: async () => readdirSync(dir),
     put: (source, name) => copyDurably(source, path.join(dir, existing(name))),
+    space: async () => {
+      const fs = await statfs(dir);
+      const used = new Map<string, number>();
+      for (const e of readdirSync(dir)) {
+        // throwIfNoEntry: a dangling symlink occupies nothing worth counting.
+        const st = statSync(path.join(dir, e), { throwIfNoEntry: false });
+        if (st?.isFile()) used.set(e.toLowerCase(), Math.ceil(st.size / fs.bsize) * fs.bsize);
+      }
+      return { free: fs.bavail * fs.bsize, cluster: fs.bsize, used };
+    },
     recheck: () => {},
     finish: async () => {},
   };
@@ -71,6 +92,7 @@ function fatMedium(kind: "image" | "device", file: string, volume: FatVolume, wh
     destination: (name) => `${volume.drive}::/${name}`,
     list: () => volume.list(),
     put: (source, name) => volume.put(source, name),
+    space: () => volume.space(),
     recheck,
     finish: async () => {
       if (kind !== "device") return;

@@ -7,7 +7,7 @@ import path from "node:path";
 import { UserError } from "../errors.ts";
 import { displayPath } from "../paths.ts";
 import type { Board } from "../boards.ts";
-import type { Medium } from "./medium.ts";
+import type { Medium, MediumSpace } from "./medium.ts";
 
 /** The Raspberry Pi's closed boot firmware (Pi Zero/1/2/3): not ours to ship. */
 export const RPI_FIRMWARE_FILES = ["bootcode.bin", "start.elf", "fixup.dat"];
@@ -96,4 +96,26 @@ export function formatPlan(plan: FlashPlan): string {
     ...plan.medium.warnings.map((w) => `warning: ${w}`),
   ];
   return lines.join("\n");
+}
+
+/**
+ * Refuses a plan whose files do not fit, before the first write: mcopy would otherwise write the
+ * first files and fail on a later one. Each file takes whole clusters; a replaced file's clusters
+ * are freed first (mcopy -o deletes it before writing); each new name may need one more cluster
+ * for the root directory (FAT32's root directory is a cluster chain that grows).
+ */
+export function checkSpace(plan: FlashPlan, space: MediumSpace): void {
+  const rounded = (n: number) => Math.ceil(n / space.cluster) * space.cluster;
+  const writes = plan.files.filter((f) => f.action !== "keep");
+  const needed = writes.reduce((sum, f) => sum + rounded(f.bytes ?? 0), 0) + writes.filter((f) => f.action === "write").length * space.cluster;
+  const freed = writes.filter((f) => f.action === "replace").reduce((sum, f) => sum + (space.used.get(f.name.toLowerCase()) ?? 0), 0);
+  const available = space.free + freed;
+  if (needed > available) {
+    throw new UserError(
+      `${plan.medium.path} is too small for this flash: ${writes.map((f) => f.name).join(", ")} need ${needed} bytes ` +
+        `(in ${space.cluster}-byte clusters, with directory entries) but only ${available} bytes are free` +
+        `${freed ? ` counting the ${freed} bytes of the files replaced` : ""}; nothing written. ` +
+        `Free ${needed - available} bytes on it or use a larger boot partition.`,
+    );
+  }
 }

@@ -5,8 +5,11 @@
  * - Number.prototype.toString(radix) of a non-integer or an unsafe integer: V8's digits, as
  *   engine/src/dtoa-radix.c (fraction digits down to half the gap to the next double, half to
  *   even; integer digits beyond 2^53 as zeros);
- * - BigInt.asUintN of a negative value (that QuickJS returns it unchanged).
+ * - BigInt.asUintN of a negative value (that QuickJS returns it unchanged);
+ * - Date's locale strings (date-locale.ts).
  */
+import { installDateLocaleFix } from "./date-locale.ts";
+
 const CHARS = "0123456789abcdefghijklmnopqrstuvwxyz";
 
 function nextDouble(d: number): number {
@@ -62,6 +65,7 @@ export function radixString(value: number, radix: number): string {
 }
 
 export function installEngineFixes(): void {
+  installDateLocaleFix();
   const toString = Number.prototype.toString;
   Object.defineProperty(Number.prototype, "toString", {
     value: function (this: number | Number, radix?: number): string {

@@ -16,6 +16,8 @@ declare const __host: typeof import("hal").mmio & typeof import("hal").io & {
   irqAsserted(): boolean;
   /** Ends the run with `code` (the guest then stops at the next interrupt check). */
   exit(code: number): void;
+  /** The per-job execution budget in ms from now on, 0 for none (tools/sim/run.ts). */
+  setJobBudget(ms: number): void;
   /** Evaluates image unit `name` once and returns its module namespace. */
   loadUnit(name: string): unknown;
   /** Whether the image has a unit `name`. */

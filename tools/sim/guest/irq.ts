@@ -6,6 +6,7 @@
  * claimed line before disabling it.
  */
 import type { IrqController, IrqHandlerOptions } from "hal";
+import { clamp, integerArg } from "./args.ts";
 
 const MAX_LINES = 256;
 
@@ -147,7 +148,7 @@ export class SimIrq {
   }
 
   on(line: number, fn: (line: number) => void, options?: IrqHandlerOptions): void {
-    line = this.lineArg(line);
+    line = this.lineArg(line, "irq.on");
     if (typeof fn !== "function") throw new TypeError("irq.on: the handler must be a function");
     if (this.handlers.has(line)) throw new TypeError(`irq.on: line ${line} already has a handler (irq.off first)`);
     this.handlers.set(line, { fn, keepAlive: options?.keepAlive ?? true });
@@ -155,7 +156,7 @@ export class SimIrq {
   }
 
   off(line: number): void {
-    line = this.lineArg(line);
+    line = this.lineArg(line, "irq.off");
     if (!this.handlers.has(line)) return;
     if (this.claimRegs) {
       const i = this.queue.indexOf(line);
@@ -205,11 +206,11 @@ export class SimIrq {
     return this.banks.findIndex((b) => line >= b.firstLine && line - b.firstLine < 32 && ((b.mask >>> (line - b.firstLine)) & 1) === 1);
   }
 
-  private lineArg(value: number): number {
-    const line = Number(value) | 0;
+  private lineArg(value: unknown, fn: string): number {
+    const line = integerArg(value, fn, "line");
     if (!this.banks.length) this.startLoop();
-    if (this.bankOf(line) >= 0 && line >= 0) return line;
+    if (line >= 0 && this.bankOf(line) >= 0) return line;
     if (!this.banks.length) throw new TypeError("no interrupt controller attached (the board calls hal.irq.attach)");
-    throw new RangeError(`interrupt line ${line} does not exist on this controller`);
+    throw new RangeError(`${fn}: interrupt line ${clamp(line)} does not exist on this controller`);
   }
 }

@@ -10,6 +10,7 @@ import { Timers } from "./timers.ts";
 import { SimIrq } from "./irq.ts";
 import { SimClock, DEFAULT_EPOCH_MS } from "./clock.ts";
 import { installEngineFixes } from "./engine-fixes.ts";
+import { addressArg, integerArg, portArg, valueArg } from "./args.ts";
 
 installEngineFixes();
 
@@ -48,40 +49,24 @@ const ensureClock = () => {
 const timers = new Timers({ ensure: ensureClock, now: () => clock.now(), ticksFromMs: (ms) => clock.ticksFromMs(ms) }, watch);
 const irq = new SimIrq(startLoop, watch);
 
-function address(v: unknown, align: number): number {
-  const a = Math.trunc(Number(v));
-  if (a < 0) throw new RangeError(`mmio address ${a} is negative`);
-  if (a > 0xffff_ffff) throw new RangeError(`mmio address 0x${a.toString(16)} is outside the address space`);
-  if (a % align) throw new RangeError(`mmio address 0x${a.toString(16)} is not ${align}-byte aligned`);
-  return a;
-}
-
-/** Port numbers as hal/native/port-io.c checks them. */
-function port(v: unknown, size: number): number {
-  const p = Math.trunc(Number(v));
-  if (!(p >= 0 && p <= 0xffff)) throw new RangeError(`I/O port ${p} is outside 0..0xffff`);
-  if (p % size) throw new RangeError(`I/O port 0x${p.toString(16)} is not ${size}-byte aligned`);
-  return p;
-}
-
 const g = globalThis as unknown as Record<string, unknown>;
 g.__tsmetalHal = {
   mmio: {
-    read8: (a: number) => __host.read8(address(a, 1)),
-    read16: (a: number) => __host.read16(address(a, 2)),
-    read32: (a: number) => __host.read32(address(a, 4)),
-    write8: (a: number, v: number) => __host.write8(address(a, 1), v >>> 0),
-    write16: (a: number, v: number) => __host.write16(address(a, 2), v >>> 0),
-    write32: (a: number, v: number) => __host.write32(address(a, 4), v >>> 0),
+    read8: (a: unknown) => __host.read8(addressArg(a, "mmio.read8", 1)),
+    read16: (a: unknown) => __host.read16(addressArg(a, "mmio.read16", 2)),
+    read32: (a: unknown) => __host.read32(addressArg(a, "mmio.read32", 4)),
+    write8: (a: unknown, v: unknown) => __host.write8(addressArg(a, "mmio.write8", 1), valueArg(v, "mmio.write8", 8)),
+    write16: (a: unknown, v: unknown) => __host.write16(addressArg(a, "mmio.write16", 2), valueArg(v, "mmio.write16", 16)),
+    write32: (a: unknown, v: unknown) => __host.write32(addressArg(a, "mmio.write32", 4), valueArg(v, "mmio.write32", 32)),
   },
   io: __host.hasPorts()
     ? {
-        in8: (p: number) => __host.in8(port(p, 1)),
-        in16: (p: number) => __host.in16(port(p, 2)),
-        in32: (p: number) => __host.in32(port(p, 4)),
-        out8: (p: number, v: number) => __host.out8(port(p, 1), v >>> 0),
-        out16: (p: number, v: number) => __host.out16(port(p, 2), v >>> 0),
-        out32: (p: number, v: number) => __host.out32(port(p, 4), v >>> 0),
+        in8: (p: unknown) => __host.in8(portArg(p, "io.in8", 1)),
+        in16: (p: unknown) => __host.in16(portArg(p, "io.in16", 2)),
+        in32: (p: unknown) => __host.in32(portArg(p, "io.in32", 4)),
+        out8: (p: unknown, v: unknown) => __host.out8(portArg(p, "io.out8", 1), valueArg(v, "io.out8", 8)),
+        out16: (p: unknown, v: unknown) => __host.out16(portArg(p, "io.out16", 2), valueArg(v, "io.out16", 16)),
+        out32: (p: unknown, v: unknown) => __host.out32(portArg(p, "io.out32", 4), valueArg(v, "io.out32", 32)),
       }
     : {},
   barrier: { dmb() {}, dsb() {}, isb() {} },
@@ -92,6 +77,15 @@ g.__tsmetalHal = {
       for (;;);
     },
     seedRandom() {},
+    // As hal/native/hal-module.c: a whole number of ms from 0 (none) to 2^31 - 1.
+    setJobBudget(ms: number): void {
+      const n = Number(ms);
+      if (!(n >= 0 && n <= 0x7fff_ffff && Math.trunc(n) === n)) {
+        throw new RangeError("cpu.setJobBudget: the budget is a whole number of milliseconds from 1 to 2147483647, or 0 for none");
+      }
+      startLoop();
+      __host.setJobBudget(n);
+    },
   },
   irq: {
     attach: (c: IrqController) => irq.attach(c),
@@ -106,10 +100,15 @@ g.__tsmetalHal = {
     setTime: (ms: number) => (ensureClock(), clock.setTime(ms)),
   },
   dma: {
-    alloc(size: number, align = 16) {
+    alloc(size: unknown, align: unknown = 16) {
+      const n = integerArg(size, "dma.alloc", "size");
+      const a = integerArg(align, "dma.alloc", "align");
+      if (!(n >= 1 && n <= 0xffff_ffff && a >= 1 && a <= 2 ** 31 && (a & (a - 1)) === 0)) {
+        throw new RangeError("dma.alloc: size must be positive and align a power of two");
+      }
       if (!__host.hasDma()) throw new TypeError("dma.alloc: this simulated machine has no DMA devices");
-      const addr = __host.dmaAlloc(Number(size), Number(align));
-      const buffer = new ArrayBuffer(Number(size));
+      const addr = __host.dmaAlloc(n, a);
+      const buffer = new ArrayBuffer(n);
       __host.dmaAttach(addr, buffer);
       return { addr, buffer };
     },

@@ -13,27 +13,36 @@
  * Under QEMU (6.0 and later) any RSTC write with bit 5 set resets the machine at once: the timer
  * is not modelled there, so start() and reboot() both reset it immediately.
  */
-import { defineRegisters, field, register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, rw, type RegisterBus } from "../../hal/register.ts";
+
+/** PM_RSTC: WRCFG selects what the watchdog does when it runs out (Linux PM_RSTC_WRCFG_*). */
+export enum RSTC { WRCFG = 3 << 4, PASSWD = 0xff << 24 }
+/** RSTC.WRCFG values (Linux PM_RSTC_WRCFG_CLR, _SET, _FULL_RESET). */
+export enum RSTC_WRCFG { CLEAR = 0 << 4, SET = 1 << 4, FULL_RESET = 2 << 4 }
+/** PM_RSTS. */
+export enum RSTS { PASSWD = 0xff << 24 }
+/** PM_WDOG: TIME is the time left in ticks (Linux PM_WDOG_TIME_SET is TIME's mask). */
+export enum WDOG { TIME = 0xf_ffff, PASSWD = 0xff << 24 }
+/** The PASSWD field's one value: bits 31:24 of every write (Linux PM_PASSWORD). */
+export enum PASSWD { PASSWORD = 0x5a << 24 }
 
 export const PM_REGS = defineRegisters({
-  RSTC: register(0x1c, { WRCFG: field(4, 2), PASSWD: field(24, 8) }),
-  RSTS: register(0x20, { PASSWD: field(24, 8) }),
-  WDOG: register(0x24, { TIME: field(0, 20), PASSWD: field(24, 8) }),
+  RSTC: rw<RSTC>(0x1c),
+  RSTS: rw<RSTS>(0x20),
+  WDOG: rw<WDOG>(0x24),
 }, { name: "PM" });
 
 export type Bcm2835WatchdogRegisters = ReturnType<typeof PM_REGS.at>;
 
-/** Bits 31:24 of every write (Linux PM_PASSWORD). */
-export const PM_PASSWORD = 0x5a00_0000;
+/** Bits 31:24 of every write (Linux PM_PASSWORD), unsigned. */
+export const PM_PASSWORD = PASSWD.PASSWORD >>> 0;
 /** WDOG.TIME's largest value (Linux PM_WDOG_TIME_SET). */
-export const WDOG_MAX_TICKS = 0xf_ffff;
+export const WDOG_MAX_TICKS = WDOG.TIME;
 /** The watchdog counts 65,536 ticks per second (Linux SECS_TO_WDOG_TICKS). */
 export const WDOG_TICKS_PER_SECOND = 65536;
 /** The longest timeout start() takes: WDOG_MAX_TICKS ticks, 15,999.98 ms, rounded down. */
 export const WDOG_MAX_MS = 15999;
-const RSTC_WRCFG_MASK = 0x30;
-const RSTC_WRCFG_FULL_RESET = 0x20;
-/** Linux PM_RSTC_RESET: what bcm2835_wdt_stop writes. */
+/** Linux PM_RSTC_RESET: what bcm2835_wdt_stop writes (bits Linux does not name). */
 const RSTC_RESET = 0x102;
 /** Linux __bcm2835_restart: "use a timeout of 10 ticks (~150us)". */
 const REBOOT_TICKS = 10;
@@ -60,18 +69,17 @@ export function watchdogTicks(ms: number): number {
 
 export class Bcm2835Watchdog {
   readonly base: number;
-  private readonly bus?: RegisterBus;
-  private regs?: Bcm2835WatchdogRegisters;
+  private readonly regs: Bcm2835WatchdogRegisters;
   /** The running timeout's WDOG value (password included); 0 while stopped. */
   private reload = 0;
 
   constructor(options: Bcm2835WatchdogOptions) {
     this.base = options.base;
-    this.bus = options.bus;
+    this.regs = PM_REGS.at(options.base, options.bus);
   }
 
-  /** The register block (after the first call), for what this driver does not wrap. */
-  get registers(): Bcm2835WatchdogRegisters | undefined {
+  /** The register block, for what this driver does not wrap. */
+  get registers(): Bcm2835WatchdogRegisters {
     return this.regs;
   }
 
@@ -86,8 +94,8 @@ export class Bcm2835Watchdog {
    */
   start(ms: number): void {
     const ticks = watchdogTicks(ms);
-    const r = this.registers_();
-    this.reload = (PM_PASSWORD | ticks) >>> 0;
+    const r = this.checked();
+    this.reload = (PASSWD.PASSWORD | ticks) >>> 0;
     r.WDOG.write(this.reload);
     this.setFullReset(r);
   }
@@ -95,12 +103,12 @@ export class Bcm2835Watchdog {
   /** Reloads the timeout start() set. One register write. */
   feed(): void {
     if (this.reload === 0) throw new Error("Bcm2835Watchdog: feed() while stopped; start() it first");
-    (this.regs as Bcm2835WatchdogRegisters).WDOG.write(this.reload);
+    this.regs.WDOG.write(this.reload);
   }
 
   /** Disarms the watchdog (Linux bcm2835_wdt_stop: RSTC = password | 0x102). */
   stop(): void {
-    this.registers_().RSTC.write((PM_PASSWORD | RSTC_RESET) >>> 0);
+    this.checked().RSTC.write(PASSWD.PASSWORD | RSTC_RESET);
     this.reload = 0;
   }
 
@@ -109,14 +117,14 @@ export class Bcm2835Watchdog {
    * __bcm2835_restart). It returns; code after it runs until the reset, so follow it with a wait.
    */
   reboot(): void {
-    const r = this.registers_();
-    r.WDOG.write((PM_PASSWORD | REBOOT_TICKS) >>> 0);
+    const r = this.checked();
+    r.WDOG.write(PASSWD.PASSWORD | REBOOT_TICKS);
     this.setFullReset(r);
   }
 
   /** Time left before the reset, in whole milliseconds (rounded down), from WDOG. */
   get remainingMs(): number {
-    const ticks = this.registers_().WDOG.read() & WDOG_MAX_TICKS;
+    const ticks = this.checked().WDOG.get(WDOG.TIME);
     // ticks * 1000 < 2^30: the shift is an exact floor division by 65536.
     return (ticks * 1000) >>> 16;
   }
@@ -125,12 +133,11 @@ export class Bcm2835Watchdog {
   private setFullReset(r: Bcm2835WatchdogRegisters): void {
     const cur = r.RSTC.read();
     // Bits 31:24 read back as anything but the password: replace them rather than OR into them.
-    r.RSTC.write((PM_PASSWORD | (cur & 0x00ff_ffff & ~RSTC_WRCFG_MASK) | RSTC_WRCFG_FULL_RESET) >>> 0);
+    r.RSTC.write(PASSWD.PASSWORD | (cur & ~RSTC.PASSWD & ~RSTC.WRCFG) | RSTC_WRCFG.FULL_RESET);
   }
 
-  private registers_(): Bcm2835WatchdogRegisters {
-    if (this.regs !== undefined) return this.regs;
+  private checked(): Bcm2835WatchdogRegisters {
     if (!this.base) throw new Error("Bcm2835Watchdog: invalid base address");
-    return (this.regs = PM_REGS.at(this.base, this.bus));
+    return this.regs;
   }
 }
