@@ -4,7 +4,7 @@
  * reset, the VideoCore mailbox answering property requests in DMA memory. The simulator's machine for the Raspberry Pi 1 and Zero (boards/<name>/sim.ts).
  */
 import { MemoryBus } from "../../hal/memory-bus.ts";
-import type { SimMachine } from "../../tools/sim/machine.ts";
+import type { SimMachine } from "../machine.ts";
 import { Pl011Model } from "../uart/pl011.ts";
 import { Bcm2835SysTimerModel } from "../timer/bcm2835-systimer.ts";
 import { Bcm2835IrqModel } from "../irq/bcm2835.ts";
@@ -12,7 +12,7 @@ import { Bcm2835GpioModel } from "../gpio/bcm2835.ts";
 import { Bcm2835RngModel } from "../rng/bcm2835.ts";
 import { Bcm2835WatchdogModel } from "../watchdog/bcm2835-pm.ts";
 import { Bcm2835MailboxModel, type PropertyValues } from "../mailbox/bcm2835.ts";
-import { SimDma } from "../../tools/sim/dma.ts";
+import { SimDma } from "../dma.ts";
 import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
 
 // Offsets from the peripheral base (ARM Peripherals: 7.5, 12.1, 13.4, 6.1; PM and RNG: Linux).

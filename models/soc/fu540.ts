@@ -4,7 +4,7 @@
  * external interrupt. The simulator's machine for sifive_u (boards/sifive_u/sim.ts).
  */
 import { MemoryBus } from "../../hal/memory-bus.ts";
-import type { SimMachine } from "../../tools/sim/machine.ts";
+import type { SimMachine } from "../machine.ts";
 import { SifiveUartModel } from "../uart/sifive.ts";
 import { ClintModel } from "../timer/clint.ts";
 import { PlicModel } from "../irq/plic.ts";

@@ -7,7 +7,7 @@
  * this machine's own, shared with the firmware side through soc/linux-virt-map.ts.
  */
 import { MemoryBus } from "../../hal/memory-bus.ts";
-import type { SimMachine } from "../../tools/sim/machine.ts";
+import type { SimMachine } from "../machine.ts";
 import { Pl011Model } from "../uart/pl011.ts";
 import { Bcm2835IrqModel } from "../irq/bcm2835.ts";
 import { VIRT_BLOCK_SIZE, VIRT_INTC_BASE, VIRT_UART_BASE, VIRT_UART_LINE } from "../../soc/linux-virt-map.ts";

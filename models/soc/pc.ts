@@ -5,7 +5,7 @@
  * microvm (boards/microvm/sim.ts).
  */
 import { MemoryBus } from "../../hal/memory-bus.ts";
-import type { SimMachine } from "../../tools/sim/machine.ts";
+import type { SimMachine } from "../machine.ts";
 import { Ns16550Model } from "../uart/ns16550.ts";
 import { IoApicModel } from "../irq/ioapic.ts";
 import { LocalApicModel } from "../irq/lapic.ts";

@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import type { Writable } from "node:stream";
-import type { SimMachine, SimMachineFactory } from "../sim/machine.ts";
+import type { SimMachine, SimMachineFactory } from "../../models/machine.ts";
 import type { Board } from "./boards.ts";
 
 /** The argument that tells the executable fds 3-5 are the register space (hal/arch/linux/boot.c). */

@@ -21,7 +21,7 @@ import { EXIT_TIMEOUT, type QemuResult } from "../lib/qemu.ts";
 import { EXIT_RESET } from "../lib/qemu-reset.ts";
 import { UserError } from "../lib/errors.ts";
 import { repoPath } from "../lib/paths.ts";
-import type { SimMachine, SimMachineFactory } from "./machine.ts";
+import type { SimMachine, SimMachineFactory } from "../../models/machine.ts";
 import { newCappedQuickJSModule } from "./wasm-memory.ts";
 import { elideFrames } from "./stack-trace.ts";
 

@@ -187,7 +187,7 @@ function takeRejection(): unknown[] {
   rejection = undefined;
   return r ? [r.reason] : [];
 }
-/** The host's copy of a DMA buffer after a device wrote to it (tools/sim/dma.ts). */
+/** The host's copy of a DMA buffer after a device wrote to it (models/dma.ts). */
 function dmaPut(buffer: ArrayBuffer, bytes: ArrayBuffer): void {
   new Uint8Array(buffer).set(new Uint8Array(bytes));
 }

@@ -5,7 +5,7 @@
  * made the device look, the simulator pushes every buffer it viewed back (the device may have
  * written its answer there).
  */
-import type { DmaMemory } from "../../models/mailbox/bcm2835.ts";
+import type { DmaMemory } from "./mailbox/bcm2835.ts";
 
 interface Allocation {
   addr: number;

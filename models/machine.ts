@@ -3,7 +3,7 @@
  * MemoryBus, and what the simulator needs from them. Boards build theirs in boards/<name>/sim.ts
  * from SoC compositions in models/soc/.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../hal/memory-bus.ts";
 import type { SimDma } from "./dma.ts";
 
 export interface SimMachine {
