@@ -20,7 +20,8 @@ import { engineSnapshot } from "../lib/snapshot.ts";
 import { pool } from "../lib/toolchain.ts";
 import { UserError } from "../lib/errors.ts";
 import { elfSections } from "./elf-sections.ts";
-import { apply, describe, KINDS, mutation, rng, type Kind, type Mutation, type Region } from "./mutate.ts";
+import { Rng } from "./rng.ts";
+import { apply, describe, KINDS, mutation, type Kind, type Mutation, type Region } from "./mutate.ts";
 
 export const FUZZ_APP = repoPath("test/fixtures/image-fuzz.ts");
 
@@ -77,7 +78,8 @@ export function targets(regions: Region[], sections: Record<"bytecode" | "snapsh
 
 /** The mutations a seed stands for: target k % T, its kinds in turn. */
 export function plan(chosen: Target[], sections: Record<"bytecode" | "snapshot", Buffer | null>, seed: number, iterations: number): Mutation[] {
-  const next = rng(seed);
+  const r = new Rng(seed);
+  const next = (): number => r.u32();
   const out: Mutation[] = [];
   for (let k = 0; k < iterations && chosen.length > 0; k++) {
     const { region, kinds } = chosen[k % chosen.length];

@@ -3,18 +3,6 @@
  * anything is booted, so a seed names the same run on every machine.
  */
 
-/** Mulberry32: a small, fast, well-mixed 32-bit generator; enough for choosing offsets. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
-
 /**
  * flip: one bit; byte: one byte to another value; word0 / wordF: an aligned 32-bit word to
  * 00000000 / FFFFFFFF (the old checksum's blind spot, and erased flash); erase: an aligned run

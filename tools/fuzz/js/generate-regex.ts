@@ -5,7 +5,7 @@
  * and an operation (exec, a global or sticky exec loop, test, match, matchAll, replace, split,
  * search); and backtracking-heavy patterns whose input size is bounded so that they finish.
  */
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../rng.ts";
 import type { Case, RegexOp, Text } from "./cases.ts";
 
 /** Characters whose case mapping and Unicode properties are old enough for both engines' tables. */

@@ -5,7 +5,7 @@
  * JSON.stringify (toJSON, replacers, space, BigInt, cycles, sparse arrays, -0, NaN, unicode, deep
  * nesting) and regular expressions with inputs (generate-regex.ts).
  */
-import { Rng } from "./rng.ts";
+import { Rng } from "../rng.ts";
 import type { Case, DeepUnit, Replacer, Reviver, Space, Text, Val } from "./cases.ts";
 import { regexCase } from "./generate-regex.ts";
 

@@ -1,6 +1,7 @@
 /**
  * A seeded pseudo-random generator (sfc32, seeded through splitmix32): the same seed gives the same
- * cases on every host, which is what makes a reported failure reproducible.
+ * JS cases and image mutations on every host (tools/fuzz/), which is what makes a reported failure
+ * reproducible.
  */
 export class Rng {
   private a: number;
