@@ -4,14 +4,15 @@
  */
 declare module "hal" {
   /** Memory-mapped register access. Addresses are physical; misaligned addresses throw RangeError. */
-  export const mmio: {
+  export interface Mmio {
     read8(addr: number): number;
     read16(addr: number): number;
     read32(addr: number): number;
     write8(addr: number, value: number): void;
     write16(addr: number, value: number): void;
     write32(addr: number, value: number): void;
-  };
+  }
+  export const mmio: Mmio;
   /**
    * The x86 I/O port space (Intel SDM vol. 1, 18.2): ports 0..0xffff, accesses aligned to their
    * size (else RangeError). Only on CPUs that have one (amd64 boards); elsewhere this object is
@@ -44,6 +45,13 @@ declare module "hal" {
      * 2^31 - 1; starts the board's clock. docs/event-loop.md.
      */
     setJobBudget(ms: number): void;
+    /**
+     * The command line the boot loader passed (amd64: the PVH start info's cmdline, where
+     * Firecracker and QEMU microvm,acpi=off announce virtio-mmio devices); "" on an amd64 board
+     * without one; absent on the other arches. Copied at boot, at most 2048 bytes of printable
+     * ASCII (other bytes read as spaces); a RangeError when the line was longer. docs/hal.md.
+     */
+    commandLine?(): string;
     /**
      * 32 random bits from the CPU's random number instruction (x86 RDRAND), for boards whose
      * hardware RNG is the CPU's. Absent on CPUs without such an instruction in the ISA (ARM,

@@ -27,16 +27,27 @@
  * kinds are types only. This module never imports the native "hal" module, so host tests run it
  * in Node: hal/mmio-bus.ts installs the default bus, or a bus is passed to `at()`.
  */
+import type { Mmio } from "hal";
 import { pollUntil, type PollOptions } from "./poll.ts";
 
-/** What registers are read and written through: the native `mmio` object, or a MemoryBus. */
-export interface RegisterBus {
-  read8(addr: number): number;
-  read16(addr: number): number;
-  read32(addr: number): number;
-  write8(addr: number, value: number): void;
-  write16(addr: number, value: number): void;
-  write32(addr: number, value: number): void;
+/**
+ * What registers are read and written through: the native `mmio` object, hal/port-io-bus.ts, or
+ * a MemoryBus (models/). The same six methods as the native module's `mmio`.
+ */
+export type RegisterBus = Mmio;
+
+/** What every driver of a register block is given: where the block is, and the bus to reach it. */
+export interface DeviceOptions {
+  /** Address of the block's first register (a port number on hal/port-io-bus.ts). */
+  readonly base: number;
+  /** Defaults to the bus installed by hal/mmio-bus.ts. */
+  readonly bus?: RegisterBus;
+}
+
+/** A driver that waits on its hardware (hal/poll.ts). */
+export interface PolledDeviceOptions extends DeviceOptions {
+  /** Polls before a wait on the hardware gives up (default DEFAULT_MAX_POLLS, hal/poll.ts). */
+  readonly maxPolls?: number;
 }
 
 export type RegisterWidth = 8 | 16 | 32;

@@ -1,10 +1,11 @@
 /**
  * A simulated machine (`npm run sim`): the board's peripherals as register-level models on one
- * MemoryBus, and what the simulator needs from them. Boards build theirs in boards/<name>/sim.ts
- * from SoC compositions in models/soc/.
+ * MemoryBus, and what the simulator needs from them. models/machines.ts builds one per SoC family
+ * from the compositions in models/soc/.
  */
-import type { MemoryBus } from "../hal/memory-bus.ts";
+import type { MemoryBus } from "./memory-bus.ts";
 import type { SimDma } from "./dma.ts";
+import type { ConsoleUartModel } from "./uart/console.ts";
 
 export interface SimMachine {
   readonly bus: MemoryBus;
@@ -12,19 +13,22 @@ export interface SimMachine {
   advance(us: number): void;
   /** Whether the interrupt controller's output to the CPU is asserted. */
   irqAsserted(): boolean;
-  /** Takes the bytes the console UART has sent since the last call. */
-  takeConsoleOutput(): number[];
-  /** Offers bytes to the console UART's receiver; returns how many it took: what its FIFO has room
-      for, none while it is disabled (a serial line with flow control). */
-  receiveConsoleInput(bytes: Uint8Array): number;
+  /**
+   * The console UART, whose output the simulator takes and to whose receiver it offers input, as
+   * far as its FIFO has room (a serial line with flow control; models/uart/console.ts).
+   */
+  readonly console: ConsoleUartModel;
   /**
    * Microseconds until the next thing the machine itself will do that can interrupt the CPU (an
    * enabled timer compare), or undefined if nothing is scheduled: the simulator skips ahead to it
    * when the firmware sleeps with no timer of its own.
    */
   nextEventIn?(): number | undefined;
-  /** Set when the machine resets itself (watchdog): the run ends, as QEMU does with -no-reboot. */
-  readonly resetRequested: boolean;
+  /**
+   * Set when the machine resets itself (watchdog): the run ends, as QEMU does with -no-reboot.
+   * Absent on machines with nothing that resets them.
+   */
+  readonly resetRequested?: boolean;
   /** DMA memory devices read and write (hal.dma.alloc), on machines with such devices. */
   readonly dma?: SimDma;
   /** The x86 I/O port space (addresses are port numbers), on machines that have one. */
@@ -43,6 +47,3 @@ export interface SimMachine {
   /** Address ranges the CPU may access (device registers); anything else is a simulated fault. */
   readonly mapped: ReadonlyArray<{ readonly base: number; readonly size: number }>;
 }
-
-/** boards/<name>/sim.ts exports this. */
-export type SimMachineFactory = () => SimMachine;

@@ -6,7 +6,7 @@
  * coreclk is hfclk (CORECLKSEL = 1, the reset state) or the core PLL's output; tlclk, the
  * peripheral bus clock, is coreclk / 2 (7.1).
  */
-import { defineRegisters, fieldValue, rw, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, fieldValue, rw, type DeviceOptions } from "../../hal/register.ts";
 
 /** hfxosccfg (7.2). */
 export enum HFXOSCCFG { EN = 1 << 30, RDY = 1 << 31 }
@@ -54,11 +54,9 @@ export function pllOutputHz(refHz: number, pll: PllSettings): number {
   return Math.round(((refHz / (pll.divr + 1)) * 2 * (pll.divf + 1)) / 2 ** pll.divq);
 }
 
-export interface SifivePrciOptions {
-  readonly base: number;
+export interface SifivePrciOptions extends DeviceOptions {
   /** hfclk, the reference every PLL divides. */
   readonly refHz: number;
-  readonly bus?: RegisterBus;
 }
 
 export class SifivePrci {

@@ -13,8 +13,8 @@
  * here is the synchronous kind (GPREN/GPFEN: the input is sampled on the system clock, so glitches
  * shorter than two clocks are ignored, 6.1 "GPIO Rising Edge Detect Enable Registers").
  */
-import { array, defineRegisters, ro, rw, w1c, wo, type RegisterBus } from "../../hal/register.ts";
-import type { DigitalPort } from "../../hal/io/digital.ts";
+import { array, defineRegisters, ro, rw, w1c, wo, type DeviceOptions } from "../../hal/register.ts";
+import type { DigitalPort } from "../interfaces/digital-port.ts";
 
 /** GPPUD, pull-up/down control (6.1, table 6-28). */
 export enum GPPUD { PUD = 3 }
@@ -53,7 +53,7 @@ const BANK1_MASK = (1 << (GPIO_PINS - 32)) - 1;
 
 /**
  * gpio_int[0] and gpio_int[1] on the interrupt controller (section 7.5): the same numbers as
- * IRQ_GPIO_0/1 in drivers/irq/bcm2835.ts (test/unit/bcm2835-gpio.test.ts checks), written out so
+ * IRQ_GPIO_0/1 in drivers/irq/bcm2835.ts (test/drivers/gpio/bcm2835.test.ts checks), written out so
  * that this module does not pull the interrupt controller's declaration into every bundle.
  */
 const IRQ_GPIO_BANK0 = 49;
@@ -70,11 +70,8 @@ const FUNCTIONS: readonly GpioFunction[] = ["input", "output", "alt5", "alt4", "
 /** The set-up and hold time of the pull-up/down sequence in cycles (6.1, GPPUDCLK steps 2 and 4). */
 const PUD_CYCLES = 150;
 
-export interface Bcm2835GpioOptions {
-  /** Physical base address of the GPIO block (0x20200000 on BCM2835). */
-  readonly base: number;
-  /** Defaults to the bus installed by hal/mmio-bus.ts. */
-  readonly bus?: RegisterBus;
+/** `base`: physical base address of the GPIO block (0x20200000 on BCM2835). */
+export interface Bcm2835GpioOptions extends DeviceOptions {
   /**
    * Waits at least `cycles` core clock cycles (the pull-up/down sequence's set-up and hold). The
    * default reads GPLEV0 `cycles` times: every read crosses the peripheral bus, which runs on the

@@ -7,10 +7,10 @@
  * for pins 0-15 and 16-31. Pull resistors and the pin's function (ALT5 = GPIO) are IOMUXC pad
  * settings, not here.
  *
- * tsmetal numbers pins GPIOn_IOm as 32 * (n - 1) + m (hal/io/digital.ts: bank n - 1, bit m).
+ * tsmetal numbers pins GPIOn_IOm as 32 * (n - 1) + m (io/digital.ts: bank n - 1, bit m).
  */
 import { defineRegisters, ro, rw, w1c, type RegisterBus } from "../../hal/register.ts";
-import type { DigitalPort } from "../../hal/io/digital.ts";
+import type { DigitalPort } from "../interfaces/digital-port.ts";
 
 /** GPIOx_ICR1/ICR2: the interrupt condition of the first pin of the register (ICR0). */
 export enum ICR { ICR0 = 3 }

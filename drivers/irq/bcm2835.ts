@@ -12,7 +12,7 @@
  * native top half's IrqBank contract in hal/hal.d.ts relies on).
  */
 import type { BankedIrqController } from "hal";
-import { defineRegisters, ro, rw, w1c, w1s, type Register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, w1c, w1s, type Register, type DeviceOptions } from "../../hal/register.ts";
 
 /** FIQ control (7.5): the source routed to FIQ, and its enable. */
 export enum FIQ_CONTROL { SOURCE = 0x7f, ENABLE = 1 << 7 }
@@ -66,12 +66,8 @@ export const IRQ_ILLEGAL_ACCESS_0 = 71;
 /** Bits of each bank's pending register that are lines; the rest of basic pending are shortcuts. */
 const BANK_MASKS = [0xffff_ffff, 0xffff_ffff, 0xff];
 
-export interface Bcm2835IrqOptions {
-  /** Physical base address of the controller (0x2000B200 on BCM2835). */
-  readonly base: number;
-  /** Defaults to the bus installed by hal/mmio-bus.ts. */
-  readonly bus?: RegisterBus;
-}
+/** `base`: physical base address of the controller (0x2000B200 on BCM2835). */
+export type Bcm2835IrqOptions = DeviceOptions;
 
 export class Bcm2835Irq {
   readonly base: number;

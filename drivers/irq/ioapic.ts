@@ -12,7 +12,7 @@
  * half masks a taken line and signals EOI at the local APIC (hal.d.ts VectoredIrqController).
  */
 import type { VectoredIrqController } from "hal";
-import { defineRegisters, fieldBits, fieldValue, rw, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, fieldBits, fieldValue, rw, type DeviceOptions } from "../../hal/register.ts";
 
 export const IOAPIC_REGS = defineRegisters({
   IOREGSEL: rw(0x00),
@@ -35,11 +35,9 @@ export enum IOREDTBL_HI { DESTINATION = 0xff << 24 }
 
 export type IoApicTrigger = "edge" | "level";
 
-export interface IoApicOptions {
-  readonly base: number;
+export interface IoApicOptions extends DeviceOptions {
   /** The vector of input 0 (32..255; inputs take the vectors after it). */
   readonly firstVector: number;
-  readonly bus?: RegisterBus;
 }
 
 export class IoApic {

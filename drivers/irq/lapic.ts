@@ -5,7 +5,7 @@
  * the APIC timer is the loop clock's deadline, programmed by the arch
  * (hal/arch/amd64/cpu-timer.c), not here.
  */
-import { defineRegisters, ro, rw, wo, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, wo, type DeviceOptions } from "../../hal/register.ts";
 
 /** Local APIC ID (11.4.6). */
 export enum ID { ID = 0xff << 24 }
@@ -37,10 +37,7 @@ export const LAPIC_DEFAULT_BASE = 0xfee0_0000;
 /** The spurious vector (low 4 bits set: P6 and Pentium APICs ignore them, 11.9). */
 export const LAPIC_SPURIOUS_VECTOR = 0xff;
 
-export interface LocalApicOptions {
-  readonly base: number;
-  readonly bus?: RegisterBus;
-}
+export type LocalApicOptions = DeviceOptions;
 
 export class LocalApic {
   readonly base: number;

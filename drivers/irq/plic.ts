@@ -9,7 +9,7 @@
  * completes each after its handler (hal.d.ts ClaimIrqController).
  */
 import type { ClaimIrqController } from "hal";
-import { array, defineRegisters, ro, rw, type RegisterBus } from "../../hal/register.ts";
+import { array, defineRegisters, ro, rw, type DeviceOptions } from "../../hal/register.ts";
 
 /** Priorities and pending bits of all sources (memory map, 10.3 Table 48; 10.4, 10.5). */
 export const PLIC_REGS = defineRegisters({
@@ -40,13 +40,11 @@ export const FU540_PLIC_SOURCES = 53;
 /** The FU540's M-mode context of `hart` (10.1). */
 export const fu540MachineContext = (hart: number): number => (hart === 0 ? 0 : 2 * hart - 1);
 
-export interface PlicOptions {
-  readonly base: number;
+export interface PlicOptions extends DeviceOptions {
   /** The highest source id. */
   readonly sources: number;
   /** The context this CPU takes interrupts in. */
   readonly context: number;
-  readonly bus?: RegisterBus;
 }
 
 export class Plic {

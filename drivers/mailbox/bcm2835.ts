@@ -21,7 +21,7 @@
  * (hw/misc/bcm2835_mbox.c, hw/misc/bcm2835_property.c), answering synchronously.
  */
 import type { DmaAllocator, DmaBuffer } from "hal";
-import { NO_BUS, defineRegisters, ro, wo, type RegisterBus } from "../../hal/register.ts";
+import { NO_BUS, defineRegisters, ro, wo, type RegisterBus, type PolledDeviceOptions } from "../../hal/register.ts";
 import { DEFAULT_MAX_POLLS, PollTimeoutError, pollOptions, type PollOptions } from "../../hal/poll.ts";
 import type { PropertyInterface, PropertyTag } from "./property-tags.ts";
 
@@ -61,17 +61,15 @@ const TAG_HEADER_BYTES = 12;
 /** Messages read away before a request: a few times the FIFO's 8 entries (QEMU's MBOX_SIZE). */
 const DRAIN_LIMIT = 32;
 
-export interface Bcm2835MailboxOptions {
-  /** Physical address of the mailbox block: peripheral base + 0xB880. */
-  readonly base: number;
-  /** Defaults to the bus installed by hal/mmio-bus.ts. */
-  readonly bus?: RegisterBus;
+/**
+ * `base`: physical address of the mailbox block: peripheral base + 0xB880. `maxPolls` limits each
+ * wait on a status register, and the messages read while waiting.
+ */
+export interface Bcm2835MailboxOptions extends PolledDeviceOptions {
   /** Where the property buffer is allocated (hal `dma`). */
   readonly dma: DmaAllocator;
   /** Bits ORed into an ARM physical address to make the VideoCore bus address. */
   readonly busAlias: number;
-  /** Poll limit for each wait on a status register, and for messages read while waiting (default DEFAULT_MAX_POLLS, hal/poll.ts). */
-  readonly maxPolls?: number;
   /** Property buffer size in bytes, a multiple of 16 (default 1024). */
   readonly bufferSize?: number;
   /**

@@ -6,7 +6,7 @@
  * (word 2) hold the 64-bit unique ID; MAC0 (word 0x22) the low 32 bits of ENET1's MAC address and
  * MAC1 (word 0x23) its high 16 bits.
  */
-import { array, defineRegisters, ro, rw, type RegisterBus } from "../../hal/register.ts";
+import { array, defineRegisters, ro, rw, type DeviceOptions } from "../../hal/register.ts";
 
 /** HW_OCOTP_CTRL. */
 export enum CTRL { ADDR = 0xff, BUSY = 1 << 8, ERROR = 1 << 9, RELOAD_SHADOWS = 1 << 10, WR_UNLOCK = 0xffff << 16 }
@@ -25,10 +25,7 @@ export const OCOTP_MAC0 = 0x22;
 export const OCOTP_MAC1 = 0x23;
 /** Shadow words the controller has (banks 0-15 of 8 words). */
 
-export interface ImxOcotpOptions {
-  readonly base: number;
-  readonly bus?: RegisterBus;
-}
+export type ImxOcotpOptions = DeviceOptions;
 
 export class ImxOcotp {
   readonly base: number;

@@ -9,7 +9,7 @@
  * reprogrammed holds later pairs at lower addresses, so the pairs are scanned from word 0xfe down
  * and the first valid pair wins (U-Boot's board/sifive/unleashed).
  */
-import { defineRegisters, ro, rw, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, type DeviceOptions } from "../../hal/register.ts";
 
 /** PA, the fuse word address. */
 export enum PA { ADDR = 0xfff }
@@ -40,10 +40,7 @@ export const OTP_WORDS = 4096;
 /** Where the serial-number pairs end (U-Boot: the first pair checked is words 0xfe, 0xff). */
 const SERIAL_TOP = 0xfe;
 
-export interface SifiveOtpOptions {
-  readonly base: number;
-  readonly bus?: RegisterBus;
-}
+export type SifiveOtpOptions = DeviceOptions;
 
 export class SifiveOtp {
   readonly base: number;

@@ -9,7 +9,7 @@
  * Linux writes the warm-up count 0x40000 before enabling, and reads as many words as STATUS
  * reports without polling again in between; so does this driver.
  */
-import { defineRegisters, describeField, fieldValue, ro, rw, type Register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, describeField, fieldValue, ro, rw, type Register, type PolledDeviceOptions } from "../../hal/register.ts";
 import { PollTimeoutError, pollOptions, pollUntil, type PollOptions } from "../../hal/poll.ts";
 
 /** RNG_CTRL (Linux RNG_CTRL): RBGEN enables the generator. */
@@ -28,14 +28,11 @@ export type Bcm2835RngRegisters = ReturnType<typeof RNG_REGS.at>;
 /** The warm-up count Linux writes (RNG_WARMUP_COUNT): the first 0x40000 numbers are discarded. */
 export const RNG_WARMUP_COUNT = 0x40000;
 
-export interface Bcm2835RngOptions {
-  /** Physical address of the RNG: peripheral base + 0x104000. */
-  readonly base: number;
-  /** Defaults to the bus installed by hal/mmio-bus.ts. */
-  readonly bus?: RegisterBus;
-  /** STATUS reads to wait for a word before giving up (default DEFAULT_MAX_POLLS, hal/poll.ts). */
-  readonly maxPolls?: number;
-}
+/**
+ * `base`: physical address of the RNG: peripheral base + 0x104000. `maxPolls`: the STATUS reads to
+ * wait for a word before giving up.
+ */
+export type Bcm2835RngOptions = PolledDeviceOptions;
 
 export class Bcm2835Rng {
   readonly base: number;

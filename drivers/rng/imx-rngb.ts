@@ -7,7 +7,7 @@
  * 0x0C (BUSY 1, STDN self test done 4, SDN seed done 5, FIFO_LVL 11:8, ERR 16), ESR 0x10, OUT
  * 0x14. The i.MX6UL has no RNGB (its CAAM has the RNG instead).
  */
-import { defineRegisters, describeField, ro, rw, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, describeField, ro, rw, type PolledDeviceOptions } from "../../hal/register.ts";
 import { pollOptions, pollUntil, type PollOptions } from "../../hal/poll.ts";
 
 /** RNG_CMD, command: self test, generate seed, clear interrupt, clear error, software reset. */
@@ -28,11 +28,7 @@ export const RNGB_REGS = defineRegisters({
 
 export type ImxRngbRegisters = ReturnType<typeof RNGB_REGS.at>;
 
-export interface ImxRngbOptions {
-  readonly base: number;
-  readonly bus?: RegisterBus;
-  readonly maxPolls?: number;
-}
+export type ImxRngbOptions = PolledDeviceOptions;
 
 export class ImxRngb {
   readonly base: number;

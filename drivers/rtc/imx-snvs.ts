@@ -6,7 +6,7 @@
  * (counter bits 46:32) and LPSRTCLR 0x54 (bits 31:0): a 47-bit counter at 32768 Hz, read until two
  * consecutive readings agree (the RM's advice for an asynchronously clocked counter).
  */
-import { defineRegisters, fieldValue, ro, rw, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, fieldValue, ro, rw, type DeviceOptions } from "../../hal/register.ts";
 
 /** SNVS_HPSR, HP status: the secure state machine's state. */
 export enum HPSR { SSM_STATE = 0xf << 8 }
@@ -39,10 +39,7 @@ const SSM_STATES: Record<number, string> = {
   0x1: "hard-fail",
 };
 
-export interface ImxSnvsOptions {
-  readonly base: number;
-  readonly bus?: RegisterBus;
-}
+export type ImxSnvsOptions = DeviceOptions;
 
 export class ImxSnvs {
   readonly base: number;

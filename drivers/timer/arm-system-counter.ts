@@ -6,7 +6,7 @@
  * CNTFID0 0x020 (the base frequency). The counter feeds every CPU's generic timer (CNTPCT); the
  * i.MX6UL's (SCTR) sits at 0x021DC000, and nothing starts it before the boot ROM hands over.
  */
-import { defineRegisters, ro, rw, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, type DeviceOptions } from "../../hal/register.ts";
 
 /**
  * CNTCR, counter control. The frequency change request is one bit per frequency table entry on
@@ -24,10 +24,7 @@ export const SYSTEM_COUNTER_REGS = defineRegisters({
 
 export type ArmSystemCounterRegisters = ReturnType<typeof SYSTEM_COUNTER_REGS.at>;
 
-export interface ArmSystemCounterOptions {
-  readonly base: number;
-  readonly bus?: RegisterBus;
-}
+export type ArmSystemCounterOptions = DeviceOptions;
 
 export class ArmSystemCounter {
   readonly base: number;

@@ -8,7 +8,7 @@
  * this driver refuses them; channels 1 and 3 are the ARM's.
  */
 import type { ClockSource } from "hal";
-import { defineRegisters, array, ro, rw, w1c, type Register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, array, ro, rw, w1c, type Register, type DeviceOptions } from "../../hal/register.ts";
 
 /** CS, control/status (12.2): Mn is set when channel n matched; write 1 to clear. */
 export enum CS { M0 = 1 << 0, M1 = 1 << 1, M2 = 1 << 2, M3 = 1 << 3 }
@@ -35,12 +35,8 @@ const MAX_AHEAD = 0x8000_0000;
 const TWO_32 = 0x1_0000_0000;
 const TWO_53 = 2 ** 53;
 
-export interface Bcm2835SysTimerOptions {
-  /** Physical base address of the timer (0x20003000 on BCM2835). */
-  readonly base: number;
-  /** Defaults to the bus installed by hal/mmio-bus.ts. */
-  readonly bus?: RegisterBus;
-}
+/** `base`: physical base address of the timer (0x20003000 on BCM2835). */
+export type Bcm2835SysTimerOptions = DeviceOptions;
 
 export class Bcm2835SysTimer {
   readonly base: number;

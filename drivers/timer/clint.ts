@@ -6,7 +6,7 @@
  * line, so the arch's trap handler (hal/arch/riscv64) takes it, not a JS handler.
  */
 import type { ClockSource } from "hal";
-import { array, defineRegisters, rw, type RegisterBus } from "../../hal/register.ts";
+import { array, defineRegisters, rw, type DeviceOptions } from "../../hal/register.ts";
 
 /** msip (9.2): only bit 0 exists. */
 export enum MSIP { MSIP = 1 << 0 }
@@ -28,13 +28,11 @@ export const FU540_RTC_HZ = 1_000_000;
 const TWO_32 = 0x1_0000_0000;
 const TWO_53 = 2 ** 53;
 
-export interface ClintOptions {
-  readonly base: number;
+export interface ClintOptions extends DeviceOptions {
   /** mtime's frequency (the SoC's RTC clock). */
   readonly hz: number;
   /** Harts whose registers exist (hart ids 0 .. harts-1). */
   readonly harts: number;
-  readonly bus?: RegisterBus;
 }
 
 export class Clint {

@@ -5,7 +5,7 @@
  * 15:4 divide by PRESCALAR + 1, SWR 16, IOVW 17, CLKSRC 25:24 with 01 = peripheral clock), SR 0x04
  * (OCIF bit 0, write 1 to clear), LR 0x08, CMPR 0x0C, CNR 0x10.
  */
-import { defineRegisters, fieldBits, ro, rw, w1c, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, fieldBits, ro, rw, w1c, type DeviceOptions } from "../../hal/register.ts";
 
 /** EPIT_CR, control. */
 export enum CR { EN = 1 << 0, ENMOD = 1 << 1, OCIEN = 1 << 2, RLD = 1 << 3, PRESCALAR = 0xfff << 4, SWR = 1 << 16, IOVW = 1 << 17, CLKSRC = 3 << 24 }
@@ -24,11 +24,9 @@ export const EPIT_REGS = defineRegisters({
 
 export type ImxEpitRegisters = ReturnType<typeof EPIT_REGS.at>;
 
-export interface ImxEpitOptions {
-  readonly base: number;
+export interface ImxEpitOptions extends DeviceOptions {
   /** The peripheral clock (ipg_clk). */
   readonly clockHz: number;
-  readonly bus?: RegisterBus;
 }
 
 export class ImxEpit {

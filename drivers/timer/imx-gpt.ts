@@ -7,7 +7,7 @@
  * 0x1C-0x20, CNT 0x24. tsmetal's loop clock is the ARM generic timer (docs/boards/usbarmory-mk2.md
  * says why); the GPT is an application timer: a free-running counter and compare interrupts.
  */
-import { defineRegisters, fieldBits, ro, rw, w1c, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, fieldBits, ro, rw, w1c, type DeviceOptions } from "../../hal/register.ts";
 
 /** GPTx_CR, control. */
 export enum CR { EN = 1 << 0, ENMOD = 1 << 1, CLKSRC = 7 << 6, FRR = 1 << 9, EN_24M = 1 << 10, SWR = 1 << 15 }
@@ -34,11 +34,9 @@ export type ImxGptRegisters = ReturnType<typeof GPT_REGS.at>;
 /** CR.CLKSRC: the counter's clock. */
 export enum CR_CLKSRC { OFF = 0 << 6, IPG = 1 << 6, IPG_HIGHFREQ = 2 << 6, EXTERNAL = 3 << 6, IPG_32K = 4 << 6, CRYSTAL = 5 << 6 }
 
-export interface ImxGptOptions {
-  readonly base: number;
+export interface ImxGptOptions extends DeviceOptions {
   /** The peripheral clock feeding the counter (ipg_clk). */
   readonly clockHz: number;
-  readonly bus?: RegisterBus;
 }
 
 export class ImxGpt {

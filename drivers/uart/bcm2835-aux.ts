@@ -23,10 +23,10 @@
  *
  * On hardware GPIO 14/15 must be in function ALT5 for TXD1/RXD1 (chapter 6); the board does that.
  */
-import { defineRegisters, describeField, ro, rw, wo, type Register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, describeField, ro, rw, wo, type Register, type PolledDeviceOptions } from "../../hal/register.ts";
 import { pollOptions, pollUntil, type PollOptions } from "../../hal/poll.ts";
-import { writeCharAt } from "../../hal/utf8.ts";
-import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
+import { writeCharAt } from "../../runtime/utf8.ts";
+import type { SerialPort, SerialRxErrors } from "../interfaces/serial-port.ts";
 
 /** Module bits of AUX_IRQ and AUX_ENABLES (2.1.1). */
 export enum AUX_MODULES { MINI_UART = 1 << 0, SPI1 = 1 << 1, SPI2 = 1 << 2 }
@@ -90,15 +90,13 @@ export type Bcm2835AuxRegisters = ReturnType<typeof AUX_REGS.at>;
  */
 const MAX_BAUD_ERROR = 0.03;
 
-export interface Bcm2835MiniUartOptions {
-  /** Physical address of the AUX block: peripheral base + 0x215000 (0x20215000 on BCM2835). */
-  readonly base: number;
+/**
+ * `base`: physical address of the AUX block: peripheral base + 0x215000 (0x20215000 on BCM2835).
+ * `maxPolls` limits the waits on AUX_MU_LSR (transmitter full or busy).
+ */
+export interface Bcm2835MiniUartOptions extends PolledDeviceOptions {
   /** The system (VideoCore core) clock the baud rate is divided from: 250 MHz on the Pi 1 and Zero. */
   readonly clockHz: number;
-  /** Defaults to the bus installed by hal/mmio-bus.ts. */
-  readonly bus?: RegisterBus;
-  /** Poll limit for waits on AUX_MU_LSR (transmitter full or busy); default DEFAULT_MAX_POLLS (hal/poll.ts). */
-  readonly maxPolls?: number;
 }
 
 export class Bcm2835MiniUart implements SerialPort {

@@ -7,10 +7,10 @@
  * receive is polled with readByte() or interrupt-driven (UCR1.RRDYEN with an RX trigger level of
  * one character).
  */
-import { defineRegisters, ro, rw, w1c, wo, fieldBits, type Register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, w1c, wo, fieldBits, type Register, type PolledDeviceOptions } from "../../hal/register.ts";
 import { pollOptions, type PollOptions } from "../../hal/poll.ts";
-import { writeUtf8 } from "../../hal/utf8.ts";
-import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
+import { writeUtf8 } from "../../runtime/utf8.ts";
+import type { SerialPort, SerialRxErrors } from "../interfaces/serial-port.ts";
 
 /** URXD, receiver register: the character with its error flags. */
 export enum URXD { RX_DATA = 0xff, PRERR = 1 << 10, BRK = 1 << 11, FRMERR = 1 << 12, OVRRUN = 1 << 13, ERR = 1 << 14, CHARRDY = 1 << 15 }
@@ -58,13 +58,10 @@ const UBIR_16 = 15;
 /** The i.MX6UL/ULL UART module clock (UART_CLK_ROOT: PLL3 480 MHz / 6, the reset value). */
 export const IMX6UL_UART_CLOCK_HZ = 80_000_000;
 
-export interface ImxUartOptions {
-  readonly base: number;
+/** `maxPolls` limits the waits on UTS (reset, TX FIFO full). */
+export interface ImxUartOptions extends PolledDeviceOptions {
   /** The UART module clock (before UFCR.RFDIV). */
   readonly clockHz?: number;
-  readonly bus?: RegisterBus;
-  /** Poll limit for waits on UTS (reset, TX FIFO full); default DEFAULT_MAX_POLLS (hal/poll.ts). */
-  readonly maxPolls?: number;
 }
 
 export class ImxUart implements SerialPort {

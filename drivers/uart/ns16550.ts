@@ -6,12 +6,12 @@
  * LCR (8.5), LSR (8.6), FCR (8.7), IIR (8.8), IER (8.9), MCR (8.10). Registers are 8 bits wide, one
  * byte apart: on x86 they sit in port space at 0x3f8 (COM1), so a board passes hal/port-io-bus.ts
  * as the bus. Transmit is polled; receive is polled with readByte(), or interrupt-driven after
- * enableReceiveInterrupts() (hal/io/serial.ts). init() leaves interrupts off.
+ * enableReceiveInterrupts() (io/serial.ts). init() leaves interrupts off.
  */
-import { defineRegisters, ro, rw, wo, type Register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, wo, type Register, type PolledDeviceOptions } from "../../hal/register.ts";
 import { pollOptions, type PollOptions } from "../../hal/poll.ts";
-import { writeUtf8 } from "../../hal/utf8.ts";
-import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
+import { writeUtf8 } from "../../runtime/utf8.ts";
+import type { SerialPort, SerialRxErrors } from "../interfaces/serial-port.ts";
 
 /** IER, interrupt enable (8.9). */
 export enum IER { ERBFI = 1 << 0, ETBEI = 1 << 1, ELSI = 1 << 2, EDSSI = 1 << 3 }
@@ -57,14 +57,13 @@ export type Ns16550Registers = ReturnType<typeof NS16550_REGS.at>;
 /** The PC's UART clock: 1.8432 MHz, 115200 baud at divisor 1 (table III). */
 export const PC_UART_CLOCK_HZ = 1_843_200;
 
-export interface Ns16550Options {
-  /** First register: a port number with the port I/O bus, else an address. */
-  readonly base: number;
+/**
+ * `base`: first register: a port number with the port I/O bus, else an address. `maxPolls` limits
+ * the waits on LSR (transmitter full).
+ */
+export interface Ns16550Options extends PolledDeviceOptions {
   /** The UART's input clock (default the PC's 1.8432 MHz). */
   readonly clockHz?: number;
-  readonly bus?: RegisterBus;
-  /** Poll limit for waits on LSR (transmitter full); default DEFAULT_MAX_POLLS (hal/poll.ts). */
-  readonly maxPolls?: number;
 }
 
 export class Ns16550 implements SerialPort {

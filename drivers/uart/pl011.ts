@@ -4,15 +4,15 @@
  * Follows the PL011 Technical Reference Manual r1p5 (ARM DDI 0183G): register map (3.2), register
  * descriptions (3.3), the Control Register programming sequence (3.3.8) and the baud rate divisor
  * (3.3.5-3.3.6). Transmit is polled. Receive is polled with readByte(), or interrupt-driven after
- * enableReceiveInterrupts() (3.3.9-3.3.13, 3.4), which hal/io/serial.ts uses; init() masks all
+ * enableReceiveInterrupts() (3.3.9-3.3.13, 3.4), which io/serial.ts uses; init() masks all
  * interrupts.
  *
  * On BCM2835 (Raspberry Pi Zero / 1) UART0 is a PL011 at 0x20201000 with a 48 MHz UART clock.
  */
-import { defineRegisters, ro, rw, w1c, wo, type Register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, w1c, wo, type Register, type PolledDeviceOptions } from "../../hal/register.ts";
 import { pollOptions, type PollOptions } from "../../hal/poll.ts";
-import { encodeScalar, scalarValueAt, utf16Length } from "../../hal/utf8.ts";
-import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
+import { encodeScalar, scalarValueAt, utf16Length } from "../../runtime/utf8.ts";
+import type { SerialPort, SerialRxErrors } from "../interfaces/serial-port.ts";
 
 /** UARTDR, data register (3.3.1): the received character with its error flags. */
 export enum DR { DATA = 0xff, FE = 1 << 8, PE = 1 << 9, BE = 1 << 10, OE = 1 << 11 }
@@ -67,15 +67,10 @@ export const PL011_REGS = defineRegisters({
 
 export type Pl011Registers = ReturnType<typeof PL011_REGS.at>;
 
-export interface Pl011Options {
-  /** Physical base address of the UART's registers. */
-  readonly base: number;
+/** `maxPolls` limits the waits on FR (TX FIFO full, BUSY). */
+export interface Pl011Options extends PolledDeviceOptions {
   /** UARTCLK, the reference clock the baud rate is divided from. */
   readonly clockHz: number;
-  /** Defaults to the bus installed by hal/mmio-bus.ts. */
-  readonly bus?: RegisterBus;
-  /** Poll limit for waits on FR (TX FIFO full, BUSY); default DEFAULT_MAX_POLLS (hal/poll.ts). */
-  readonly maxPolls?: number;
 }
 
 export class Pl011 implements SerialPort {
@@ -149,7 +144,7 @@ export class Pl011 implements SerialPort {
         i++;
         continue;
       }
-      // Not hal/utf8.ts writeCharAt(): this driver is on every board's boot path, where one more
+      // Not runtime/utf8.ts writeCharAt(): this driver is on every board's boot path, where one more
       // module-level function costs about 450 bytes of the hello-world heap budget.
       const cp = scalarValueAt(s, i);
       const utf8 = (this.utf8 ??= new Uint8Array(4));

@@ -4,10 +4,10 @@
  * nstop, txcnt watermark), rxctrl 0x0C (rxen, rxcnt), ie 0x10 / ip 0x14 (txwm, rxwm), div 0x18
  * (baud = tlclk / (div + 1), 13.8).
  */
-import { defineRegisters, ro, rw, type Register, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, ro, rw, type Register, type PolledDeviceOptions } from "../../hal/register.ts";
 import { pollOptions, type PollOptions } from "../../hal/poll.ts";
-import { writeUtf8 } from "../../hal/utf8.ts";
-import type { SerialPort, SerialRxErrors } from "../../hal/io/serial.ts";
+import { writeUtf8 } from "../../runtime/utf8.ts";
+import type { SerialPort, SerialRxErrors } from "../interfaces/serial-port.ts";
 
 /** txdata (13.4): writing queues DATA; reading returns FULL, set while the TX FIFO is full. */
 export enum TXDATA { DATA = 0xff, FULL = 1 << 31 }
@@ -36,13 +36,10 @@ export const SIFIVE_UART_REGS = defineRegisters({
 
 export type SifiveUartRegisters = ReturnType<typeof SIFIVE_UART_REGS.at>;
 
-export interface SifiveUartOptions {
-  readonly base: number;
+/** `maxPolls` limits the waits on txdata (TX FIFO full). */
+export interface SifiveUartOptions extends PolledDeviceOptions {
   /** The peripheral clock the baud rate is divided from (tlclk). */
   readonly clockHz: number;
-  readonly bus?: RegisterBus;
-  /** Poll limit for waits on txdata (TX FIFO full); default DEFAULT_MAX_POLLS (hal/poll.ts). */
-  readonly maxPolls?: number;
 }
 
 /**

@@ -14,7 +14,7 @@
  * the GPU's memory uncached, so no cache maintenance is needed). The driver clips every access to
  * the screen it was given, since the sink can write any physical address.
  */
-import type { Surface } from "../../hal/graphics/canvas.ts";
+import type { Surface } from "../interfaces/display.ts";
 
 /** Property tags used here (firmware wiki, "Mailbox property interface", Frame buffer). */
 export const FB_TAG = {

@@ -13,7 +13,7 @@
  * Under QEMU (6.0 and later) any RSTC write with bit 5 set resets the machine at once: the timer
  * is not modelled there, so start() and reboot() both reset it immediately.
  */
-import { defineRegisters, rw, type RegisterBus } from "../../hal/register.ts";
+import { defineRegisters, rw, type DeviceOptions } from "../../hal/register.ts";
 
 /** PM_RSTC: WRCFG selects what the watchdog does when it runs out (Linux PM_RSTC_WRCFG_*). */
 export enum RSTC { WRCFG = 3 << 4, PASSWD = 0xff << 24 }
@@ -47,12 +47,8 @@ const RSTC_RESET = 0x102;
 /** Linux __bcm2835_restart: "use a timeout of 10 ticks (~150us)". */
 const REBOOT_TICKS = 10;
 
-export interface Bcm2835WatchdogOptions {
-  /** Physical address of the PM block: peripheral base + 0x100000. */
-  readonly base: number;
-  /** Defaults to the bus installed by hal/mmio-bus.ts. */
-  readonly bus?: RegisterBus;
-}
+/** `base`: physical address of the PM block: peripheral base + 0x100000. */
+export type Bcm2835WatchdogOptions = DeviceOptions;
 
 /**
  * Ticks for a timeout of `ms` milliseconds, rounded up so the watchdog never fires early.

@@ -6,8 +6,8 @@
  * 0x08 (PDE: the power-down counter, which resets the SoC 16 s after reset unless cleared). Once
  * enabled the watchdog cannot be stopped (WDE is write-once until the next reset).
  */
-import { defineRegisters, fieldBits, ro, rw, type RegisterBus } from "../../hal/register.ts";
-import type { Watchdog } from "../../hal/board-services.ts";
+import { defineRegisters, fieldBits, ro, rw, type DeviceOptions } from "../../hal/register.ts";
+import type { Watchdog } from "../interfaces/watchdog.ts";
 
 /** WDOGx_WCR, control. SRS and WDA are active low: 0 asserts the software reset and WDOG_B. */
 export enum WCR { WDZST = 1 << 0, WDBG = 1 << 1, WDE = 1 << 2, WDT = 1 << 3, SRS = 1 << 4, WDA = 1 << 5, WT = 0xff << 8 }
@@ -31,10 +31,7 @@ export type ImxWdogRegisters = ReturnType<typeof WDOG_REGS.at>;
 /** WT is 8 bits of 0.5 s: 0.5 s to 128 s. */
 export const WDOG_MAX_MS = 128_000;
 
-export interface ImxWdogOptions {
-  readonly base: number;
-  readonly bus?: RegisterBus;
-}
+export type ImxWdogOptions = DeviceOptions;
 
 export class ImxWdog implements Watchdog {
   readonly base: number;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include "quickjs.h"
 #include "tsmetal.h"
-#include "clock.h"
+#include "tsmetal-hooks.h"
 #include "report.h"
 #include "budget.h"
 
@@ -81,7 +81,7 @@ int tsm_budget_set(JSContext *ctx, uint32_t ms, const char *source)
     return 0;
 }
 
-/* In .rodata: tsmetal.h tsm_link_setting. */
+/* In .rodata: tsmetal-hooks.h tsm_link_setting. */
 static uint8_t *const max_job_ms_ref = tsm_max_job_ms;
 
 int tsm_budget_boot(JSContext *ctx)

@@ -14,9 +14,7 @@
 /* Applies the image's link-time budget (before unit "main" runs): -1 to go on, else an exit
    code after a message (the board has no clock to measure it with). */
 int tsm_budget_boot(JSContext *ctx);
-/* Sets the budget to `ms` (0: none) from now on, `source` naming the setting in messages; -1
-   with an exception pending in ctx. */
-int tsm_budget_set(JSContext *ctx, uint32_t ms, const char *source);
+/* tsm_budget_set, which the HAL calls too (hal.cpu.setJobBudget), is in the contract: tsmetal.h. */
 
 /* Nonzero while a budget is set: jobs are then timed. An int, not the 64-bit tick count, so
    that the test costs one load on 32-bit CPUs too: it sits on the interrupt-to-handler path. */

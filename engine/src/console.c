@@ -1,6 +1,7 @@
 /* The early console's formatting for reports in C (faults, boot checks), on every arch. */
 #include <string.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 
 void tsm_console_puts(const char *s)
 {

@@ -1,6 +1,6 @@
 /*
  * The global `crypto` until the board's random source is known. Boards with a hardware RNG
- * install the real crypto.getRandomValues (hal/crypto.ts) from their loop unit, which the engine
+ * install the real crypto.getRandomValues (runtime/crypto.ts) from their loop unit, which the engine
  * evaluates on first use; this placeholder starts that unit and hands the call on, so the global
  * exists from the first line of the app at no boot cost (it is part of the engine snapshot).
  */

@@ -9,21 +9,22 @@
 #include <string.h>
 #include "quickjs.h"
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "blob.h"
 #include "alloc.h"
 #include "heap.h"
 #include "report.h"
 #include "rejections.h"
 #include "budget.h"
-#include "hal-module.h"
 #include "snapshot.h"
 #include "loop.h"
 #include "timers.h"
 #include "crypto.h"
+#include "web-globals.h"
 
 /* Room the C code below the interpreter needs beyond QuickJS's own stack checks. */
 #define STACK_RESERVE (16 * 1024)
-/* Link-time settings (tsmetal.h tsm_link_setting), in .rodata: the snapshot restores .data.
+/* Link-time settings (tsmetal-hooks.h tsm_link_setting), in .rodata: the snapshot restores .data.
    Only the guard-page tests set the stack limit beyond the stack. */
 static uint8_t *const js_stack_limit_ref = tsm_js_stack_limit;
 static uint8_t *const memory_limit_ref = tsm_memory_limit;
@@ -47,7 +48,7 @@ static JSContext *new_context(JSRuntime *rt)
     JS_AddIntrinsicTypedArrays(ctx);
     JS_AddIntrinsicPromise(ctx);
     JS_AddIntrinsicBigInt(ctx);
-    if (tsm_timers_install(ctx) < 0 || tsm_crypto_install(ctx) < 0) {
+    if (tsm_timers_install(ctx) < 0 || tsm_crypto_install(ctx) < 0 || tsm_web_globals_install(ctx) < 0) {
         JS_FreeContext(ctx);
         return NULL;
     }

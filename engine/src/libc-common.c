@@ -1,14 +1,15 @@
 /*
  * What the engine needs from any C library on the target, the same with newlib (ARM) and picolibc
- * (RISC-V): the time behind Date.now(), and printf and __assert_func. The engine calls those two
- * only on internal errors, and the C library's own pull in its FILE-based printf machinery
- * (about 15 KB with newlib) for them. Ours format with the library's vsnprintf, which the engine
- * uses anyway, and write to the early console.
+ * (RISC-V): the time behind Date.now(), and printf, __assert_func and abort. The engine calls
+ * those only on internal errors, and the C library's own pull in its FILE-based printf machinery
+ * (about 15 KB with newlib) or its signals (raise, kill) for them. Ours format with vsnprintf
+ * (engine/src/libc-printf.c), which the engine uses anyway, and write to the early console.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "tsmetal.h"
-#include "clock.h"
+#include "tsmetal-hooks.h"
 #include "libc-common.h"
 
 /* Date.now(): the board's clock, from the documented epoch 2000-01-01T00:00:00Z unless the board
@@ -48,9 +49,28 @@ void __assert_func(const char *file, int line, const char *func, const char *exp
     tsm_exit(TSM_EXIT_FAULT);
 }
 
-/* abort() raises SIGABRT through the library's kill: report it as a fault rather than hang. */
+/* abort(), or SIGABRT raised inside the C runtime: report it as a fault rather than hang. */
 void tsm_libc_abort(void)
 {
-    tsm_console_puts("tsmetal: abort() called (signal raised inside the C runtime)\n");
+    tsm_console_puts("tsmetal: abort() called (an internal error in the engine or the C runtime)\n");
+    tsm_exit(TSM_EXIT_FAULT);
+}
+
+/* QuickJS calls abort() on internal errors. The libraries' raise SIGABRT through kill, which
+   ends in tsm_libc_abort anyway (libc-newlib.c, libc-picolibc.c, libc-musl.c), but links their
+   signal handling (1 KB with newlib); on linux-amd64 the seccomp filter would answer musl's with
+   SIGSYS. */
+void abort(void)
+{
+    tsm_libc_abort();
+}
+
+/* The engine formatted with a conversion engine/src/libc-printf.c does not carry (floating
+   point, %n): a bug, reported like an assertion rather than printed wrong. */
+void tsm_libc_bad_format(const char *spec, size_t len)
+{
+    tsm_console_puts("\ntsmetal: engine bug: printf conversion \"");
+    tsm_console_write(spec, len);
+    tsm_console_puts("\" is not supported (engine/src/libc-printf.c formats no floating point)\n");
     tsm_exit(TSM_EXIT_FAULT);
 }

@@ -2,6 +2,7 @@
 #ifndef TSM_LIBC_COMMON_H
 #define TSM_LIBC_COMMON_H
 
+#include <stddef.h>
 #include <sys/time.h>
 
 /* Fills tv with the wall clock (Date.now()). */
@@ -10,8 +11,11 @@ void tsm_libc_time(struct timeval *tv);
 /* Reports abort() and exits with TSM_EXIT_FAULT. */
 void tsm_libc_abort(void) __attribute__((noreturn));
 
-/* Where the C library needs its own start-up (musl: TLS, thread pointer), the arch boot calls
-   this instead of tsm_engine_boot; it initialises the library and enters the engine. */
-void tsm_libc_start(void) __attribute__((noreturn));
+/* A printf conversion engine/src/libc-printf.c does not format (the len characters of spec, from
+   its '%'): reported, and exits with TSM_EXIT_FAULT. */
+void tsm_libc_bad_format(const char *spec, size_t len) __attribute__((noreturn));
+
+/* tsm_libc_start, which the arch's boot calls where the C library needs its own start-up, is in
+   the contract: tsmetal.h. */
 
 #endif

@@ -6,11 +6,9 @@
  * The firmware's own calls (console, clock, exit) go through hal/arch/linux/, not musl.
  */
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <sys/time.h>
 #include "tsmetal.h"
-#include "arch.h"
+#include "tsmetal-hooks.h"
 #include "libc-common.h"
 
 int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv, void (*init)(void),
@@ -26,26 +24,4 @@ void tsm_linux_musl_start(uintptr_t *initial_sp)
 {
     __libc_start_main(enter_engine, (int)initial_sp[0], (char **)(initial_sp + 1), 0, 0, 0);
     tsm_exit(TSM_EXIT_ENGINE_INIT);
-}
-
-/* Date.now() (engine/src/libc-common.c): the board's clock, not the host's wall clock. */
-int gettimeofday(struct timeval *restrict tv, void *restrict tz)
-{
-    (void)tz;
-    tsm_libc_time(tv);
-    return 0;
-}
-
-/* abort() (QuickJS calls it on internal errors): reported like a CPU fault with a message, instead
-   of musl's raise(SIGABRT), which the seccomp filter would answer with SIGSYS. */
-void abort(void)
-{
-    tsm_libc_abort();
-}
-
-/* musl's assert(): an engine bug, reported like a CPU fault (never a hang). */
-void __assert_fail(const char *expr, const char *file, int line, const char *func)
-{
-    printf("\ntsmetal: engine assertion failed: %s (%s:%d, %s)\n", expr, file, line, func ? func : "?");
-    tsm_exit(TSM_EXIT_FAULT);
 }

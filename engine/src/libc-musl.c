@@ -12,14 +12,13 @@
  */
 #include <elf.h>
 #include <errno.h>
-#include <stdio.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/uio.h>
 #include <time.h>
 #include "tsmetal.h"
-#include "arch.h"
+#include "tsmetal-hooks.h"
 #include "libc-common.h"
 
 #define ARCH_SET_FS 0x1002
@@ -28,8 +27,6 @@
 
 int __libc_start_main(int (*main)(int, char **, char **), int argc, char **argv, void (*init)(void),
                       void (*fini)(void), void (*ldso)(void));
-
-long tsm_syscall(long a1, long a2, long a3, long a4, long a5, long a6, long nr);
 
 static int enter_engine(int argc, char **argv, char **envp)
 {
@@ -145,17 +142,3 @@ long tsm_syscall(long a1, long a2, long a3, long a4, long a5, long a6, long nr)
     tsm_exit(TSM_EXIT_FAULT);
 }
 
-/* Date.now() (engine/src/libc-common.c), without a round trip through `syscall`. */
-int gettimeofday(struct timeval *restrict tv, void *restrict tz)
-{
-    (void)tz;
-    tsm_libc_time(tv);
-    return 0;
-}
-
-/* musl's assert(): an engine bug, reported like a CPU fault (never a hang). */
-void __assert_fail(const char *expr, const char *file, int line, const char *func)
-{
-    printf("\ntsmetal: engine assertion failed: %s (%s:%d, %s)\n", expr, file, line, func ? func : "?");
-    tsm_exit(TSM_EXIT_FAULT);
-}

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "libc-common.h"
 
 #undef errno
@@ -62,7 +63,8 @@ int _getpid(void)
     return 1;
 }
 
-/* abort() raises SIGABRT through here: report it as a fault rather than hang. */
+/* SIGABRT raised inside the C library (abort() itself is ours, libc-common.c): report it as
+   a fault rather than hang. */
 int _kill(int pid, int sig)
 {
     (void)pid; (void)sig;

@@ -4,6 +4,7 @@
  */
 #include <sys/time.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "libc-common.h"
 
 int gettimeofday(struct timeval *restrict tv, void *restrict tz)
@@ -23,7 +24,8 @@ int getpid(void)
     return 1;
 }
 
-/* abort() raises SIGABRT through here: report it as a fault rather than hang. */
+/* SIGABRT raised inside the C library (abort() itself is ours, libc-common.c): report it as
+   a fault rather than hang. */
 int kill(int pid, int sig)
 {
     (void)pid; (void)sig;

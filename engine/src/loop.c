@@ -9,12 +9,10 @@
  */
 #include <stdint.h>
 #include "quickjs.h"
-#include "arch.h"
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "loop.h"
 #include "timers.h"
-#include "clock.h"
-#include "irq.h"
 #include "report.h"
 #include "rejections.h"
 #include "budget.h"

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "quickjs.h"
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "report.h"
 
 static void print_value(JSContext *ctx, JSValueConst v)

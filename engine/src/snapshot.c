@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "alloc.h"
 #include "blob.h"
 #include "snapshot.h"

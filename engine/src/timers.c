@@ -10,7 +10,7 @@
 #include <string.h>
 #include "quickjs.h"
 #include "timers.h"
-#include "clock.h"
+#include "tsmetal-hooks.h"
 #include "tsmetal.h"
 
 typedef struct {

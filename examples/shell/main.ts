@@ -1,6 +1,6 @@
 /**
  * An interactive shell on the console UART, like TamaGo's example console: type `help`.
- * Input is interrupt-driven (hal/io/serial.ts); the open serial keeps the firmware running until
+ * Input is interrupt-driven (io/serial.ts); the open serial keeps the firmware running until
  * `exit`.
  */
 import { board, LineReader } from "tsmetal";

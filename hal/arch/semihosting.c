@@ -9,7 +9,7 @@
  */
 #include <stdint.h>
 #include <string.h>
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 
 #define SYS_OPEN 0x01

@@ -7,7 +7,7 @@
  * For panics, CPU faults and uncaught errors.
  */
 #include <stdint.h>
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 
 #ifndef TSM_EARLY_CONSOLE_BASE
 #error "TSM_EARLY_CONSOLE_BASE comes from the board's board.json (earlyConsole.base)"

@@ -5,7 +5,7 @@
  * the firmware console itself (hal/arch/linux/host-console.c).
  */
 #include <stddef.h>
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 
 #ifndef TSM_EARLY_CONSOLE_BASE

@@ -5,7 +5,7 @@
  * driver (drivers/uart/ns16550.ts) programs the line. For panics, CPU faults and uncaught errors.
  */
 #include <stdint.h>
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 
 #ifndef TSM_EARLY_CONSOLE_BASE

@@ -5,7 +5,7 @@
  * TypeScript driver (drivers/uart/pl011.ts).
  */
 #include <stdint.h>
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 
 #ifndef TSM_EARLY_CONSOLE_BASE
 #error "TSM_EARLY_CONSOLE_BASE comes from the board's board.json (earlyConsole.base)"

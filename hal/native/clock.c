@@ -11,6 +11,7 @@
 #include "arch.h"
 #include "clock.h"
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 
 /* 2000-01-01T00:00:00Z, the documented epoch of a board without a real-time clock. */
 #define TSM_DEFAULT_EPOCH_US 946684800000000LL
@@ -140,6 +141,14 @@ static JSValue clock_attach(JSContext *ctx, JSValueConst this_val, int argc, JSV
         if (hz == 0 && !JS_IsUndefined(fb) && JS_ToFloat64(ctx, &hz, fb) < 0)
             r = -1;
         JS_FreeValue(ctx, fb);
+#ifdef TSM_ARCH_CPU_TIMER_NO_HZ
+        /* No frequency and no fallback: the arch names the sources it tried (amd64). QuickJS
+           formats an error's message into 256 bytes, the prefix included. */
+        if (hz == 0 && r >= 0) {
+            char why[240];
+            return JS_ThrowRangeError(ctx, "clock.attach: %s", tsm_arch_cpu_timer_no_hz(why, sizeof why));
+        }
+#endif
     }
 #endif
     JS_FreeValue(ctx, hz_v);
@@ -232,9 +241,16 @@ static JSValue clock_set_time(JSContext *ctx, JSValueConst this_val, int argc, J
         return JS_EXCEPTION;
     if (!clk.attached)
         return JS_ThrowTypeError(ctx, "clock.setTime: no clock attached (the board calls hal.clock.attach)");
-    /* Date's own range, ECMA-262 21.4.1.1: +-8.64e15 ms. */
-    if (!(ms >= -8.64e15 && ms <= 8.64e15))
-        return JS_ThrowRangeError(ctx, "clock.setTime: %g is not a valid time value", ms);
+    /* Date's own range, ECMA-262 21.4.1.1: +-8.64e15 ms. The number as JS prints it (the
+       simulator's message too): the firmware's printf formats no floating point. */
+    if (!(ms >= -8.64e15 && ms <= 8.64e15)) {
+        const char *s = JS_ToCString(ctx, JS_NewFloat64(ctx, ms));
+        if (!s)
+            return JS_EXCEPTION;
+        JS_ThrowRangeError(ctx, "clock.setTime: %s is not a valid time value", s);
+        JS_FreeCString(ctx, s);
+        return JS_EXCEPTION;
+    }
     clk.origin_wall_us = (int64_t)(ms * 1000.0) - (int64_t)elapsed_us();
     return JS_UNDEFINED;
 }

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include "quickjs.h"
 #include "cutils.h"
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "dma.h"
 #include "args.h"
 

@@ -1,8 +1,8 @@
 #ifndef TSM_HAL_MODULE_H
 #define TSM_HAL_MODULE_H
 #include "quickjs.h"
-/* Creates the native ES module `hal` (hal/hal.d.ts documents its surface). */
-JSModuleDef *tsm_hal_module_init(JSContext *ctx, const char *name);
+/* The native module's own tables; tsm_hal_module_init, which the engine calls, is in the contract
+   (engine/include/tsmetal-hooks.h). */
 
 /* hal.io (hal/native/port-io.c), linked only where the CPU has an I/O port space: weak, so
    elsewhere `io` is an empty object. */

@@ -30,6 +30,7 @@
 #include "arch.h"
 #include "irq.h"
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "mmio-access.h"
 #include "args.h"
 

@@ -16,15 +16,8 @@ void tsm_irq_top_half(void);
    line, 0 if not (no vectored controller, or a vector outside its lines). */
 int tsm_irq_top_half_vector(uint32_t vector);
 
-/* Whether a taken line waits for its handler (call with interrupts masked before sleeping). */
-int tsm_irq_queued(void);
-
-/* Runs the handler of the lowest queued line and unmasks it: 1 if one ran, 0 if none was
-   queued, -1 if the handler threw (the exception is pending in ctx). */
-int tsm_irq_dispatch_one(JSContext *ctx);
-
-/* Whether some handler keeps the event loop alive (hal.irq.on without keepAlive: false). */
-int tsm_irq_keeps_alive(void);
+/* What the event loop calls (tsm_irq_queued, tsm_irq_dispatch_one, tsm_irq_keeps_alive) is in the
+   contract: engine/include/tsmetal-hooks.h, section 4. */
 
 /* The `irq` namespace of the native module. */
 extern const JSCFunctionListEntry tsm_irq_funcs[];

@@ -9,7 +9,7 @@
  * formula, unrounded, so tests can compare a driver's reading against it. Offsets and bits are
  * written out here, not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 // Register offsets, chapter 7 (and QEMU's sifive_u_prci.h for clkmuxstatus).
 const HFXOSCCFG = 0x00, COREPLLCFG0 = 0x04, DDRPLLCFG0 = 0x0c, DDRPLLCFG1 = 0x10;

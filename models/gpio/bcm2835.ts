@@ -17,7 +17,7 @@
  * Offsets are written out from the manual rather than imported from the driver, so that a mistake
  * in either makes the driver tests fail.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 // Register offsets, section 6.1 table 6-1.
 const GPFSEL0 = 0x00, GPSET0 = 0x1c, GPCLR0 = 0x28, GPLEV0 = 0x34, GPEDS0 = 0x40;

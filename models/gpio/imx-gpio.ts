@@ -5,7 +5,7 @@
  * it again while they hold), EDGE_SEL 0x1C (both edges). Two interrupt outputs: ISR & IMR for pins
  * 0-15 and for 16-31. Offsets and encodings written out here from the manual.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 const DR = 0x00, GDIR = 0x04, PSR = 0x08, ICR1 = 0x0c, ICR2 = 0x10, IMR = 0x14, ISR = 0x18, EDGE_SEL = 0x1c;
 

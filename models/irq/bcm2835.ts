@@ -8,7 +8,7 @@
  * offsets and bits are written out here from the manual rather than imported from the driver, so
  * that a mistake in either makes the driver tests fail.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 // Register offsets, section 7.5.
 const BASIC_PENDING = 0x00, PENDING_1 = 0x04, PENDING_2 = 0x08, FIQ_CONTROL = 0x0c;

@@ -4,7 +4,7 @@
  * read-only IRQ source register, whose GPU bit (8) shows the BCM2835-style controller's output on
  * the core it is routed to. Offsets are written out from QA7, not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 const CONTROL = 0x00, PRESCALER = 0x08, GPU_ROUTING = 0x0c;
 const TIMER_CONTROL = 0x40, MAILBOX_CONTROL = 0x50, IRQ_SOURCE = 0x60;

@@ -11,7 +11,7 @@
  * Remote IRR on delivery, and an EOI for its vector (`eoi`, the local APIC's broadcast) clears it.
  * Deliveries are recorded as vectors in `delivered`. Offsets are written out here, not imported.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 const IOREGSEL = 0x00, IOWIN = 0x10;
 const VERSION_INDEX = 0x01, TABLE = 0x10;

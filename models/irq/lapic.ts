@@ -5,7 +5,7 @@
  * the bootstrap CPU in ExtINT mode, 0x700). While the APIC is software-disabled (SVR bit 8 clear)
  * the LVT mask bits cannot be cleared (11.4.7.2). Offsets are written out here, not imported.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 const ID = 0x020, VERSION = 0x030, TPR = 0x080, EOI = 0x0b0, SVR = 0x0f0, LINT0 = 0x350, ERROR = 0x370;
 const SVR_ENABLE = 1 << 8, LVT_MASKED = 1 << 16;

@@ -20,7 +20,7 @@
  * (QEMU instead answers unknown tags with an empty response).
  */
 import type { DmaAllocator, DmaBuffer } from "hal";
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 // Register offsets and status bits.
 const READ = 0x00, STATUS = 0x18, WRITE = 0x20, WRITE_STATUS = 0x38;

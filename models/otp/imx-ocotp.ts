@@ -2,7 +2,7 @@
  * Register-level model of the i.MX OCOTP shadow registers (i.MX6UL RM, "On-Chip OTP Controller"):
  * word n at 0x400 + 0x10 * n, CTRL at 0x00 with ERROR (bit 9). Offsets written out from the manual.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 export class ImxOcotpModel {
   error = false;

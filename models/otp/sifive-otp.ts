@@ -11,7 +11,7 @@
  *
  * Offsets and bits are written out here, not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 // Register offsets (QEMU sifive_u_otp.h; U-Boot struct sifive_otp_regs).
 const PA = 0x00, PCE = 0x0c, PCLK = 0x10, PDOUT = 0x18, PDSTB = 0x1c, PTRIM = 0x34;

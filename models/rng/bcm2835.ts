@@ -11,7 +11,7 @@
  * Reading DATA with nothing ready returns 0 and is counted in `underflows` (QEMU instead always
  * reports one word ready). Offsets and bits are written out here, not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 const CTRL = 0x00, STATUS = 0x04, DATA = 0x08;
 const WARMUP_MASK = 0xf_ffff;

@@ -5,7 +5,7 @@
  * reads of RTMCTL after a generation starts; reading RTENT15 starts the next one. RTENT reads
  * without valid entropy return 0 and are counted in `invalidReads`.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 const RTMCTL = 0x600, RTENT0 = 0x640;
 const TRNG_ACC = 1 << 5, RST_DEF = 1 << 6, ENT_VAL = 1 << 10, PRGM = 1 << 16;

@@ -5,7 +5,7 @@
  * seed the FIFO reports 15 words waiting for ever (words from `numbers`). `failSelfTest` makes the self test set
  * SR.ERR. Offsets and bits written out here from the manual.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 const CMD = 0x04, CR = 0x08, SR = 0x0c, ESR = 0x10, OUT = 0x14;
 

@@ -4,7 +4,7 @@
  * counter at 32768 Hz). While it runs, each read of LPSRTCLR advances it by one tick as long as
  * `advancesLeft` allows, so a driver reading the halves once could see them from different moments.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 export class ImxSnvsModel {
   ticks = 0;

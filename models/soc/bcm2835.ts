@@ -1,9 +1,10 @@
 /**
  * The BCM2835's peripherals as models at their addresses (BCM2835 ARM Peripherals), wired as on
  * the chip: system timer channels and UART0 into the interrupt controller, the PM watchdog's
- * reset, the VideoCore mailbox answering property requests in DMA memory. The simulator's machine for the Raspberry Pi 1 and Zero (boards/<name>/sim.ts).
+ * reset, the VideoCore mailbox answering property requests in DMA memory. The simulator's machine
+ * for the BCM2835 family (models/machines.ts).
  */
-import { MemoryBus } from "../../hal/memory-bus.ts";
+import { MemoryBus } from "../memory-bus.ts";
 import type { SimMachine } from "../machine.ts";
 import { Pl011Model } from "../uart/pl011.ts";
 import { Bcm2835SysTimerModel } from "../timer/bcm2835-systimer.ts";
@@ -13,7 +14,6 @@ import { Bcm2835RngModel } from "../rng/bcm2835.ts";
 import { Bcm2835WatchdogModel } from "../watchdog/bcm2835-pm.ts";
 import { Bcm2835MailboxModel, type PropertyValues } from "../mailbox/bcm2835.ts";
 import { SimDma } from "../dma.ts";
-import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
 
 // Offsets from the peripheral base (ARM Peripherals: 7.5, 12.1, 13.4, 6.1; PM and RNG: Linux).
 const MAILBOX = 0xb880, IRQ = 0xb200, SYSTIMER = 0x3000, UART0 = 0x20_1000, GPIO = 0x20_0000, RNG = 0x10_4000, PM = 0x10_0000;
@@ -70,11 +70,7 @@ export class Bcm2835Machine implements SimMachine {
     return this.intc.irq;
   }
 
-  takeConsoleOutput(): number[] {
-    return takeConsoleOutput(this.uart0);
-  }
-
-  receiveConsoleInput(bytes: Uint8Array): number {
-    return receiveConsoleInput(this.uart0, bytes);
+  get console(): Pl011Model {
+    return this.uart0;
   }
 }

@@ -1,16 +1,15 @@
 /**
  * The FU540's peripherals as models at their addresses (FU540-C000 Manual v1p0, chapter 5),
  * wired as on the chip: UART0 into PLIC source 4, the firmware hart's M-mode context as the CPU's
- * external interrupt. The simulator's machine for sifive_u (boards/sifive_u/sim.ts).
+ * external interrupt. The simulator's machine for the FU540 family (models/machines.ts).
  */
-import { MemoryBus } from "../../hal/memory-bus.ts";
+import { MemoryBus } from "../memory-bus.ts";
 import type { SimMachine } from "../machine.ts";
 import { SifiveUartModel } from "../uart/sifive.ts";
 import { ClintModel } from "../timer/clint.ts";
 import { PlicModel } from "../irq/plic.ts";
 import { SifivePrciModel } from "../clock/sifive-prci.ts";
 import { SifiveOtpModel } from "../otp/sifive-otp.ts";
-import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
 
 const CLINT = 0x0200_0000, PLIC = 0x0c00_0000, PRCI = 0x1000_0000, UART0 = 0x1001_0000, OTP = 0x1007_0000;
 /** PLIC source of UART0 (10.1) and hart 1's M-mode context. */
@@ -35,7 +34,6 @@ export class Fu540Machine implements SimMachine {
     { base: UART0, size: 0x1000 },
     { base: OTP, size: 0x1000 },
   ];
-  readonly resetRequested = false;
   private eip = false;
 
   constructor(options: Fu540MachineOptions = {}) {
@@ -55,11 +53,7 @@ export class Fu540Machine implements SimMachine {
     return this.eip;
   }
 
-  takeConsoleOutput(): number[] {
-    return takeConsoleOutput(this.uart0);
-  }
-
-  receiveConsoleInput(bytes: Uint8Array): number {
-    return receiveConsoleInput(this.uart0, bytes);
+  get console(): SifiveUartModel {
+    return this.uart0;
   }
 }

@@ -4,14 +4,13 @@
  * PL011 UART (the board's serial input; its console output is the process's standard output)
  * wired to line 57 of a BCM2835-style banked interrupt controller, the controller kind the native
  * top half drives without CPU-specific entry code (drivers/irq/bcm2835.ts). The addresses are
- * this machine's own, shared with the firmware side through soc/linux-virt-map.ts.
+ * this machine's own, shared with the firmware side through soc/linux/virt-map.ts.
  */
-import { MemoryBus } from "../../hal/memory-bus.ts";
+import { MemoryBus } from "../memory-bus.ts";
 import type { SimMachine } from "../machine.ts";
 import { Pl011Model } from "../uart/pl011.ts";
 import { Bcm2835IrqModel } from "../irq/bcm2835.ts";
-import { VIRT_BLOCK_SIZE, VIRT_INTC_BASE, VIRT_UART_BASE, VIRT_UART_LINE } from "../../soc/linux-virt-map.ts";
-import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
+import { VIRT_BLOCK_SIZE, VIRT_INTC_BASE, VIRT_UART_BASE, VIRT_UART_LINE } from "../../soc/linux/virt-map.ts";
 
 export class LinuxVirtMachine implements SimMachine {
   readonly bus = new MemoryBus({ logLimit: 0 });
@@ -21,7 +20,6 @@ export class LinuxVirtMachine implements SimMachine {
     { base: VIRT_INTC_BASE, size: VIRT_BLOCK_SIZE },
     { base: VIRT_UART_BASE, size: VIRT_BLOCK_SIZE },
   ];
-  readonly resetRequested = false;
 
   constructor() {
     this.intc = new Bcm2835IrqModel(this.bus, VIRT_INTC_BASE);
@@ -35,11 +33,7 @@ export class LinuxVirtMachine implements SimMachine {
     return this.intc.irq;
   }
 
-  takeConsoleOutput(): number[] {
-    return takeConsoleOutput(this.uart);
-  }
-
-  receiveConsoleInput(bytes: Uint8Array): number {
-    return receiveConsoleInput(this.uart, bytes);
+  get console(): Pl011Model {
+    return this.uart;
   }
 }

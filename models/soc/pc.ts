@@ -2,14 +2,13 @@
  * The PC devices of a PVH guest (QEMU microvm, Firecracker, Cloud Hypervisor) as models: a 16550 on
  * COM1 (I/O port 0x3f8) into I/O APIC input 4, the I/O APIC at 0xfec00000 delivering vectors to
  * the local APIC at 0xfee00000, and the TSC as the CPU's timer. The simulator's machine for
- * microvm (boards/microvm/sim.ts).
+ * the PC family (models/machines.ts).
  */
-import { MemoryBus } from "../../hal/memory-bus.ts";
+import { MemoryBus } from "../memory-bus.ts";
 import type { SimMachine } from "../machine.ts";
 import { Ns16550Model } from "../uart/ns16550.ts";
 import { IoApicModel } from "../irq/ioapic.ts";
 import { LocalApicModel } from "../irq/lapic.ts";
-import { receiveConsoleInput, takeConsoleOutput } from "../uart/console.ts";
 
 const COM1 = 0x3f8, IOAPIC = 0xfec0_0000, LAPIC = 0xfee0_0000, APIC_SIZE = 0x1000;
 /** ISA IRQ of COM1 on the I/O APIC. */
@@ -27,7 +26,6 @@ export class PcMachine implements SimMachine {
     { base: IOAPIC, size: APIC_SIZE },
     { base: LAPIC, size: APIC_SIZE },
   ];
-  readonly resetRequested = false;
   readonly cpuTimer = { hz: TSC_HZ, ticks: () => this.us * (TSC_HZ / 1e6) };
   private us = 0;
   /** Vectors taken and not yet ended with an EOI, innermost last (the local APIC's ISR). */
@@ -57,12 +55,8 @@ export class PcMachine implements SimMachine {
     return v;
   }
 
-  takeConsoleOutput(): number[] {
-    return takeConsoleOutput(this.com1);
-  }
-
-  receiveConsoleInput(bytes: Uint8Array): number {
-    return receiveConsoleInput(this.com1, bytes);
+  get console(): Ns16550Model {
+    return this.com1;
   }
 
   /** Each EOI written to the local APIC ends the innermost vector in service and is broadcast to the I/O APIC. */

@@ -9,7 +9,7 @@
  * advance matches again only after a full 2^32-tick wrap, as on a tick-by-tick equality compare).
  * Offsets and bits are written out from the manual, not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 // Register offsets, chapter 12.1.
 const CS = 0x00, CLO = 0x04, CHI = 0x08, C0 = 0x0c;

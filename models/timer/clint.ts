@@ -9,7 +9,7 @@
  * manual does not reset mtimecmp; the model starts it at 2^64 - 1 so nothing fires until armed.
  * Offsets and bits are written out from the manual, not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 // Memory map, chapter 9: msip at 4 * hart, mtimecmp at 0x4000 + 8 * hart, mtime.
 const MSIP = 0x0000, MTIMECMP = 0x4000, MTIME = 0xbff8;

@@ -23,7 +23,8 @@
  * positions are written out here from the manual, not imported from the driver, so that a wrong
  * bit in either makes the tests fail.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
+import { UartModel, type UartModelOptions } from "./uart-model.ts";
 
 // Offsets from the AUX base (2.1, 2.2.2).
 const AUX_IRQ = 0x00, AUX_ENABLES = 0x04;
@@ -51,29 +52,15 @@ const MSR_RESET = 1 << 4;
 // AUX_MU_CNTL (reset: receiver and transmitter enabled).
 const CNTL_RX_ENABLE = 1 << 0, CNTL_TX_ENABLE = 1 << 1, CNTL_RESET = 3;
 
-export interface Bcm2835MiniUartModelOptions {
-  /** Send written characters at once while the transmitter is enabled (default true). */
-  readonly autoTransmit?: boolean;
-  /** Called when the interrupt output changes level. */
-  readonly onInterrupt?: (level: boolean) => void;
-}
+export type Bcm2835MiniUartModelOptions = UartModelOptions;
 
-export class Bcm2835MiniUartModel {
-  /** Characters sent on the TX line, in order (7-bit mode drops bit 7). */
-  readonly transmitted: number[] = [];
-  /** Breaches of the manual's rules seen, e.g. an access while AUX_ENABLES bit 0 is clear. */
-  readonly warnings: string[] = [];
-  /** Characters discarded because the RX FIFO was full (each sets the overrun flag). */
-  overruns = 0;
-  /** Characters that arrived while the mini UART or its receiver was disabled. */
-  rxLost = 0;
-  /** Characters written to AUX_MU_IO while the TX FIFO was full. */
-  txLost = 0;
-
-  private readonly autoTransmit: boolean;
-  private readonly onInterrupt?: (level: boolean) => void;
-  private rx: number[] = [];
-  private tx: number[] = [];
+/**
+ * `transmitted` drops bit 7 in 7-bit mode; `warnings` notes breaches of the manual's rules, e.g. an
+ * access while AUX_ENABLES bit 0 is clear; each overrun sets the overrun flag; `rxLost` counts the
+ * characters that arrived while the mini UART or its receiver was disabled. The mini UART detects
+ * no receive errors: `receive()` ignores its `errors`.
+ */
+export class Bcm2835MiniUartModel extends UartModel {
   private enables = 0;
   private ier = 0;
   private lcr = 0;
@@ -83,21 +70,10 @@ export class Bcm2835MiniUartModel {
   private baud = 0;
   /** Set by a discarded character, cleared by reading AUX_MU_LSR (2.2.2). */
   private overrun = false;
-  private irq = false;
 
   constructor(bus: MemoryBus, base: number, options: Bcm2835MiniUartModelOptions = {}) {
-    this.autoTransmit = options.autoTransmit ?? true;
-    this.onInterrupt = options.onInterrupt;
+    super(options);
     this.attach(bus, base);
-  }
-
-  /** Puts characters on the RX line (a string is sent as UTF-8); returns how many entered the FIFO. */
-  receive(data: ArrayLike<number> | string): number {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    let accepted = 0;
-    for (let i = 0; i < bytes.length; i++) if (this.receiveChar(bytes[i] & 0xff)) accepted++;
-    this.sync();
-    return accepted;
   }
 
   /** Sends up to `maxChars` characters from the TX FIFO if the transmitter may; returns the count. */
@@ -121,14 +97,6 @@ export class Bcm2835MiniUartModel {
   /** AUX_ENABLES bit 0. */
   get enabled(): boolean {
     return (this.enables & ENABLE_MINI_UART) !== 0;
-  }
-
-  get rxLevel(): number {
-    return this.rx.length;
-  }
-
-  get txLevel(): number {
-    return this.tx.length;
   }
 
   /** Character size from AUX_MU_LCR: 8 only with bits 1:0 = 3 (errata), else 7. */
@@ -241,7 +209,7 @@ export class Bcm2835MiniUartModel {
     return v | (rx << 16) | (tx << 24);
   }
 
-  private receiveChar(c: number): boolean {
+  protected acceptChar(c: number): boolean {
     if (!this.enabled || (this.cntl & CNTL_RX_ENABLE) === 0) {
       this.rxLost++;
       return false;
@@ -282,15 +250,4 @@ export class Bcm2835MiniUartModel {
     this.sync();
   }
 
-  private warnOnce(message: string): void {
-    if (this.warnings.indexOf(message) < 0) this.warnings.push(message);
-  }
-
-  private sync(): void {
-    const level = this.interrupt;
-    if (level !== this.irq) {
-      this.irq = level;
-      if (this.onInterrupt) this.onInterrupt(level);
-    }
-  }
 }

@@ -1,6 +1,6 @@
 /**
- * A UART model as a simulated machine's console (SimMachine.takeConsoleOutput and
- * receiveConsoleInput): the same for every model that keeps what it sent and has a receive FIFO.
+ * A UART model as a simulated machine's console (SimMachine.console): taking its output and
+ * offering it input are the same for every model that keeps what it sent and has a receive FIFO.
  */
 export interface ConsoleUartModel {
   readonly transmitted: number[];

@@ -9,7 +9,8 @@
  * The interrupt output is USR1.RRDY & UCR1.RRDYEN. Offsets and bits are written out here from the
  * manual, not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
+import { UartModel } from "./uart-model.ts";
 
 const URXD = 0x00, UTXD = 0x40, UCR1 = 0x80, UCR2 = 0x84, UCR3 = 0x88, UCR4 = 0x8c, UFCR = 0x90;
 const USR1 = 0x94, USR2 = 0x98, UBIR = 0xa4, UBMR = 0xa8, UTS = 0xb4;
@@ -25,15 +26,14 @@ export interface ImxUartModelOptions {
   readonly onIrq?: (level: boolean) => void;
 }
 
-export class ImxUartModel {
-  /** Bytes sent on the TX line, in order (sent at once while UARTEN and TXEN are set). */
-  readonly transmitted: number[] = [];
-  /** Bytes lost because the RX FIFO was full. */
-  overruns = 0;
+/**
+ * A byte written to UTXD goes out at once while UARTEN and TXEN are set (no TX FIFO is modelled).
+ * `rxLost` counts the bytes that arrived while UARTEN or RXEN was clear. Receive errors are not
+ * modelled: `receive()` ignores its `errors`.
+ */
+export class ImxUartModel extends UartModel {
   /** Software resets (UCR2.SRST written 0). */
   resets = 0;
-  private readonly onIrq?: (level: boolean) => void;
-  private rx: number[] = [];
   private ucr1 = 0;
   private ucr2 = SRST;
   private ucr3 = 0x700;
@@ -42,10 +42,9 @@ export class ImxUartModel {
   private ore = false;
   private ubir = 0;
   private ubmr = 0;
-  private irqOut = false;
 
   constructor(bus: MemoryBus, base: number, options: ImxUartModelOptions = {}) {
-    this.onIrq = options.onIrq;
+    super({ onInterrupt: options.onIrq });
     const r = (off: number, f: () => number) => bus.onRead(base + off, () => { const v = f(); this.sync(); return v >>> 0; });
     const w = (off: number, f: (v: number) => void) => bus.onWrite(base + off, (v) => { f(v); this.sync(); });
     r(URXD, () => {
@@ -84,27 +83,19 @@ export class ImxUartModel {
     void TXFULL;
   }
 
-  /** Puts bytes on the RX line; returns how many entered the FIFO (RXEN must be set). */
-  receive(data: ArrayLike<number> | string): number {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    let accepted = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      if (!(this.ucr1 & UARTEN) || !(this.ucr2 & RXEN)) continue;
-      if (this.rx.length >= DEPTH) {
-        this.overruns++;
-        this.ore = true;
-        this.rx[DEPTH - 1] |= OVRRUN | ERR;
-        continue;
-      }
-      this.rx.push(bytes[i] & 0xff);
-      accepted++;
+  protected acceptChar(c: number): boolean {
+    if (!(this.ucr1 & UARTEN) || !(this.ucr2 & RXEN)) {
+      this.rxLost++;
+      return false;
     }
-    this.sync();
-    return accepted;
-  }
-
-  get rxLevel(): number {
-    return this.rx.length;
+    if (this.rx.length >= DEPTH) {
+      this.overruns++;
+      this.ore = true;
+      this.rx[DEPTH - 1] |= OVRRUN | ERR;
+      return false;
+    }
+    this.rx.push(c);
+    return true;
   }
 
   /** baud = (module clock / RFDIV) / (16 * (UBMR + 1) / (UBIR + 1)). */
@@ -113,7 +104,7 @@ export class ImxUartModel {
     return moduleClockHz / rfdiv / ((16 * (this.ubmr + 1)) / (this.ubir + 1));
   }
 
-  get irq(): boolean {
+  get interrupt(): boolean {
     return this.rxReady && (this.ucr1 & RRDYEN) !== 0;
   }
 
@@ -131,13 +122,5 @@ export class ImxUartModel {
     this.ucr4 = 0x8000;
     this.ufcr = 0x801;
     this.ore = false;
-  }
-
-  private sync(): void {
-    const level = this.irq;
-    if (level !== this.irqOut) {
-      this.irqOut = level;
-      if (this.onIrq) this.onIrq(level);
-    }
   }
 }

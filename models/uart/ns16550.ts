@@ -12,7 +12,8 @@
  * `transmit()`. `receiveTimeout()` stands for four character times of an idle line (8.7).
  * Not modelled: the modem inputs (MSR reads 0), loopback, DMA mode pins.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
+import { UartModel, type RxErrors, type UartModelOptions } from "./uart-model.ts";
 
 const RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7;
 const LCR_DLAB = 0x80;
@@ -27,28 +28,15 @@ const FIFO_DEPTH = 16;
 /** RX trigger levels for FCR bits 6-7 (8.7). */
 const TRIGGER = [1, 4, 8, 14];
 
-export interface Ns16550ModelOptions {
-  readonly autoTransmit?: boolean;
-  /** Called when the INTR output changes level (it is gated by MCR.OUT2 on PCs: not modelled). */
-  readonly onInterrupt?: (level: boolean) => void;
-}
+/** `onInterrupt` hears the INTR output (it is gated by MCR.OUT2 on PCs: not modelled). */
+export type Ns16550ModelOptions = UartModelOptions;
 
-export interface RxErrors {
-  readonly framing?: boolean;
-  readonly parity?: boolean;
-  readonly break?: boolean;
-}
-
-export class Ns16550Model {
-  /** Bytes sent on the TX line, in order. */
-  readonly transmitted: number[] = [];
-  /** Characters lost because the RX FIFO (or holding register) was full. */
-  overruns = 0;
-  private readonly autoTransmit: boolean;
-  private readonly onInterrupt?: (level: boolean) => void;
-  /** Received bytes, each with its LSR error bits in bits 8..15. */
-  private rx: number[] = [];
-  private tx: number[] = [];
+/**
+ * `overruns` counts the characters lost because the RX FIFO (or holding register) was full, each
+ * received byte in `rx` carries its LSR error bits in bits 8..15, and a byte written to THR while
+ * it is full is lost (the datasheet leaves it undefined), counted in `txLost`.
+ */
+export class Ns16550Model extends UartModel {
   private ier = 0;
   private lcr = 0;
   private mcr = 0;
@@ -60,11 +48,9 @@ export class Ns16550Model {
   private timeoutPending = false;
   /** THRE interrupt: set when THR empties, cleared by reading IIR with it as the source or by writing THR. */
   private threPending = false;
-  private irq = false;
 
   constructor(bus: MemoryBus, base: number, options: Ns16550ModelOptions = {}) {
-    this.autoTransmit = options.autoTransmit ?? true;
-    this.onInterrupt = options.onInterrupt;
+    super(options);
     bus.onRead(base + RBR_THR, () => (this.dlab ? this.dll : this.readRbr()));
     bus.onWrite(base + RBR_THR, (v) => (this.dlab ? (this.dll = v) : this.writeThr(v)));
     bus.onRead(base + IER, () => (this.dlab ? this.dlm : this.ier));
@@ -91,23 +77,16 @@ export class Ns16550Model {
     bus.onWrite(base + SCR, (v) => (this.scr = v));
   }
 
-  /** Puts bytes on the RX line (a string as UTF-8); returns how many were kept. */
-  receive(data: ArrayLike<number> | string, errors: RxErrors = {}): number {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    const err = (errors.framing ? LSR_FE : 0) | (errors.parity ? LSR_PE : 0) | (errors.break ? LSR_BI : 0);
-    let kept = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      if (this.rx.length >= this.rxDepth) {
-        // Overrun (8.6, LSR bit 1): the FIFO keeps its contents, the new character is lost.
-        this.overruns++;
-        this.lsrErrors |= LSR_OE;
-        continue;
-      }
-      this.rx.push((bytes[i] & 0xff) | (err << 8));
-      kept++;
+  protected acceptChar(c: number, errors: RxErrors): boolean {
+    if (this.rx.length >= this.rxDepth) {
+      // Overrun (8.6, LSR bit 1): the FIFO keeps its contents, the new character is lost.
+      this.overruns++;
+      this.lsrErrors |= LSR_OE;
+      return false;
     }
-    this.sync();
-    return kept;
+    const err = (errors.framing ? LSR_FE : 0) | (errors.parity ? LSR_PE : 0) | (errors.break ? LSR_BI : 0);
+    this.rx.push(c | (err << 8));
+    return true;
   }
 
   /** Four character times without input (8.7): the timeout interrupt if the RX FIFO holds data. */
@@ -123,13 +102,9 @@ export class Ns16550Model {
     this.sync();
   }
 
-  get interruptLevel(): boolean {
-    return this.irq;
-  }
-
-  /** Bytes waiting in the RX FIFO. */
-  get rxLevel(): number {
-    return this.rx.length;
+  /** The INTR output: an interrupt is pending (IIR bit 0 clear). */
+  get interrupt(): boolean {
+    return this.pendingId() !== IIR_NONE;
   }
 
   /** Bits per second for the UART input clock `clockHz`, from the divisor latch (8.4). */
@@ -182,8 +157,9 @@ export class Ns16550Model {
   private writeThr(v: number): void {
     this.threPending = false;
     if (this.tx.length >= (this.fifos ? FIFO_DEPTH : 1)) {
+      this.txLost++;
       this.sync();
-      return; // written while full: lost (the datasheet leaves it undefined)
+      return;
     }
     this.tx.push(v & 0xff);
     if (this.autoTransmit) this.transmit();
@@ -233,13 +209,5 @@ export class Ns16550Model {
     if (id === IIR_THRE) this.threPending = false;
     this.sync();
     return id | (this.fifos ? IIR_FIFOS : 0);
-  }
-
-  private sync(): void {
-    const level = this.pendingId() !== IIR_NONE;
-    if (level !== this.irq) {
-      this.irq = level;
-      this.onInterrupt?.(level);
-    }
   }
 }

@@ -11,7 +11,8 @@
  * it stays in the TX FIFO (FR.BUSY=1) until `transmit()` is called. `receiveTimeout()` stands for
  * 32 bit periods of an idle line. What the TRM leaves undefined is noted where it is chosen.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
+import { UartModel, type RxErrors, type UartModelOptions } from "./uart-model.ts";
 
 // Register offsets, TRM table 3-1.
 const DR = 0x00, RSR_ECR = 0x04, FR = 0x18, ILPR = 0x20, IBRD = 0x24, FBRD = 0x28, LCR_H = 0x2c;
@@ -36,19 +37,10 @@ const INT_RX = 1 << 4, INT_TX = 1 << 5, INT_RT = 1 << 6, INT_ALL = 0x7ff;
 /** IFLS trigger levels in eighths of the FIFO: b000 1/8, b001 1/4, b010 1/2, b011 3/4, b100 7/8. */
 const TRIGGER_EIGHTHS = [1, 2, 4, 6, 7];
 
-export interface Pl011ModelOptions {
+/** `onInterrupt` hears the UARTINTR output (any unmasked raw interrupt). */
+export interface Pl011ModelOptions extends UartModelOptions {
   /** FIFO depth with LCR_H.FEN=1: 32 for r1p5, 16 for r1p4 and earlier and for BCM2835 (default 32). */
   readonly fifoDepth?: 16 | 32;
-  /** Send written characters at once when the transmitter may (default true). */
-  readonly autoTransmit?: boolean;
-  /** Called when the UARTINTR output (any unmasked raw interrupt) changes level. */
-  readonly onInterrupt?: (level: boolean) => void;
-}
-
-export interface RxErrors {
-  readonly framing?: boolean;
-  readonly parity?: boolean;
-  readonly break?: boolean;
 }
 
 export interface ModemInputs {
@@ -65,23 +57,13 @@ export interface FrameFormat {
   readonly fifos: boolean;
 }
 
-export class Pl011Model {
-  /** Bytes sent on the TX line, in order. */
-  readonly transmitted: number[] = [];
-  /** Breaches of the TRM's programming rules seen, e.g. LCR_H written while enabled. */
-  readonly warnings: string[] = [];
-  /** Characters lost because the RX FIFO was full (each also sets RSR.OE and RIS.OE). */
-  overruns = 0;
-  /** Characters that arrived while the receiver was disabled. */
-  rxLost = 0;
-  /** Characters written to DR while the TX FIFO was full (the TRM: they are lost). */
-  txLost = 0;
-
+/**
+ * `warnings` notes breaches of the TRM's programming rules (LCR_H written while enabled, ...); each
+ * overrun also sets RSR.OE and RIS.OE; a character written to DR while the TX FIFO is full is lost
+ * (the TRM), counted in `txLost`.
+ */
+export class Pl011Model extends UartModel {
   private readonly depthFen: number;
-  private readonly autoTransmit: boolean;
-  private readonly onInterrupt?: (level: boolean) => void;
-  private tx: number[] = [];
-  private rx: number[] = [];
   private cr = CR_RESET;
   private lcrh = 0;
   private ibrd = 0;
@@ -97,23 +79,11 @@ export class Pl011Model {
   private dmacr = 0;
   private modem = 0;
   private overrunPending = false;
-  private irq = false;
 
   constructor(bus: MemoryBus, base: number, options: Pl011ModelOptions = {}) {
+    super(options);
     this.depthFen = options.fifoDepth ?? 32;
-    this.autoTransmit = options.autoTransmit ?? true;
-    this.onInterrupt = options.onInterrupt;
     this.attach(bus, base);
-  }
-
-  /** Puts bytes on the RX line (a string is sent as UTF-8); returns how many entered the FIFO. */
-  receive(data: ArrayLike<number> | string, errors: RxErrors = {}): number {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    const err = (errors.framing ? DR_FE : 0) | (errors.parity ? DR_PE : 0) | (errors.break ? DR_BE : 0);
-    let accepted = 0;
-    for (let i = 0; i < bytes.length; i++) if (this.receiveChar((bytes[i] & 0xff) | err)) accepted++;
-    this.sync();
-    return accepted;
   }
 
   /** The line has been idle for 32 bit periods: raises RT if the RX FIFO holds data (3.4.4). */
@@ -164,18 +134,10 @@ export class Pl011Model {
     return (this.ris & this.imsc) !== 0;
   }
 
-  get rxLevel(): number {
-    return this.rx.length;
-  }
-
   /** Characters the receiver can take now without an overrun (0 while disabled). */
   get rxSpace(): number {
     if ((this.cr & (CR_UARTEN | CR_RXE)) !== (CR_UARTEN | CR_RXE)) return 0;
     return Math.max(0, this.depth() - this.rx.length);
-  }
-
-  get txLevel(): number {
-    return this.tx.length;
   }
 
   /** Baud rate from the latched divisor: UARTCLK / (16 * (IBRD + FBRD/64)) (3.3.6); 0 if unset. */
@@ -268,6 +230,10 @@ export class Pl011Model {
     this.kick();
   }
 
+  protected acceptChar(c: number, errors: RxErrors): boolean {
+    return this.receiveChar(c | (errors.framing ? DR_FE : 0) | (errors.parity ? DR_PE : 0) | (errors.break ? DR_BE : 0));
+  }
+
   private receiveChar(c: number): boolean {
     if ((this.cr & (CR_UARTEN | CR_RXE)) !== (CR_UARTEN | CR_RXE)) {
       this.rxLost++;
@@ -318,10 +284,6 @@ export class Pl011Model {
     else if (this.tx.length > 0) this.warnings.push(`${reg} written while transmitting (FR.BUSY=1)`);
   }
 
-  private warnOnce(message: string): void {
-    if (this.warnings.indexOf(message) < 0) this.warnings.push(message);
-  }
-
   private fifos(): boolean {
     return (this.lcrh & LCRH_FEN) !== 0;
   }
@@ -337,13 +299,5 @@ export class Pl011Model {
 
   private rxTrigger(): number {
     return (this.depthFen * (TRIGGER_EIGHTHS[(this.ifls >> 3) & 7] ?? 4)) / 8;
-  }
-
-  private sync(): void {
-    const level = this.interrupt;
-    if (level !== this.irq) {
-      this.irq = level;
-      if (this.onInterrupt) this.onInterrupt(level);
-    }
   }
 }

@@ -10,7 +10,8 @@
  * otherwise it waits in the TX FIFO until `transmit()`. Offsets and bits are written out here
  * from the manual, not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
+import { UartModel } from "./uart-model.ts";
 
 // Register offsets, chapter 13 (memory map).
 const TXDATA = 0x00, RXDATA = 0x04, TXCTRL = 0x08, RXCTRL = 0x0c, IE = 0x10, IP = 0x14, DIV = 0x18;
@@ -28,28 +29,19 @@ export interface SifiveUartModelOptions {
   readonly onIrq?: (level: boolean) => void;
 }
 
-export class SifiveUartModel {
-  /** Bytes sent on the TX line, in order. */
-  readonly transmitted: number[] = [];
-  /** Bytes lost because the RX FIFO was full. */
-  overruns = 0;
-  /** Bytes that arrived while rxen was clear. */
-  rxLost = 0;
-  /** Bytes written to txdata while the TX FIFO was full (the manual: dropped). */
-  txLost = 0;
-  private readonly autoTransmit: boolean;
-  private readonly onIrq?: (level: boolean) => void;
-  private tx: number[] = [];
-  private rx: number[] = [];
+/**
+ * `rxLost` counts the bytes that arrived while rxen was clear, `txLost` those written to txdata
+ * while the TX FIFO was full (the manual: dropped). The UART detects no receive errors:
+ * `receive()` ignores its `errors`.
+ */
+export class SifiveUartModel extends UartModel {
   private txctrl = 0;
   private rxctrl = 0;
   private ie = 0;
   private div = 0;
-  private irqOut = false;
 
   constructor(bus: MemoryBus, base: number, options: SifiveUartModelOptions = {}) {
-    this.autoTransmit = options.autoTransmit ?? true;
-    this.onIrq = options.onIrq;
+    super({ autoTransmit: options.autoTransmit, onInterrupt: options.onIrq });
     const r = (off: number, f: () => number) => bus.onRead(base + off, () => { const v = f(); this.sync(); return v >>> 0; });
     const w = (off: number, f: (v: number) => void) => bus.onWrite(base + off, (v) => { f(v); this.kick(); });
     // Reading txdata gives the full flag and zero data.
@@ -69,20 +61,14 @@ export class SifiveUartModel {
     w(DIV, (v) => { this.div = v & 0xffff; });
   }
 
-  /** Puts bytes on the RX line (a string as UTF-8); returns how many entered the FIFO. */
-  receive(data: ArrayLike<number> | string): number {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    let accepted = 0;
-    for (let i = 0; i < bytes.length; i++) {
-      if (!(this.rxctrl & EN)) this.rxLost++;
-      else if (this.rx.length >= DEPTH) this.overruns++;
-      else {
-        this.rx.push(bytes[i] & 0xff);
-        accepted++;
-      }
+  protected acceptChar(c: number): boolean {
+    if (!(this.rxctrl & EN)) this.rxLost++;
+    else if (this.rx.length >= DEPTH) this.overruns++;
+    else {
+      this.rx.push(c);
+      return true;
     }
-    this.sync();
-    return accepted;
+    return false;
   }
 
   /** Bytes the receiver can take now without an overrun (0 while rxen is clear). */
@@ -108,16 +94,8 @@ export class SifiveUartModel {
   }
 
   /** The interrupt output. */
-  get irq(): boolean {
+  get interrupt(): boolean {
     return (this.ip & this.ie) !== 0;
-  }
-
-  get rxLevel(): number {
-    return this.rx.length;
-  }
-
-  get txLevel(): number {
-    return this.tx.length;
   }
 
   /** baud = tlclk / (div + 1) (chapter 13, div). */
@@ -128,13 +106,5 @@ export class SifiveUartModel {
   private kick(): void {
     if (this.autoTransmit) this.transmit();
     this.sync();
-  }
-
-  private sync(): void {
-    const level = this.irq;
-    if (level !== this.irqOut) {
-      this.irqOut = level;
-      if (this.onIrq) this.onIrq(level);
-    }
   }
 }

@@ -13,7 +13,7 @@
  * Time: `advance(us)` moves time on by whole microseconds. Offsets and bits are written out here,
  * not imported from the driver.
  */
-import type { MemoryBus } from "../../hal/memory-bus.ts";
+import type { MemoryBus } from "../memory-bus.ts";
 
 const RSTC = 0x1c, RSTS = 0x20, WDOG = 0x24;
 const PASSWORD = 0x5a;

@@ -3,8 +3,9 @@ import * as assert from "uvu/assert";
 import { boot, build, fixture } from "./boot.ts";
 import { heapLayout } from "../../tools/lib/heap-layout.ts";
 import { requireTool, run } from "../../tools/lib/toolchain.ts";
-import { halArgsOutput } from "../hal-args-output.ts";
-import { nodeOutput } from "../node-output.ts";
+import { halArgsOutput } from "../support/hal-args-output.ts";
+import { nodeOutput } from "../support/node-output.ts";
+import { expectBoot } from "../support/expect-boot.ts";
 
 const test = suite("errors on the target");
 
@@ -26,9 +27,7 @@ const exitPaths: Record<string, string> = {
 };
 for (const [board, path] of Object.entries(exitPaths)) {
   test(`${board}: the exit code passes through ${path}`, async () => {
-    const r = await boot(fixture("exit-code.ts"), { board });
-    assert.is(r.output, "exiting with 42\n");
-    assert.is(r.code, 42);
+    await expectBoot(fixture("exit-code.ts"), { board }, "exiting with 42\n", 42);
   });
 
   test(`${board}: an uncaught exception names the TypeScript file and line, exit 1`, async () => {
@@ -77,25 +76,19 @@ for (const board of ["pizero", "usbarmory-mk2", "sifive_u", "microvm"]) {
 }
 
 test("eval and new Function are refused in a default build", async () => {
-  const r = await boot(fixture("no-eval.ts"));
-  assert.is(r.output, "refused: TypeError eval is not supported\nrefused: TypeError eval is not supported\n");
-  assert.is(r.code, 0);
+  await expectBoot(fixture("no-eval.ts"), {}, "refused: TypeError eval is not supported\nrefused: TypeError eval is not supported\n");
 });
 
 test("mmio refuses misaligned and out-of-range addresses with a RangeError", async () => {
-  const r = await boot(fixture("mmio-checks.ts"));
-  assert.is(
-    r.output,
-    [
-      "read32 misaligned -> RangeError mmio address 0x20201001 is not 4-byte aligned",
-      "write16 misaligned -> RangeError mmio address 0x20201003 is not 2-byte aligned",
-      "read8 negative -> RangeError mmio address -4 is negative",
-      "read32 beyond 32 bits -> RangeError mmio address 0x100000000 is outside the address space",
-      "FR.TXFE 1",
-      "",
-    ].join("\n"),
-  );
-  assert.is(r.code, 0);
+  const lines = [
+    "read32 misaligned -> RangeError mmio address 0x20201001 is not 4-byte aligned",
+    "write16 misaligned -> RangeError mmio address 0x20201003 is not 2-byte aligned",
+    "read8 negative -> RangeError mmio address -4 is negative",
+    "read32 beyond 32 bits -> RangeError mmio address 0x100000000 is outside the address space",
+    "FR.TXFE 1",
+    "",
+  ];
+  await expectBoot(fixture("mmio-checks.ts"), {}, lines.join("\n"));
 });
 
 // Issue "Hardening" 8: undefined/NaN were address 0, 2^64 + n address n, 256 a write of 0.
@@ -110,9 +103,8 @@ for (const board of ["pizero", "sifive_u", "microvm"]) {
 // After 10^5 pending timers the timer list's storage shrinks back (engine/src/timers.c).
 for (const board of ["pizero", "sifive_u"]) {
   test(`${board}: the timer list gives its memory back after a burst of 10^5 timers`, async () => {
-    const r = await boot(fixture("hardening/timer-burst.ts"), { board, timeoutS: 120 });
-    assert.is(r.output, "fired 100000\nthe burst took over 2 MB: true\nkept under 64 KiB after it: true\n");
-    assert.is(r.code, 0);
+    const output = "fired 100000\nthe burst took over 2 MB: true\nkept under 64 KiB after it: true\n";
+    await expectBoot(fixture("hardening/timer-burst.ts"), { board, timeoutS: 120 }, output);
   });
 }
 
@@ -126,9 +118,7 @@ for (const board of ["pizero", "sifive_u"]) {
 }
 
 test("a build with --enable-eval evaluates strings", async () => {
-  const r = await boot(fixture("no-eval.ts"), { enableEval: true });
-  assert.is(r.output, "evaluated 2\nevaluated 2\n");
-  assert.is(r.code, 0);
+  await expectBoot(fixture("no-eval.ts"), { enableEval: true }, "evaluated 2\nevaluated 2\n");
 });
 
 test.run();

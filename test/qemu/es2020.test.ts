@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { boot, fixture } from "./boot.ts";
-import { nodeOutput } from "../node-output.ts";
+import { nodeOutput } from "../support/node-output.ts";
 
 const test = suite("ES2020 features print what Node prints");
 

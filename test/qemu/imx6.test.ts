@@ -3,8 +3,7 @@ import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { boot, build, fixture } from "./boot.ts";
-import { repoPath } from "../../tools/lib/paths.ts";
-import { fnv1a, serialTestData } from "./serial-data.ts";
+import { assertSerialInputIntact, assertShellIrqLine } from "../support/serial-boot.ts";
 
 // The i.MX6UL/ULL boards on QEMU's mcimx6ul-evk (Cortex-A7): what the firmware contract needs
 // beyond the template, the ES2020 sample, the exit code and an uncaught exception, which
@@ -44,19 +43,10 @@ test("an uncaught error in a timer callback names its TypeScript line, exit 1", 
 });
 
 for (const board of ["usbarmory-mk2", "mx6ullevk"]) {
-  test(`${board}: 64 KiB piped into the console UART arrive intact (RX interrupts through the GIC)`, async () => {
-    const data = serialTestData();
-    const r = await boot(fixture("loop/uart-checksum.ts"), { board, input: Buffer.from(data), inputAfter: "ready\n", timeoutS: 180 });
-    assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(data)} overruns 0\n`);
-    assert.is(r.code, 0);
-  });
+  test(`${board}: 64 KiB piped into the console UART arrive intact (RX interrupts through the GIC)`, () => assertSerialInputIntact(board, 180));
 }
 
-test("the example shell runs on mx6ullevk; its console UART1 is GIC line 58", async () => {
-  const r = await boot(repoPath("examples/shell/main.ts"), { board: "mx6ullevk", input: "irq\rexit 5\r", inputAfter: "> " });
-  assert.match(r.output, /^tsmetal shell on mx6ullevk; type help\n> irq\r\n(line \d+: \d+\n)*line 58: [1-9]/);
-  assert.is(r.code, 5);
-});
+test("the example shell runs on mx6ullevk; its console UART1 is GIC line 58", () => assertShellIrqLine("mx6ullevk", 58));
 
 test("GPT1 compare and EPIT1 periodic interrupts arrive through the GIC", async () => {
   const r = await boot(fixture("loop/imx6-timers.ts"), { board: "usbarmory-mk2", icount: true });

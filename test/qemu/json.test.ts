@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { boot, fixture } from "./boot.ts";
-import { nodeOutput } from "../node-output.ts";
+import { nodeOutput } from "../support/node-output.ts";
 
 // JSON.parse / JSON.stringify (ECMA-262 §25.5, RFC 8259) and RegExp split as Node does them: the
 // faults the JS fuzz found in QuickJS 2021-03-27 (invalid escapes and leading zeros accepted,

@@ -1,42 +1,31 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { boot, fixture } from "./boot.ts";
-import { repoPath } from "../../tools/lib/paths.ts";
+import { assertShellIrqLine } from "../support/serial-boot.ts";
+import { expectBoot } from "../support/expect-boot.ts";
 
 const test = suite("event loop");
 const loopFixture = (name: string) => fixture(`loop/${name}.ts`);
 
 test("timers fire in deadline order, never early, with their arguments; an interval stops", async () => {
-  const r = await boot(loopFixture("timer-order"), { icount: true });
-  assert.is(r.output, "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n");
-  assert.is(r.code, 0);
+  await expectBoot(loopFixture("timer-order"), { icount: true }, "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n");
 });
 
 test("the same timers on the Raspberry Pi 1 (pi1)", async () => {
-  const r = await boot(loopFixture("timer-order"), { icount: true, board: "pi1" });
-  assert.is(r.output, "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n");
-  assert.is(r.code, 0);
+  await expectBoot(loopFixture("timer-order"), { icount: true, board: "pi1" }, "args 1 two 3\norder z0 a10 a10bis b20 c30 d40 d50\ninterval ticks 5\nearly 0\n");
 });
 
 test("timers and the shell on the Raspberry Pi 2 (pi2: Cortex-A7, MMU, peripherals at 0x3F000000)", async () => {
-  const r = await boot(loopFixture("chain"), { icount: true, board: "pi2" });
-  assert.is(r.output, "chained 10000\n");
-  assert.is(r.code, 0);
-  const shell = await boot(repoPath("examples/shell/main.ts"), { board: "pi2", input: "irq\rexit 3\r", inputAfter: "> " });
-  assert.match(shell.output, /^tsmetal shell on pi2; type help\n> irq\r\n(line \d+: \d+\n)*line 57: [1-9]/);
-  assert.is(shell.code, 3);
+  await expectBoot(loopFixture("chain"), { icount: true, board: "pi2" }, "chained 10000\n");
+  await assertShellIrqLine("pi2", 57, 3);
 });
 
 test("microtasks run before timers and between two timers", async () => {
-  const r = await boot(loopFixture("microtasks"), { icount: true });
-  assert.is(r.output, "sync,promise,microtask,timeout,t1,t1-promise,t1-microtask,t2\n");
-  assert.is(r.code, 0);
+  await expectBoot(loopFixture("microtasks"), { icount: true }, "sync,promise,microtask,timeout,t1,t1-promise,t1-microtask,t2\n");
 });
 
 test("10,000 chained setTimeout(0) complete", async () => {
-  const r = await boot(loopFixture("chain"), { icount: true });
-  assert.is(r.output, "chained 10000\n");
-  assert.is(r.code, 0);
+  await expectBoot(loopFixture("chain"), { icount: true }, "chained 10000\n");
 });
 
 test("an unhandled rejection in a timer exits 1 with the TypeScript location", async () => {
@@ -64,30 +53,27 @@ test("a data abort prints the fault address and registers, exit 4", async () => 
 });
 
 test("Date.now() runs from the documented epoch and can be set; performance.now() is monotonic", async () => {
-  const r = await boot(loopFixture("clock"), { icount: true });
-  assert.is(
-    r.output,
-    [
-      "starts at epoch true",
-      "monotonic true sub-ms true",
-      "timeOrigin true",
-      "hz 1000000",
-      "set 2026-11-24T12:00",
-      "advanced true",
-      "string handler: TypeError",
-      "",
-    ].join("\n"),
-  );
-  assert.is(r.code, 0);
+  const lines = [
+    "starts at epoch true",
+    "monotonic true sub-ms true",
+    "timeOrigin true",
+    "hz 1000000",
+    "set 2026-11-24T12:00",
+    "advanced true",
+    "string handler: TypeError",
+    "",
+  ];
+  await expectBoot(loopFixture("clock"), { icount: true }, lines.join("\n"));
+});
+
+test("setTime out of Date's range: a RangeError naming the number as JS prints it (the simulator's message)", async () => {
+  const refused = [NaN, 8.64e15 + 2, -Infinity, 1e21, -1.5e300].map((ms) => `RangeError: clock.setTime: ${ms} is not a valid time value\n`);
+  await expectBoot(loopFixture("set-time-range"), { icount: true }, refused.join(""));
 });
 
 test("an interrupt handler runs from the loop and keeps the firmware alive until removed", async () => {
-  const r = await boot(loopFixture("irq-handler"), { icount: true });
-  assert.is(
-    r.output,
-    "second handler: irq.on: line 1 already has a handler (irq.off first)\nbad line: RangeError\narmed\nhandled 3 on line 1\n",
-  );
-  assert.is(r.code, 0);
+  const output = "second handler: irq.on: line 1 already has a handler (irq.off first)\nbad line: RangeError\narmed\nhandled 3 on line 1\n";
+  await expectBoot(loopFixture("irq-handler"), { icount: true }, output);
 });
 
 test.run();

@@ -3,8 +3,7 @@ import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
 import { boot, bootFirmware, build, fixture } from "./boot.ts";
 import { runQemu } from "../../tools/lib/qemu.ts";
-import { fnv1a, serialTestData } from "./serial-data.ts";
-import { repoPath } from "../../tools/lib/paths.ts";
+import { assertSerialInputIntact, assertShellIrqLine } from "../support/serial-boot.ts";
 
 // The RISC-V port on QEMU sifive_u (FU540, hart 1): what the firmware contract needs beyond the
 // template, the ES2020 sample, the exit code and an uncaught exception, which template.test.ts,
@@ -66,18 +65,9 @@ test("the loop clock is mtime at the FU540's 1 MHz RTC clock; Date and performan
   assert.is(r.code, 0);
 });
 
-test("64 KiB piped into UART0 arrive intact (RX interrupts through the PLIC)", async () => {
-  const data = serialTestData();
-  const r = await boot(fixture("loop/uart-checksum.ts"), { board, input: Buffer.from(data), inputAfter: "ready\n", timeoutS: 120 });
-  assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(data)} overruns 0\n`);
-  assert.is(r.code, 0);
-});
+test("64 KiB piped into UART0 arrive intact (RX interrupts through the PLIC)", () => assertSerialInputIntact(board));
 
-test("the example shell runs on sifive_u; its UART is PLIC line 4", async () => {
-  const r = await boot(repoPath("examples/shell/main.ts"), { board, input: "irq\rexit 5\r", inputAfter: "> " });
-  assert.match(r.output, /^tsmetal shell on sifive_u; type help\n> irq\r\n(line \d+: \d+\n)*line 4: [1-9]/);
-  assert.is(r.code, 5);
-});
+test("the example shell runs on sifive_u; its UART is PLIC line 4", () => assertShellIrqLine(board, 4));
 
 test("board().info(): the serial number from the OTP fuses, clock rates from the PRCI; no RNG", async () => {
   const r = await boot(fixture("fu540-services.ts"), { board, qemuArgs: ["-M", "serial=0x1234abcd"] });

@@ -1,17 +1,12 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { boot, fixture } from "./boot.ts";
+import { boot } from "./boot.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
-import { fnv1a, serialTestData } from "./serial-data.ts";
+import { assertSerialInputIntact } from "../support/serial-boot.ts";
 
 const test = suite("serial input");
 
-test("64 KiB piped into the UART arrive intact (interrupt-driven receive)", async () => {
-  const data = serialTestData();
-  const r = await boot(fixture("loop/uart-checksum.ts"), { input: Buffer.from(data), inputAfter: "ready\n", timeoutS: 120 });
-  assert.is(r.output, `ready\nreceived 65536 fnv1a ${fnv1a(data)} overruns 0\n`);
-  assert.is(r.code, 0);
-});
+test("64 KiB piped into the UART arrive intact (interrupt-driven receive)", () => assertSerialInputIntact());
 
 test("the example shell answers commands typed on the serial console", async () => {
   const input = ["help", "uptime", "mem", "peek 20003004", "peek 3", "irq", "frobnicate", "exit 7", ""].join("\r");

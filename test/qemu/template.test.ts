@@ -7,7 +7,7 @@ import path from "node:path";
 import { boot, build, fixture } from "./boot.ts";
 import { defaultApp } from "../../tools/lib/build.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
-import { templateLines } from "../template-output.ts";
+import { templateLines } from "../support/template-output.ts";
 
 const test = suite("template and CLI");
 

@@ -6,9 +6,9 @@ import { loadBoard } from "../../tools/lib/boards.ts";
 import { defaultApp } from "../../tools/lib/build.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
 import { fixture } from "../qemu/boot.ts";
-import { nodeOutput } from "../node-output.ts";
-import { templateLines } from "../template-output.ts";
-import { halArgsOutput } from "../hal-args-output.ts";
+import { nodeOutput } from "../support/node-output.ts";
+import { templateLines } from "../support/template-output.ts";
+import { halArgsOutput } from "../support/hal-args-output.ts";
 import { fnv1a, serialTestData } from "../qemu/serial-data.ts";
 
 // npm run sim: the firmware bundles on quickjs-emscripten over the peripheral models.
@@ -29,6 +29,15 @@ test("the ES2020 sample prints exactly Node's output (pizero, sifive_u, microvm)
     const r = await sim(fixture("es2020.ts"), { board });
     assert.fixture(r.output, expected);
     assert.is(r.code, 0);
+  }
+});
+
+test("the web globals and Object.hasOwn print exactly Node's output (pizero, microvm)", async () => {
+  const expected = await nodeOutput(fixture("web-globals.ts"));
+  for (const board of ["pizero", "microvm"]) {
+    const r = await sim(fixture("web-globals.ts"), { board });
+    assert.fixture(r.output, expected);
+    assert.is(r.code, 0, board);
   }
 });
 
@@ -137,12 +146,12 @@ test("a firmware that waits for input that can never come ends with 124 at once"
 });
 
 test("a board without a simulator machine is refused by name; an unknown board too", async () => {
-  const board = { ...loadBoard("pizero"), name: "nosim", module: repoPath("test/fixtures/nosim/board.ts") };
+  const board = { ...loadBoard("pizero"), name: "nosim", family: "nosim" };
   try {
     await simMachineFor(board);
     assert.unreachable("a machine was made");
   } catch (e) {
-    assert.match((e as Error).message, /board 'nosim' has no simulator machine \(boards\/nosim\/sim\.ts\)/);
+    assert.match((e as Error).message, /board 'nosim' has no simulator machine \(no model of the SoC family 'nosim' in models\/machines\.ts\)/);
   }
   const r = spawnSync(process.execPath, [repoPath("bin/tsmetal.mjs"), "sim", "--board", "pi9"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   assert.match(r.stderr, /unknown board 'pi9'/);

@@ -37,7 +37,7 @@ export interface BenchResult {
   total_insns: number;
   heap_peak_bytes: number;
   heap_limit_bytes: number;
-  /** null for a board without an event loop yet (no boards/<name>/loop.ts). */
+  /** null for a board without an event loop yet (no loop unit). */
   idle_insns_per_s: number | null;
   irq_latency_insns: number | null;
 }
@@ -45,23 +45,24 @@ export interface BenchResult {
 /** The native function behind performance.now(), whose executions the loop bench marks. */
 const PERFORMANCE_NOW = "js_performance_now";
 
+/** Runs `fw` under QEMU without input, with `extraArgs` (the counting plugin); its console output, or an error naming `what` unless it exits 0. */
+async function runMeasured(fw: Firmware, what: string, extraArgs: string[]): Promise<string> {
+  const r = await runQemu({ board: fw.board, elf: fw.elf, timeoutS: 120, input: "", onOutput: () => {}, extraArgs });
+  if (r.code !== 0) throw new UserError(`${what} exited with ${r.code}:\n${r.output}${r.stderr}`);
+  return r.output;
+}
+
 async function loopFigures(boardName: string, plugin: string, tmp: string): Promise<{ idle: number; latency: number }> {
   const fw: Firmware = await buildFirmware({ board: boardName, app: repoPath("tools/bench/loop.ts") });
   const symbols = await codeSymbols(fw.board, fw.elf);
   const irqEntry = symbolAddress(symbols, fw.board.target.irqEntrySymbol);
   const perfNow = symbolAddress(symbols, PERFORMANCE_NOW);
   const out = path.join(tmp, "loop.json");
-  const r = await runQemu({
-    board: fw.board,
-    elf: fw.elf,
-    timeoutS: 120,
-    input: "",
-    onOutput: () => {},
-    extraArgs: ["-icount", "shift=0,sleep=off", ...insnCountQemuArgs(plugin, out, { hits: [irqEntry, perfNow] })],
-  });
-  if (r.code !== 0) throw new UserError(`bench loop firmware exited with ${r.code}:\n${r.output}${r.stderr}`);
-  const times = /bench-loop (\S+) (\S+)/.exec(r.output);
-  if (!times) throw new UserError(`bench loop firmware printed no times:\n${r.output}`);
+  const output = await runMeasured(fw, "bench loop firmware", [
+    "-icount", "shift=0,sleep=off", ...insnCountQemuArgs(plugin, out, { hits: [irqEntry, perfNow] }),
+  ]);
+  const times = /bench-loop (\S+) (\S+)/.exec(output);
+  if (!times) throw new UserError(`bench loop firmware printed no times:\n${output}`);
   const insns = await readInsnCount(out);
   const perf = insns.hits.get(perfNow) ?? [];
   const irqs = insns.hits.get(irqEntry) ?? [];
@@ -99,20 +100,12 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
   const mark = await bootMark(fw);
   try {
     const out = path.join(tmp, "insns.json");
-    const r = await runQemu({
-      board: fw.board,
-      elf: fw.elf,
-      timeoutS: 120,
-      input: "",
-      onOutput: () => {},
-      extraArgs: insnCountQemuArgs(plugin, out, {
-        ...mark.opts,
-        profile: profileTop > 0 ? path.join(tmp, "profile.txt") : undefined,
-      }),
-    });
-    if (r.code !== 0) throw new UserError(`bench firmware exited with ${r.code}:\n${r.output}${r.stderr}`);
-    const heap = /bench-heap (\d+) (\d+)/.exec(r.output);
-    if (!heap) throw new UserError(`bench firmware printed no heap figures:\n${r.output}`);
+    const output = await runMeasured(fw, "bench firmware", insnCountQemuArgs(plugin, out, {
+      ...mark.opts,
+      profile: profileTop > 0 ? path.join(tmp, "profile.txt") : undefined,
+    }));
+    const heap = /bench-heap (\d+) (\d+)/.exec(output);
+    if (!heap) throw new UserError(`bench firmware printed no heap figures:\n${output}`);
     const insns = await readInsnCount(out);
     if (profileTop > 0) {
       const rows = await profileByFunction(fw.board, fw.elf, path.join(tmp, "profile.txt"));

@@ -25,14 +25,14 @@ export async function flashCommand(argv: string[]): Promise<number> {
     console.error(describeSizes(fw));
     return fw;
   };
+  // Both flashers show the plan and ask unless --yes; --dry-run stops after the plan.
+  const plan = { board, yes: values.yes, dryRun: values["dry-run"] };
   if (board.flash?.kind === "imx") {
     if (values.firmware !== undefined) throw new UserError("--firmware is the Raspberry Pi's boot firmware; i.MX boards boot from their ROM");
     await flashImx({
-      board,
+      ...plan,
       to: values.to,
       usb: values.usb,
-      yes: values.yes,
-      dryRun: values["dry-run"],
       build: async () => {
         const fw = await build();
         if (!fw.imxImage) throw new UserError(`board '${board.name}' has "flash": { "kind": "imx" } but no imxImage in board.json`);
@@ -46,15 +46,10 @@ export async function flashCommand(argv: string[]): Promise<number> {
     throw new UserError("flash needs --to <target>: a mounted boot partition (folder), a FAT disk image, or an SD card (/dev/sdX, /dev/mmcblkN)");
   }
   await flash({
-    board,
+    ...plan,
     to: values.to,
     firmwareDir: values.firmware,
-    yes: values.yes,
-    dryRun: values["dry-run"],
-    build: async () => {
-      const fw = await build();
-      return { image: fw.image, outDir: fw.outDir };
-    },
+    build,
   });
   return 0;
 }

@@ -31,9 +31,9 @@ export async function newCommand(argv: string[]): Promise<number> {
   tsconfig.include = [
     "src/**/*.ts",
     path.join(tsmetal, "hal/hal.d.ts"),
-    path.join(tsmetal, "hal/globals.d.ts"),
+    path.join(tsmetal, "runtime/globals.d.ts"),
   ];
-  tsconfig.compilerOptions.paths = { tsmetal: [path.join(tsmetal, "hal/index.ts")] };
+  tsconfig.compilerOptions.paths = { tsmetal: [path.join(tsmetal, "io/index.ts")] };
   await writeFile(tsconfigFile, JSON.stringify(tsconfig, null, 2) + "\n");
 
   console.log(`created ${displayPath(dir)}: cd there, edit src/main.ts, then npm run qemu`);

@@ -7,13 +7,21 @@ import { displayPath } from "../lib/paths.ts";
 import { runWithScreenshot, screenshotDestination } from "../lib/screenshot.ts";
 import { buildOptions, firmwareOptions } from "./build.ts";
 import { parseOptions, parseTimeout } from "../lib/options.ts";
+import { parseForwards } from "../lib/forward.ts";
 
 export async function qemuCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, { ...buildOptions, timeout: { type: "string", default: "60" }, screenshot: { type: "string" } });
+  const { values } = parseOptions(argv, {
+    ...buildOptions,
+    timeout: { type: "string", default: "60" },
+    screenshot: { type: "string" },
+    forward: { type: "string", multiple: true },
+  });
   const timeoutS = parseTimeout(values.timeout);
   if (values.screenshot !== undefined) screenshotDestination(values.screenshot);
   const board = values.board ?? DEFAULT_BOARD;
   if (loadBoard(board).target.linux) throw new UserError(`'${board}' is a Linux userspace board: run it with npm run linux -- --board ${board}`);
+  // Checked before the build, as every option (tools/lib/forward.ts).
+  const forwards = values.forward === undefined ? undefined : parseForwards(loadBoard(board), values.forward);
   const fw = await buildFirmware(firmwareOptions(board, values));
   const boot = (extraArgs: string[] = []) =>
     runQemu({
@@ -22,6 +30,7 @@ export async function qemuCommand(argv: string[]): Promise<number> {
       timeoutS,
       mapLine: loadLineMapper(fw.bundles),
       extraArgs,
+      forwards,
     });
   const report = (r: QemuResult) => {
     if (r.stderr.trim()) process.stderr.write(r.stderr);

@@ -1,22 +1,36 @@
-/** Boards: boards/<name>/board.json (facts) next to boards/<name>/board.ts (composition). */
+/**
+ * Boards: boards/<name>/board.json, the facts. A board names its SoC family (soc/<family>/), whose
+ * board module (soc/<family>/board.ts) and loop unit (soc/<family>/loop-unit.ts) serve every board
+ * of the family, with the board's name and board.json's "config" as the build-time module
+ * "tsmetal:board" (tools/lib/bundle.ts). A board that needs more composes its own
+ * boards/<name>/board.ts or loop.ts, which then take the family's place.
+ */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { repoPath } from "./paths.ts";
 import { UserError } from "./errors.ts";
 import { targetFor, type Target } from "./targets.ts";
 import { checkMaxJobMs } from "./job-budget.ts";
+import { heapLayout } from "./heap-layout.ts";
 
 export interface Board {
   name: string;
   description: string;
   arch: string;
   soc: string;
+  /** soc/<family>/: the board module and loop unit the board shares with the others of its SoC. */
+  family: string;
+  /** Values the boards of one family differ by, exported to firmware as "tsmetal:board"'s config. */
+  config: Readonly<Record<string, string | number>>;
   loadAddress: number;
   /** Room reserved for the image above loadAddress; the heap starts right after it. */
   imageMax: number;
   ramEnd: number;
   /** The main stack in bytes (board.json stackSize, else defaultStackSize for the arch). */
   stackSize: number;
+  /** hal.dma's region in bytes, below the stacks (board.json dmaSize: whole MiB, default 1 MiB;
+      a NIC's rings and buffers need about 150 KB, docs/hal.md). */
+  dmaSize: number;
   /** Optional JS heap limit in bytes (default: RAM above the image and stacks). */
   memoryLimit?: number;
   /** Optional per-job execution budget in ms (tools/lib/job-budget.ts; default none). */
@@ -28,7 +42,7 @@ export interface Board {
   earlyConsole: { driver: string; base: string; txRegister: string; txMark?: { symbol: string; after: string } };
   /** consoleSerial: which of the machine's serial ports is the console (QEMU numbers them in
       -serial order; default 0). The ports before it get `-serial null`. */
-  qemu: { machine: string; args?: string[]; consoleSerial?: number };
+  qemu: { machine: string; args?: string[]; consoleSerial?: number; network?: QemuNetwork };
   /** "binary": the raw memory image from loadAddress (objcopy -O binary); "elf": the ELF itself,
       debug info stripped, for loaders that read program headers and notes (PVH VMMs). */
   image: { name: string; format: "binary" | "elf" };
@@ -42,11 +56,22 @@ export interface Board {
   imxImage?: { name: string; config: string };
   /** What the MMU maps (everything else faults): RAM cached, GPU-shared memory uncached, devices. */
   memoryMap: MemoryRegion[];
-  /** boards/<name>/board.ts, bundled before the app. */
+  /** The board module, bundled before the app: boards/<name>/board.ts if present, else soc/<family>/board.ts. */
   module: string;
-  /** boards/<name>/loop.ts if present: the event loop's drivers, a unit evaluated on first use. */
+  /** The event loop's drivers, a unit evaluated on first use: boards/<name>/loop.ts if present, else
+      soc/<family>/loop-unit.ts if the family has one. */
   loopModule?: string;
   target: Target;
+}
+
+/** How the board's NIC is attached under QEMU (`npm run qemu -- --forward`, tools/lib/forward.ts). */
+export interface QemuNetwork {
+  /** The -M value to use instead of qemu.machine (microvm: acpi=off, for the command line). */
+  machine: string;
+  /** The -netdev id the device args name; the CLI adds `-netdev user,id=<netdev>,hostfwd=...`. */
+  netdev: string;
+  /** The device arguments (e.g. -device virtio-net-device,netdev=n0). */
+  args: string[];
 }
 
 export interface MemoryRegion {
@@ -56,6 +81,34 @@ export interface MemoryRegion {
 }
 
 const boardsDir = repoPath("boards");
+const socDir = repoPath("soc");
+
+export function parseFamily(board: string, v: unknown): string {
+  if (typeof v !== "string" || !/^[a-z0-9][a-z0-9_-]*$/.test(v) || !existsSync(path.join(socDir, v))) {
+    const known = readdirSync(socDir).filter((n) => existsSync(path.join(socDir, n, "board.ts")));
+    throw new Error(`boards/${board}/board.json: family must name a folder of soc/ (${known.join(", ")}), got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+export function parseConfig(board: string, v: unknown): Board["config"] {
+  if (v === undefined) return {};
+  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new Error(`boards/${board}/board.json: config must be an object`);
+  for (const [k, x] of Object.entries(v)) {
+    if (!/^[A-Za-z_$][\w$]*$/.test(k) || !(typeof x === "string" || (typeof x === "number" && Number.isFinite(x)))) {
+      throw new Error(`boards/${board}/board.json: config.${k} must be a string or a finite number under an identifier`);
+    }
+  }
+  return v as Board["config"];
+}
+
+/** boards/<name>/<own> if the board has its own, else soc/<family>/<shared> if the family has one. */
+function boardOrFamilyFile(name: string, family: string, own: string, shared: string): string | undefined {
+  const mine = path.join(boardsDir, name, own);
+  if (existsSync(mine)) return mine;
+  const theirs = path.join(socDir, family, shared);
+  return existsSync(theirs) ? theirs : undefined;
+}
 
 function parseMemoryMap(board: string, v: unknown): MemoryRegion[] {
   if (!Array.isArray(v) || v.length === 0) throw new Error(`boards/${board}/board.json: memoryMap must be a non-empty list`);
@@ -115,23 +168,49 @@ function parseStackSize(board: string, arch: string, v: unknown): number {
   return n;
 }
 
+/** The DMA region when board.json names none: 1 MiB, what every board had before it was a fact. */
+export const DEFAULT_DMA_SIZE = 0x100000;
+
+/** Whole MiB (the linker scripts align the region's end to 1 MiB; ARM maps it in 1 MiB sections), 1 to 256 MiB. */
+export function parseDmaSize(board: string, v: unknown): number {
+  if (v === undefined) return DEFAULT_DMA_SIZE;
+  const n = parseAddress(board, "dmaSize", v);
+  if (n % 0x100000 !== 0 || n < 0x100000 || n > 0x10000000) {
+    throw new Error(`boards/${board}/board.json: dmaSize must be a whole number of MiB from 0x100000 (1 MiB) to 0x10000000 (256 MiB), got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
 export function loadBoard(name: string): Board {
   const file = path.join(boardsDir, name, "board.json");
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(name) || !existsSync(file)) {
     throw new UserError(`unknown board '${name}'. Known boards: ${boardNames().join(", ")} (npm run boards)`);
   }
-  const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> & Omit<Board, "loadAddress" | "imageMax" | "ramEnd" | "memoryMap">;
-  return {
+  const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> &
+    Omit<Board, "loadAddress" | "imageMax" | "ramEnd" | "memoryMap" | "family" | "config" | "dmaSize"> & { dmaSize?: unknown };
+  const family = parseFamily(name, j.family);
+  const module = boardOrFamilyFile(name, family, "board.ts", "board.ts");
+  if (!module) throw new Error(`boards/${name}: no board module (boards/${name}/board.ts or soc/${family}/board.ts)`);
+  const board: Board = {
     ...j,
     name,
     loadAddress: parseAddress(name, "loadAddress", j.loadAddress),
     imageMax: parseAddress(name, "imageMax", j.imageMax),
     ramEnd: parseAddress(name, "ramEnd", j.ramEnd),
     stackSize: parseStackSize(name, j.arch, j.stackSize),
+    dmaSize: parseDmaSize(name, j.dmaSize),
     memoryMap: parseMemoryMap(name, j.memoryMap),
     maxJobMs: j.maxJobMs === undefined ? undefined : checkMaxJobMs(j.maxJobMs, `boards/${name}/board.json maxJobMs`),
-    module: path.join(boardsDir, name, "board.ts"),
-    loopModule: existsSync(path.join(boardsDir, name, "loop.ts")) ? path.join(boardsDir, name, "loop.ts") : undefined,
+    family,
+    config: parseConfig(name, j.config),
+    module,
+    loopModule: boardOrFamilyFile(name, family, "loop.ts", "loop-unit.ts"),
     target: targetFor(j.arch),
   };
+  // The linker would place the DMA region over the image otherwise (hal/arch/<arch>/firmware.ld).
+  const heap = heapLayout(board);
+  if (heap.end <= heap.start) {
+    throw new Error(`boards/${name}/board.json: no heap is left between loadAddress + imageMax (0x${heap.start.toString(16)}) and the DMA region (dmaSize 0x${board.dmaSize.toString(16)}) below the stacks`);
+  }
+  return board;
 }

@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { loadBoard, type Board } from "./boards.ts";
 import { bundle, bundleUnit, typeCheck, type Bundle } from "./bundle.ts";
-import { unitsFor } from "./units.ts";
+import { networkUnitUsed, unitsFor, webUnitsUsed } from "./units.ts";
 import { buildEngineLibrary, buildHostCompiler, type EngineOptions } from "./engine.ts";
 import { link, type Linked } from "./link.ts";
 import { engineSnapshot } from "./snapshot.ts";
@@ -67,8 +67,11 @@ export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   await typeCheck(board, app, outDir);
   const bundles = [
     await bundle(board, app, outDir),
-    ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(u.name, u.entry, outDir)))),
+    ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(board, u.name, u.entry, outDir)))),
   ];
+  // The web globals' units, for a firmware that names one of their globals (tools/lib/units.ts).
+  const web = [...(await webUnitsUsed(bundles.map((b) => b.js))), ...(await networkUnitUsed(board, bundles[0].js))];
+  bundles.push(...(await Promise.all(web.map((u) => bundleUnit(board, u.name, u.entry, outDir)))));
   const blob = path.join(outDir, "bytecode.tsmb");
   const [engine] = await Promise.all([buildEngineLibrary(board, opts), compileBytecode(bundles, blob)]);
   log(engine.cached ? "engine: cached" : `engine: compiled ${engine.objects.length} files`);

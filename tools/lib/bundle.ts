@@ -3,7 +3,7 @@
  * board module first, `hal` left as the engine's native module, with an external source map that
  * the host uses to turn firmware.js:LINE in stack traces back into TypeScript locations.
  */
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,7 +16,7 @@ import type { Board } from "./boards.ts";
 export const SCRIPT_NAME = "firmware.js";
 
 /** What apps import as "tsmetal": the TypeScript runtime API (board services, serial I/O). */
-const TSMETAL_API = repoPath("hal/index.ts");
+const TSMETAL_API = repoPath("io/index.ts");
 
 export interface Bundle {
   /** Image unit name ("main" for the firmware itself). */
@@ -35,7 +35,7 @@ export async function typeCheck(board: Board, app: string, outDir: string): Prom
     JSON.stringify({
       extends: repoPath("tsconfig.base.json"),
       compilerOptions: { lib: ["es2020"], types: [], noEmit: true, paths: { tsmetal: [TSMETAL_API] } },
-      files: [repoPath("hal/hal.d.ts"), repoPath("hal/globals.d.ts"), board.module, ...(board.loopModule ? [board.loopModule] : []), app],
+      files: [repoPath("hal/hal.d.ts"), repoPath("runtime/globals.d.ts"), repoPath("soc/board-facts.d.ts"), board.module, ...(board.loopModule ? [board.loopModule] : []), app],
     }),
   );
   const tsc = repoPath("node_modules/.bin/tsc");
@@ -52,16 +52,37 @@ export async function bundle(board: Board, app: string, outDir: string): Promise
   // The board module's exports are the firmware's (unit "main"): units loaded later, such as the
   // board's loop drivers, reach the board's instances through hal.image.load("main").
   const entry = `export * from ${JSON.stringify(board.module)};\nimport ${JSON.stringify(app)};`;
-  return esbundle({ contents: entry, resolveDir: process.cwd(), sourcefile: "tsmetal-entry.js" }, "main", SCRIPT_NAME, outDir);
+  return esbundle(board, { contents: entry, resolveDir: process.cwd(), sourcefile: "tsmetal-entry.js" }, "main", SCRIPT_NAME, outDir);
 }
 
 /** A lazily loaded unit: one module and its exports. */
-export async function bundleUnit(unit: string, entryFile: string, outDir: string): Promise<Bundle> {
+export async function bundleUnit(board: Board, unit: string, entryFile: string, outDir: string): Promise<Bundle> {
   const entry = `export * from ${JSON.stringify(entryFile)};`;
-  return esbundle({ contents: entry, resolveDir: path.dirname(entryFile), sourcefile: `${unit}-entry.js` }, unit, `${unit}.js`, outDir);
+  return esbundle(board, { contents: entry, resolveDir: path.dirname(entryFile), sourcefile: `${unit}-entry.js` }, unit, `${unit}.js`, outDir);
+}
+
+/**
+ * The module "tsmetal:board" (soc/board-facts.d.ts): the board's name and board.json's config, so
+ * that one SoC family's board module and loop unit serve each of its boards at no run-time cost.
+ */
+function boardFacts(board: Board): Plugin {
+  return {
+    name: "tsmetal-board",
+    setup(b) {
+      b.onResolve({ filter: /^tsmetal:board$/ }, () => ({ path: board.name, namespace: "tsmetal-board" }));
+      // config is an enum so that esbuild inlines each value where it is read, across modules:
+      // the bundle holds literals, and no object is built at boot.
+      const members = Object.entries(board.config).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+      b.onLoad({ filter: /.*/, namespace: "tsmetal-board" }, () => ({
+        contents: `export const name = ${JSON.stringify(board.name)};\nexport enum config { ${members.join(", ")} }\n`,
+        loader: "ts",
+      }));
+    },
+  };
 }
 
 async function esbundle(
+  board: Board,
   stdin: { contents: string; resolveDir: string; sourcefile: string },
   unit: string,
   script: string,
@@ -78,6 +99,7 @@ async function esbundle(
       target: "es2020",
       external: ["hal"],
       alias: { tsmetal: TSMETAL_API },
+      plugins: [boardFacts(board)],
       outfile: js,
       sourcemap: "external",
       sourcesContent: false,

@@ -12,9 +12,11 @@ import { buildRoot, repoPath } from "./paths.ts";
 import { pool, requireTool, run } from "./toolchain.ts";
 import { UserError } from "./errors.ts";
 import type { Board } from "./boards.ts";
+import type { Target } from "./targets.ts";
 
 const ENGINE_VERSION = "2021-03-27";
-const upstreamDir = repoPath("node_modules/qjsc/deps/quickjs_2021_03_27");
+/** Upstream QuickJS as installed (its headers are what the build includes from it; patches add none). */
+export const upstreamDir = repoPath("node_modules/qjsc/deps/quickjs_2021_03_27");
 
 /** Engine sources compiled for both host and target. */
 const quickjsSources = ["quickjs.c", "libregexp.c", "libunicode.c", "cutils.c", "libbf.c"];
@@ -31,6 +33,7 @@ const targetOnlySources = [
   "engine/src/loop.c",
   "engine/src/timers.c",
   "engine/src/crypto.c",
+  "engine/src/web-globals.c",
   "hal/native/hal-module.c",
   "hal/native/irq.c",
   "hal/native/clock.c",
@@ -98,11 +101,23 @@ async function commonDefines(): Promise<string[]> {
   return [...configDefines, `-DTSM_ENGINE_ID="${await engineId()}"`];
 }
 
-function includeFlags(srcDir: string, extra: string[]): string[] {
-  return [srcDir, repoPath("engine/src"), repoPath("hal/native"), ...extra.map((d) => repoPath(d))].map(
-    (d) => `-I${d}`,
-  );
+/**
+ * The C include paths of the two sides of the C contract (docs/hal.md, "The C contract"). Both
+ * see QuickJS, the contract folder engine/include and the arch's own folder (the target's
+ * includeDirs), whose "arch.h" only the contract's tsmetal-hooks.h names on the engine's side.
+ * The engine (QuickJS, whose patch 0001 includes engine/src/dtoa.h, and engine/src) also sees
+ * engine/src, the HAL hal/native; neither sees the other's folder.
+ * test/engine/include.test.ts resolves every #include with these.
+ */
+export function cIncludeDirs(quickjsDir: string, target: Pick<Target, "includeDirs">): { engine: string[]; hal: string[] } {
+  const arch = target.includeDirs.map((d) => repoPath(d));
+  return {
+    engine: [quickjsDir, repoPath("engine/src"), repoPath("engine/include"), ...arch],
+    hal: [quickjsDir, repoPath("engine/include"), ...arch, repoPath("hal/native")],
+  };
 }
+
+const includeFlags = (dirs: string[]): string[] => dirs.map((d) => `-I${d}`);
 
 async function sourceHash(files: string[], flags: string[]): Promise<string> {
   return hash([...(await contentsOf(files)), ...flags]);
@@ -113,7 +128,8 @@ export async function buildHostCompiler(): Promise<string> {
   const srcDir = await patchedSourceDir();
   const cc = await requireTool({ command: "gcc", debianPackage: "gcc" });
   const files = [...quickjsSources.map((f) => path.join(srcDir, f)), ...engineSources.map((f) => repoPath(f)), repoPath("engine/host/tsmc.c")];
-  const flags = ["-O2", "-fno-strict-aliasing", "-w", ...(await commonDefines()), ...includeFlags(srcDir, [])];
+  // tsmc.c reads images with engine/src/blob.h; no contract, no arch.
+  const flags = ["-O2", "-fno-strict-aliasing", "-w", ...(await commonDefines()), ...includeFlags([srcDir, repoPath("engine/src")])];
   const out = path.join(buildRoot, "host", `tsmc-${await sourceHash(files, flags)}`);
   if (existsSync(out)) return out;
   await mkdir(path.dirname(out), { recursive: true });
@@ -160,7 +176,7 @@ function memoryMapInitializer(board: Board): string {
     engine's hash, so an edit to any of them rebuilds (a stale engine is worse than a slower build). */
 async function ourIncludes(): Promise<string[]> {
   const files: string[] = [];
-  for (const dir of ["engine/src", "hal"]) {
+  for (const dir of ["engine/src", "engine/include", "hal"]) {
     for (const f of await readdir(repoPath(dir), { recursive: true })) {
       if (f.endsWith(".h") || f.endsWith(".inc")) files.push(repoPath(dir, f));
     }
@@ -191,9 +207,10 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
     `-DTSM_EARLY_CONSOLE_BASE=${board.earlyConsole.base}`,
     `-DTSM_MEMORY_MAP=${memoryMapInitializer(board)}`,
     ...(await commonDefines()),
-    ...includeFlags(srcDir, t.includeDirs),
   ];
-  const key = await sourceHash([...files, ...headers], cflags);
+  const includes = cIncludeDirs(srcDir, t);
+  const includesOf = (f: string) => includeFlags(f.startsWith(repoPath("hal") + path.sep) ? includes.hal : includes.engine);
+  const key = await sourceHash([...files, ...headers], [...cflags, ...includeFlags(includes.engine), "hal:", ...includeFlags(includes.hal)]);
   const dir = path.join(buildRoot, "engine", key);
   const objects = files.map((f) => path.join(dir, path.basename(f).replace(/\.[cS]$/, ".o")));
   if (existsSync(path.join(dir, ".complete"))) return { objects, cflags, dir, cached: true };
@@ -208,7 +225,7 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
       // Upstream QuickJS is compiled as it is, warnings and all; our own code must be clean.
       const warn = ownCode(f) ? ["-Wall", "-Wno-unused-parameter"] : ["-w"];
       const obj = path.join(tmp, path.basename(objects[i]));
-      await run(cc, [...cflags, ...warn, "-c", f, "-o", obj], `compiling ${path.basename(f)} for ${board.name}`);
+      await run(cc, [...cflags, ...includesOf(f), ...warn, "-c", f, "-o", obj], `compiling ${path.basename(f)} for ${board.name}`);
     }),
   );
   await writeFile(path.join(tmp, ".complete"), "");

@@ -1,7 +1,7 @@
 /**
  * The firmware heap of a board, computed from board.json the way the linker scripts lay out RAM
  * (hal/arch/<arch>/firmware.ld, hal/arch/linux/linux.ld): from loadAddress + imageMax up to the
- * 1 MiB DMA region (and, on ARM, the page tables below it) under the stacks at the top of RAM.
+ * DMA region (board.json dmaSize, 1 MiB by default; on ARM the page tables below it) under the stacks at the top of RAM.
  * --memory-limit is checked against it before anything is built: the linker's --defsym would wrap
  * a value of 4 GiB or more on a 32-bit board (4097m became 1 MiB), and the engine would silently
  * lower a limit larger than the heap.
@@ -24,7 +24,7 @@ export function heapLayout(board: Board): HeapLayout {
   const start = board.loadAddress + board.imageMax;
   // ALIGN(guard - 0xfffff, 1 MiB) in the linker scripts: the DMA region's end, rounded down.
   const dmaEnd = Math.floor((board.ramEnd - board.stackSize - belowStack) / MIB) * MIB;
-  const end = dmaEnd - MIB - belowDma;
+  const end = dmaEnd - board.dmaSize - belowDma;
   const size = Math.max(0, end - start);
   return { start, end, maxLimit: size - Math.floor(size / 16) };
 }

@@ -66,6 +66,7 @@ export async function link(
       `-Wl,--defsym=TSM_IMAGE_MAX=${hex(board.imageMax)}`,
       `-Wl,--defsym=TSM_RAM_END=${hex(board.ramEnd)}`,
       `-Wl,--defsym=TSM_STACK_SIZE=${hex(board.stackSize)}`,
+      `-Wl,--defsym=TSM_DMA_SIZE=${hex(board.dmaSize)}`,
       `-Wl,--defsym=tsm_js_stack_limit=${hex(opts.jsStackLimit ?? 0)}`,
       `-Wl,--defsym=tsm_memory_limit=${hex(opts.memoryLimit ?? board.memoryLimit ?? 0)}`,
       `-Wl,--defsym=tsm_max_job_ms=${hex(opts.maxJobMs || board.maxJobMs || 0)}`,

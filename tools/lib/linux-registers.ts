@@ -3,13 +3,14 @@
  * space"; the firmware side is hal/arch/linux/registers.c). The firmware process writes one
  * fixed-size request per register access on fd 3 and blocks until its answer on fd 4; fd 5 gets a
  * byte when the machine's interrupt output rises while the firmware has not been told. Requests
- * are served as they arrive, on the board's SimMachine (boards/<name>/sim.ts); console input is
+ * are served as they arrive, on the board's SimMachine (models/machines.ts); console input is
  * offered to its UART with flow control (what its receive FIFO has room for), as the simulator's
  * feedInput does, and what the UART transmits is console output.
  */
-import path from "node:path";
 import type { Writable } from "node:stream";
-import type { SimMachine, SimMachineFactory } from "../../models/machine.ts";
+import type { SimMachine } from "../../models/machine.ts";
+import { receiveConsoleInput, takeConsoleOutput } from "../../models/uart/console.ts";
+import { machineFor } from "../../models/machines.ts";
 import type { Board } from "./boards.ts";
 
 /** The argument that tells the executable fds 3-5 are the register space (hal/arch/linux/boot.c). */
@@ -23,10 +24,11 @@ const OP_WRITE = 2;
 const STATUS_OK = 0;
 const STATUS_UNMAPPED = 1;
 
-/** The board's machine (boards/<name>/sim.ts). */
+/** The board's machine (models/machines.ts, by SoC family). */
 export async function registerMachineFor(board: Board): Promise<SimMachine> {
-  const mod = (await import(path.join(path.dirname(board.module), "sim.ts"))) as { machine: SimMachineFactory };
-  return mod.machine();
+  const machine = machineFor(board.family);
+  if (!machine) throw new Error(`board '${board.name}': no register space model for the SoC family '${board.family}' (models/machines.ts)`);
+  return machine;
 }
 
 export interface RegisterServerOptions {
@@ -105,7 +107,7 @@ export class RegisterServer {
 
   private feed(): void {
     if (this.input.length === 0) return;
-    const n = this.machine.receiveConsoleInput(this.input);
+    const n = receiveConsoleInput(this.machine.console, this.input);
     if (n > 0) this.input = this.input.subarray(n);
   }
 
@@ -116,7 +118,7 @@ export class RegisterServer {
   }
 
   private flushOutput(): void {
-    const out = this.machine.takeConsoleOutput();
+    const out = takeConsoleOutput(this.machine.console);
     if (out.length) this.o.onOutput(Uint8Array.from(out));
   }
 }

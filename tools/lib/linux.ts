@@ -20,7 +20,7 @@ import { ConsoleStream } from "./console-stream.ts";
 import { checkElf } from "./elf-check.ts";
 import { RegisterServer, REGISTERS_ARG, registerMachineFor } from "./linux-registers.ts";
 
-/** TSM_EXIT_FAULT (engine/src/tsmetal.h): what a CPU exception ends a bare-metal firmware with. */
+/** TSM_EXIT_FAULT (engine/include/tsmetal.h): what a CPU exception ends a bare-metal firmware with. */
 export const EXIT_FAULT = 4;
 
 /** Signals that are the firmware's own fault (a bad access, an illegal instruction, abort()). */

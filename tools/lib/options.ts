@@ -12,7 +12,7 @@ type Options = NonNullable<ParseArgsConfig["options"]>;
 
 /**
  * node:util parseArgs (strict: unknown options, missing values and stray arguments are its
- * errors), and also refused: an option given twice (parseArgs would keep the last silently) and
+ * errors), and also refused: an option given twice unless declared `multiple` (parseArgs would keep the last silently) and
  * an empty value (`--out=` would mean the working directory).
  */
 export function parseOptions<O extends Options>(args: string[], options: O, allowPositionals = false) {
@@ -20,7 +20,8 @@ export function parseOptions<O extends Options>(args: string[], options: O, allo
   const seen = new Set<string>();
   for (const t of parsed.tokens) {
     if (t.kind !== "option") continue;
-    if (seen.has(t.name)) throw new UserError(`--${t.name} is given more than once; give it once`);
+    // A `multiple` option (--forward) is meant to repeat.
+    if (seen.has(t.name) && !options[t.name]?.multiple) throw new UserError(`--${t.name} is given more than once; give it once`);
     seen.add(t.name);
     if (t.value === "") throw new UserError(`--${t.name} needs a value, got an empty one`);
   }

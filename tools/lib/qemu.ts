@@ -13,6 +13,7 @@ import { ConsoleStream } from "./console-stream.ts";
 import { ConsoleFile } from "./console-file.ts";
 import { EXIT_RESET, RESET_MESSAGE, resetTraceArgs, traceShowsReset } from "./qemu-reset.ts";
 import { checkElf } from "./elf-check.ts";
+import { networkQemuArgs, type Forward } from "./forward.ts";
 
 /** Exit code when the guest did not finish in time (as timeout(1) reports it). */
 export const EXIT_TIMEOUT = 124;
@@ -34,13 +35,16 @@ export interface QemuRun {
   inputAfter?: string;
   /** QEMU's working directory (where semihosting file writes land). */
   cwd?: string;
+  /** User-mode networking with these host port forwards (the board's qemu.network: --forward). */
+  forwards?: readonly Forward[];
 }
 
-export function qemuArgs(board: Board, elf: string, extra: string[] = []): string[] {
+export function qemuArgs(board: Board, elf: string, extra: string[] = [], forwards?: readonly Forward[]): string[] {
+  const net = forwards === undefined ? undefined : networkQemuArgs(board, forwards);
   // Not -nographic: it multiplexes the monitor onto the serial console, whose Ctrl-A escape eats
   // 0x01 bytes of the guest's input. With a plain stdio serial, Ctrl-C ends QEMU.
   return [
-    "-M", board.qemu.machine,
+    "-M", net?.machine ?? board.qemu.machine,
     "-display", "none", "-monitor", "none",
     ...Array.from({ length: board.qemu.consoleSerial ?? 0 }, () => ["-serial", "null"]).flat(),
     "-serial", "stdio",
@@ -49,6 +53,7 @@ export function qemuArgs(board: Board, elf: string, extra: string[] = []): strin
     "-no-reboot",
     ...board.target.qemuExitArgs,
     ...(board.qemu.args ?? []),
+    ...(net?.args ?? []),
     "-kernel", elf,
     ...extra,
   ];
@@ -80,7 +85,7 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
     shown.add(c);
     if (!inputSent && r.inputAfter !== undefined && r.input !== undefined && shown.seen.includes(r.inputAfter)) sendInput();
   });
-  const child = spawn(qemu, qemuArgs(r.board, r.elf, [...resetTraceArgs(traceLog), ...(r.extraArgs ?? [])]), { stdio: [stdin, capture.writeFd, "pipe"], cwd: r.cwd });
+  const child = spawn(qemu, qemuArgs(r.board, r.elf, [...resetTraceArgs(traceLog), ...(r.extraArgs ?? [])], r.forwards), { stdio: [stdin, capture.writeFd, "pipe"], cwd: r.cwd });
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   if (r.input !== undefined && r.inputAfter === undefined) sendInput();

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import type { Board } from "./boards.ts";
+import { DEFAULT_DMA_SIZE, type Board } from "./boards.ts";
 import type { EngineLibrary } from "./engine.ts";
 import { UserError } from "./errors.ts";
 import { link } from "./link.ts";
@@ -18,7 +18,7 @@ import { runQemu } from "./qemu.ts";
     has no channel to save a file through, docs/boards/linux.md). */
 export async function engineSnapshot(board: Board, engine: EngineLibrary): Promise<string | null> {
   if (board.target.linux) return null;
-  const layout = [board.loadAddress, board.imageMax, board.ramEnd, board.stackSize, board.qemu.machine];
+  const layout = [board.loadAddress, board.imageMax, board.ramEnd, board.stackSize, board.qemu.machine, ...(board.dmaSize === DEFAULT_DMA_SIZE ? [] : [board.dmaSize])];
   const key = createHash("sha256").update(JSON.stringify(layout)).digest("hex").slice(0, 12);
   const file = path.join(engine.dir, `snapshot-${key}.bin`);
   if (existsSync(file)) return file;

@@ -25,6 +25,8 @@ export interface Target {
   libs: string[];
   /** HAL sources under hal/arch/<dir>/ plus the libc glue, relative to the repo. */
   sources: string[];
+  /** The arch's header folder, relative to the repo: its arch.h is the one the C contract
+      (engine/include/tsmetal-hooks.h) includes; see cIncludeDirs in tools/lib/engine.ts. */
   includeDirs: string[];
   linkerScript: string;
   /** QEMU options that make the guest's exit code the emulator's (semihosting, debug-exit). */
@@ -56,21 +58,33 @@ export interface Target {
 const EM_ARM = 40, EM_X86_64 = 62, EM_RISCV = 243;
 /** The linker scripts without an IRQ stack or page table: a 4 KiB gap below the stack. */
 const plainRam = { belowStack: 0x1000, belowDma: 0 };
+/** The C library glue every target links after its own libc's; libc-printf.c keeps the library's
+    floating-point printf out of the image (engine/src/libc-printf.c). */
+const libcCommon = ["engine/src/libc-common.c", "engine/src/libc-malloc.c", "engine/src/libc-printf.c"];
+/** A bare-metal arch's headers and linker script, in hal/arch/<arch>/. */
+const archFiles = (arch: string) => ({ includeDirs: [`hal/arch/${arch}`], linkerScript: `hal/arch/${arch}/firmware.ld` });
+/** ARM and RISC-V exit through semihosting: the firmware's exit code becomes QEMU's. */
+const semihostingExit = ["-semihosting-config", "enable=on,target=native"];
+/** How ARM and RISC-V link with their embedded libc (newlib, picolibc): our start files, unused sections dropped. */
+const embeddedLink = { ldflags: ["-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"], libs: ["-lm", "-lc", "-lgcc"] };
 
-const armNoneEabi = (command: string): Tool => ({
-  command: `arm-none-eabi-${command}`,
-  debianPackage: command === "gcc" ? "gcc-arm-none-eabi" : "binutils-arm-none-eabi",
-});
+/**
+ * The GNU compiler and binutils a target uses, as Debian packages them: `<triplet>-gcc` in
+ * gcc-<triplet>, the binutils in binutils-<triplet>; without a triplet the host's own.
+ */
+function gnuTools(triplet?: string): Pick<Target, "cc" | "objcopy" | "size" | "nm"> {
+  const tool = (command: string): Tool => ({
+    command: triplet ? `${triplet}-${command}` : command,
+    debianPackage: (command === "gcc" ? "gcc" : "binutils") + (triplet ? `-${triplet}` : ""),
+  });
+  return { cc: tool("gcc"), objcopy: tool("objcopy"), size: tool("size"), nm: tool("nm") };
+}
 
 const armCommon = {
-  cc: armNoneEabi("gcc"),
-  objcopy: armNoneEabi("objcopy"),
-  size: armNoneEabi("size"),
-  nm: armNoneEabi("nm"),
+  ...gnuTools("arm-none-eabi"),
   qemu: { command: "qemu-system-arm", debianPackage: "qemu-system-arm" },
   libc: { debianPackage: "libnewlib-arm-none-eabi", probeHeader: "newlib.h" },
-  ldflags: ["-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"],
-  libs: ["-lm", "-lc", "-lgcc"],
+  ...embeddedLink,
   sources: [
     "hal/arch/arm/start.S",
     "hal/arch/arm/vectors.S",
@@ -78,23 +92,16 @@ const armCommon = {
     "hal/arch/semihosting.c",
     "hal/arch/arm/mmu.c",
     "engine/src/libc-newlib.c",
-    "engine/src/libc-common.c",
-    "engine/src/libc-malloc.c",
+    ...libcCommon,
   ],
-  includeDirs: ["hal/arch/arm"],
-  linkerScript: "hal/arch/arm/firmware.ld",
-  qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
+  ...archFiles("arm"),
+  qemuExitArgs: semihostingExit,
   irqEntrySymbol: "tsm_exc_irq",
   elf: { class: 32 as const, machine: EM_ARM },
   // hal/arch/arm/firmware.ld: the abort and IRQ stacks and a guard page above the main stack, its
   // guard page below (16 KiB besides stackSize); the 16 KiB page table and 2 KiB of page tables.
   ramLayout: { belowStack: 0x4000, belowDma: 0x4800 },
 };
-
-const riscvElf = (command: string): Tool => ({
-  command: `riscv64-unknown-elf-${command}`,
-  debianPackage: command === "gcc" ? "gcc-riscv64-unknown-elf" : "binutils-riscv64-unknown-elf",
-});
 
 const MUSL_SPECS = "/usr/lib/x86_64-linux-musl/musl-gcc.specs";
 
@@ -128,15 +135,11 @@ const targets: Record<string, Target> = {
   // formatted by the engine's own dtoa (engine/src/dtoa.c), not the library's printf. ISA spec
   // 2.2 keeps Zicsr and Zifencei in "I", so -march names picolibc's multilib folder.
   riscv64: {
-    cc: riscvElf("gcc"),
-    objcopy: riscvElf("objcopy"),
-    size: riscvElf("size"),
-    nm: riscvElf("nm"),
+    ...gnuTools("riscv64-unknown-elf"),
     qemu: { command: "qemu-system-riscv64", debianPackage: "qemu-system-misc" },
     libc: { debianPackage: "picolibc-riscv64-unknown-elf", probeHeader: "picolibc.h" },
     cflags: ["-march=rv64imafdc", "-misa-spec=2.2", "-mabi=lp64d", "-mcmodel=medany", "--specs=picolibc.specs"],
-    ldflags: ["-nostartfiles", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments"],
-    libs: ["-lm", "-lc", "-lgcc"],
+    ...embeddedLink,
     sources: [
       "hal/arch/riscv64/start.S",
       "hal/arch/riscv64/trap-entry.S",
@@ -144,12 +147,10 @@ const targets: Record<string, Target> = {
       "hal/arch/semihosting.c",
       "engine/src/libc-picolibc.c",
       "engine/src/libc-word-copy.c",
-      "engine/src/libc-common.c",
-      "engine/src/libc-malloc.c",
+      ...libcCommon,
     ],
-    includeDirs: ["hal/arch/riscv64"],
-    linkerScript: "hal/arch/riscv64/firmware.ld",
-    qemuExitArgs: ["-semihosting-config", "enable=on,target=native"],
+    ...archFiles("riscv64"),
+    qemuExitArgs: semihostingExit,
     irqEntrySymbol: "tsm_trap_entry",
     elf: { class: 64, machine: EM_RISCV },
     // hal/arch/riscv64/firmware.ld: the trap stack (4 KiB) above the main stack, the guard below.
@@ -161,10 +162,7 @@ const targets: Record<string, Target> = {
     // --specs=picolibc.specs on RISC-V: musl's static libc.a runs in ring 0 behind a handler for
     // the `syscall` instruction (hal/arch/amd64/syscall-entry.S, engine/src/libc-musl.c). Our own
     // code is built without the red zone; musl's is not, which is why interrupts switch stacks.
-    cc: { command: "gcc", debianPackage: "gcc" },
-    objcopy: { command: "objcopy", debianPackage: "binutils" },
-    size: { command: "size", debianPackage: "binutils" },
-    nm: { command: "nm", debianPackage: "binutils" },
+    ...gnuTools(),
     qemu: { command: "qemu-system-x86_64", debianPackage: "qemu-system-x86" },
     libc: { debianPackage: "musl-dev", probeHeader: "/usr/include/x86_64-linux-musl/stdio.h" },
     cflags: [
@@ -205,11 +203,10 @@ const targets: Record<string, Target> = {
       "hal/native/port-io.c",
       "hal/native/cpu-random.c",
       "engine/src/libc-musl.c",
-      "engine/src/libc-common.c",
-      "engine/src/libc-malloc.c",
+      "engine/src/libc-musl-common.c",
+      ...libcCommon,
     ],
-    includeDirs: ["hal/arch/amd64"],
-    linkerScript: "hal/arch/amd64/firmware.ld",
+    ...archFiles("amd64"),
     qemuExitArgs: ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"],
     irqEntrySymbol: "tsm_irq_entry",
     elf: { class: 64, machine: EM_X86_64 },
@@ -229,6 +226,14 @@ const targets: Record<string, Target> = {
 const linuxCommon = ["hal/arch/linux/boot.c", "hal/arch/linux/exit.c", "hal/arch/linux/monotonic.c", "hal/arch/linux/host-console.c", "hal/arch/linux/seccomp.c", "hal/arch/linux/fault.c", "hal/arch/linux/registers.c"];
 const linuxLdflags = ["-nostartfiles", "-static", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments", "-Wl,--build-id=none"];
 const qemuUser = (cpu: string): Tool => ({ command: `qemu-${cpu}-static`, debianPackage: "qemu-user-static" });
+/** A Linux process: its own linker script, no QEMU exit device, no interrupt entry, no IRQ stack. */
+const linuxProcess = {
+  includeDirs: ["hal/arch/linux"],
+  linkerScript: "hal/arch/linux/linux.ld",
+  qemuExitArgs: [],
+  irqEntrySymbol: "",
+  ramLayout: plainRam,
+};
 const linuxTargets: Record<string, Target> = {
   "linux-amd64": {
     ...targets.amd64,
@@ -237,12 +242,8 @@ const linuxTargets: Record<string, Target> = {
     cflags: ["-specs", MUSL_SPECS, "-m64", "-march=x86-64", "-fno-pic", "-fno-pie", "-fno-stack-protector", "-fcf-protection=none", "-fno-asynchronous-unwind-tables"],
     ldflags: [...linuxLdflags, "-no-pie", "-Wl,-z,max-page-size=4096"],
     libs: ["-lc", "-lgcc"],
-    sources: ["hal/arch/linux/amd64/start.S", ...linuxCommon, "engine/src/libc-linux-musl.c", "engine/src/libc-common.c", "engine/src/libc-malloc.c"],
-    includeDirs: ["hal/arch/linux"],
-    linkerScript: "hal/arch/linux/linux.ld",
-    qemuExitArgs: [],
-    irqEntrySymbol: "",
-    ramLayout: plainRam,
+    sources: ["hal/arch/linux/amd64/start.S", ...linuxCommon, "engine/src/libc-linux-musl.c", "engine/src/libc-musl-common.c", ...libcCommon],
+    ...linuxProcess,
     decodeExit: undefined,
     qemuHostSaveArgs: undefined,
     linux: {},
@@ -253,12 +254,8 @@ const linuxTargets: Record<string, Target> = {
     qemu: qemuUser("arm"),
     cflags: targets.armv7.cflags,
     ldflags: linuxLdflags,
-    sources: ["hal/arch/linux/arm/start.S", ...linuxCommon, "engine/src/libc-newlib.c", "engine/src/libc-common.c", "engine/src/libc-malloc.c"],
-    includeDirs: ["hal/arch/linux"],
-    linkerScript: "hal/arch/linux/linux.ld",
-    qemuExitArgs: [],
-    irqEntrySymbol: "",
-    ramLayout: plainRam,
+    sources: ["hal/arch/linux/arm/start.S", ...linuxCommon, "engine/src/libc-newlib.c", ...libcCommon],
+    ...linuxProcess,
     linux: { emulator: qemuUser("arm") },
   },
   "linux-riscv64": {
@@ -270,14 +267,9 @@ const linuxTargets: Record<string, Target> = {
       ...linuxCommon,
       "engine/src/libc-picolibc.c",
       "engine/src/libc-word-copy.c",
-      "engine/src/libc-common.c",
-      "engine/src/libc-malloc.c",
+      ...libcCommon,
     ],
-    includeDirs: ["hal/arch/linux"],
-    linkerScript: "hal/arch/linux/linux.ld",
-    qemuExitArgs: [],
-    irqEntrySymbol: "",
-    ramLayout: plainRam,
+    ...linuxProcess,
     linux: { emulator: qemuUser("riscv64") },
   },
 };

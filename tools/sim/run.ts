@@ -1,31 +1,31 @@
 /**
  * `npm run sim`: the firmware's esbuild bundles run in Node on quickjs-emscripten, with the board's
- * peripherals as the register-level models of models/ (boards/<name>/sim.ts). The guest runtime
+ * peripherals as the register-level models of models/ (models/machines.ts). The guest runtime
  * (tools/sim/guest/) stands in for the engine's loop and the native HAL. Machine time advances
  * only by what the firmware does: 10 ns per register or port access, and at once to the next deadline
  * when the loop sleeps, so a one-hour timer takes milliseconds and every run is the same.
  * Output and exit codes follow `npm run qemu`.
  */
-import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { build as esbuild } from "esbuild";
+import { scriptBundle } from "../lib/script-bundle.ts";
 import { type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten";
 import { loadBoard, type Board } from "../lib/boards.ts";
 import { bundle, bundleUnit, typeCheck, type Bundle } from "../lib/bundle.ts";
-import { unitsFor } from "../lib/units.ts";
+import { networkUnitUsed, unitsFor, webUnitsUsed } from "../lib/units.ts";
 import { defaultApp, defaultOutDir } from "../lib/build.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { ConsoleStream } from "../lib/console-stream.ts";
 import { EXIT_TIMEOUT, type QemuResult } from "../lib/qemu.ts";
 import { EXIT_RESET } from "../lib/qemu-reset.ts";
 import { UserError } from "../lib/errors.ts";
-import { repoPath } from "../lib/paths.ts";
-import type { SimMachine, SimMachineFactory } from "../../models/machine.ts";
+import type { SimMachine } from "../../models/machine.ts";
+import { receiveConsoleInput, takeConsoleOutput } from "../../models/uart/console.ts";
+import { machineFor } from "../../models/machines.ts";
 import { newCappedQuickJSModule } from "./wasm-memory.ts";
 import { elideFrames } from "./stack-trace.ts";
 
-/** Exit codes as the engine's (engine/src/tsmetal.h). */
+/** Exit codes as the engine's (engine/include/tsmetal.h). */
 const EXIT_UNCAUGHT = 1, EXIT_OUT_OF_MEMORY = 3, EXIT_FAULT = 4, EXIT_JOB_BUDGET = 7;
 const TURN_AGAIN = 0, TURN_DONE = -1, TURN_WAIT_FOR_INTERRUPT = -2;
 /** Machine time per register access. */
@@ -53,30 +53,16 @@ export interface SimRun {
 }
 
 export async function simMachineFor(board: Board): Promise<SimMachine> {
-  const file = path.join(path.dirname(board.module), "sim.ts");
-  // A Linux board's sim.ts is the register space npm run linux serves; its console is native.
+  // A Linux board's machine is the register space npm run linux serves; its console is native.
   if (board.target.linux) throw new UserError(`board '${board.name}' is a Linux userspace board; run it with npm run linux`);
-  if (!existsSync(file)) {
-    throw new UserError(`board '${board.name}' has no simulator machine (boards/${board.name}/sim.ts); use npm run qemu`);
+  const machine = machineFor(board.family);
+  if (!machine) {
+    throw new UserError(`board '${board.name}' has no simulator machine (no model of the SoC family '${board.family}' in models/machines.ts); use npm run qemu`);
   }
-  const mod = (await import(file)) as { machine: SimMachineFactory };
-  return mod.machine();
+  return machine;
 }
 
-let guestRuntime: Promise<string> | undefined;
-function guestRuntimeSource(): Promise<string> {
-  guestRuntime ??= esbuild({
-    entryPoints: [repoPath("tools/sim/guest/runtime.ts")],
-    bundle: true,
-    write: false,
-    format: "iife",
-    platform: "neutral",
-    target: "es2020",
-    external: ["hal"],
-    logLevel: "silent",
-  }).then((r) => r.outputFiles[0].text);
-  return guestRuntime;
-}
+const guestRuntimeSource = (): Promise<string> => scriptBundle("tools/sim/guest/runtime.ts", { external: ["hal"] });
 
 export async function runSim(o: SimRun): Promise<QemuResult> {
   const board = loadBoard(o.board);
@@ -85,7 +71,10 @@ export async function runSim(o: SimRun): Promise<QemuResult> {
   const outDir = defaultOutDir(`${board.name}-sim`, app);
   await mkdir(outDir, { recursive: true });
   await typeCheck(board, app, outDir);
-  const bundles = [await bundle(board, app, outDir), ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(u.name, u.entry, outDir))))];
+  const bundles = [await bundle(board, app, outDir), ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(board, u.name, u.entry, outDir))))];
+  // The web globals' units, as the build picks them (tools/lib/units.ts).
+  const web = [...(await webUnitsUsed(bundles.map((b) => b.js))), ...(await networkUnitUsed(board, bundles[0].js))];
+  bundles.push(...(await Promise.all(web.map((u) => bundleUnit(board, u.name, u.entry, outDir)))));
   const sources = new Map<string, string>();
   for (const b of bundles) sources.set(b.script, await readFile(b.js, "utf8"));
   // A WebAssembly instance of its own per run, dropped afterwards rather than disposed: a run that
@@ -306,7 +295,7 @@ class Simulation {
   /** Offers the pending input to the console UART; true if it took some. */
   private feedInput(): boolean {
     if (this.input.length === 0) return false;
-    const n = this.machine.receiveConsoleInput(this.input);
+    const n = receiveConsoleInput(this.machine.console, this.input);
     this.input = this.input.subarray(n);
     return n > 0;
   }
@@ -361,7 +350,7 @@ class Simulation {
   }
 
   private flushConsole(): void {
-    const bytes = this.machine.takeConsoleOutput();
+    const bytes = takeConsoleOutput(this.machine.console);
     if (bytes.length) this.shown.add(this.decoder.decode(Uint8Array.from(bytes), { stream: true }));
   }
 

@@ -15,6 +15,10 @@ extern uint32_t tsm_pvh_start_info;
 /* pvh.c: checks that the VMM's memory map holds the RAM the board's layout uses; exits 5 if not. */
 void tsm_pvh_check_memory(uint32_t start_info);
 
+/* pvh.c: copies the command line (cmdline_paddr) for tsm_arch_command_line, before anything can
+   overwrite the memory the VMM put it in. */
+void tsm_pvh_save_command_line(uint32_t start_info);
+
 /* descriptors.c: TSS with the IST stacks, IDT, and the MSRs behind `syscall`. */
 void tsm_descriptors_init(void);
 

@@ -36,7 +36,7 @@ static inline void tsm_arch_deadline_armed(void) {}
 /*
  * The TSC and the local APIC timer as the loop clock (hal.clock.attach with counter kind
  * "cpu-timer"; hal/arch/amd64/cpu-timer.c, docs/boards/microvm.md): RDTSC is the counter, at a
- * frequency calibrated once per boot against the PIT (or CPUID leaf 0x15 where it is complete);
+ * frequency found once per boot (CPUID leaf 0x40000010, 0x15/0x16, or measured against the PIT);
  * the deadline is the local APIC timer in one-shot mode, whose interrupt (TSM_LAPIC_TIMER_VECTOR)
  * the arch takes itself: it only signals EOI, the loop re-reads the counter when it wakes.
  */
@@ -52,6 +52,10 @@ static inline uint64_t tsm_arch_cpu_timer_count(void)
     return ((uint64_t)hi << 32) | lo;
 }
 uint32_t tsm_arch_cpu_timer_hz(void);
+/* When tsm_arch_cpu_timer_hz() is 0: which sources were tried and what they showed, written to
+   buf (at most size bytes with the NUL); returns buf. */
+#define TSM_ARCH_CPU_TIMER_NO_HZ 1
+const char *tsm_arch_cpu_timer_no_hz(char *buf, unsigned size);
 void tsm_arch_cpu_timer_start(void);
 void tsm_arch_cpu_timer_arm(uint64_t deadline);
 /* Called with interrupts masked (engine/src/loop.c). STI delays recognition of interrupts by one
@@ -81,6 +85,12 @@ static inline uint32_t tsm_arch_in32(uint16_t port)
 static inline void tsm_arch_out8(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
 static inline void tsm_arch_out16(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
 static inline void tsm_arch_out32(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port) : "memory"); }
+
+/* CPUID (SDM vol. 2A) of `leaf`, sub-leaf 0: EAX, EBX, ECX, EDX in r[0..3]. */
+static inline void tsm_arch_cpuid(uint32_t leaf, uint32_t r[4])
+{
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(0));
+}
 
 /* RDRAND (SDM vol. 2B): CPUID.01H:ECX bit 30 says the CPU has it; CF = 0 means no number yet. */
 static inline int tsm_arch_has_random(void)

@@ -13,6 +13,7 @@ void tsm_amd64_boot(uint32_t start_info);
 void tsm_amd64_boot(uint32_t start_info)
 {
     tsm_pvh_check_memory(start_info);
+    tsm_pvh_save_command_line(start_info);
     tsm_descriptors_init();
     tsm_mmu_init();
 }

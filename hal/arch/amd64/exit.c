@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 
 #define DEBUG_EXIT_PORT 0xf4

@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "amd64.h"
 
 extern uint8_t __stack_guard[];

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 #include "amd64.h"
 

@@ -7,6 +7,7 @@
  */
 #include <stdint.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "amd64.h"
 
 #define HVM_START_MAGIC 0x336ec578u
@@ -57,4 +58,51 @@ void tsm_pvh_check_memory(uint32_t start_info)
     tsm_console_put_dec((int64_t)need_end >> 20);
     tsm_console_puts(" MiB (board.json ramEnd); give the VM more memory\n");
     tsm_exit(TSM_EXIT_ENGINE_INIT);
+}
+
+/*
+ * The boot command line (hvm_start_info.cmdline_paddr, a NUL-terminated string the VMM wrote):
+ * Firecracker announces its virtio-mmio devices only there, and QEMU microvm with acpi=off too
+ * (drivers/virtio/cmdline.ts). The VMM's bytes are untrusted: at most COMMAND_LINE_MAX are read,
+ * only from an address inside the first GiB the boot page tables map (start.S), and any byte
+ * that is not printable ASCII becomes a space, so the JS string built from it is always valid.
+ * A longer line is refused at hal.cpu.commandLine() rather than cut: a cut device entry would
+ * parse as another address. Kept in .arch_state: it belongs to this boot, not to the snapshot.
+ */
+#define COMMAND_LINE_MAX 2048
+#define BOOT_MAPPED_END 0x40000000u
+
+static char command_line[COMMAND_LINE_MAX] TSM_ARCH_STATE;
+static size_t command_line_len TSM_ARCH_STATE;
+static int command_line_too_long TSM_ARCH_STATE;
+
+void tsm_pvh_save_command_line(uint32_t start_info)
+{
+    const struct hvm_start_info *si = (const struct hvm_start_info *)(uintptr_t)start_info;
+    uint64_t at = si->cmdline_paddr;
+    size_t n = 0;
+    command_line_too_long = 0;
+    if (at != 0 && at < BOOT_MAPPED_END) {
+        const volatile char *src = (const volatile char *)(uintptr_t)at;
+        uint64_t room = BOOT_MAPPED_END - at;
+        for (; n < room; n++) {
+            char c = src[n];
+            if (c == 0)
+                break;
+            if (n == COMMAND_LINE_MAX) {
+                command_line_too_long = 1;
+                break;
+            }
+            command_line[n] = (c >= 0x20 && c <= 0x7e) ? c : ' ';
+        }
+    }
+    command_line_len = n > COMMAND_LINE_MAX ? COMMAND_LINE_MAX : n;
+}
+
+const char *tsm_arch_command_line(size_t *len)
+{
+    if (command_line_too_long)
+        return NULL;
+    *len = command_line_len;
+    return command_line;
 }

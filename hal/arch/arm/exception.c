@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 
 extern uint8_t __stack_guard[], __irq_stack_guard[];
 

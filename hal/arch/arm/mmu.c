@@ -9,7 +9,7 @@
  * The board's memory map arrives as TSM_MEMORY_MAP (tools/lib/engine.ts, from board.json).
  */
 #include <stdint.h>
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 
 enum { TSM_MEM_RAM = 1, TSM_MEM_UNCACHED = 2, TSM_MEM_DEVICE = 3 };

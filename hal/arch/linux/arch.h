@@ -58,10 +58,10 @@ struct tsm_linux_timespec {
 /* One system call; returns the kernel's result (-errno on failure). start.S, per arch. */
 long tsm_linux_syscall(long nr, long a1, long a2, long a3, long a4);
 
-/* From the initial stack (argc, argv...) to the engine: hal/arch/linux/boot.c. The C library's
-   start-up, where it has one (musl: engine/src/libc-linux-musl.c), calls tsm_linux_boot. */
+/* From the initial stack (argc, argv...) to the engine: hal/arch/linux/boot.c, through
+   tsm_linux_boot, which the C library's start-up calls where it has one (musl:
+   engine/src/libc-linux-musl.c) and is therefore in the contract (engine/include/tsmetal-hooks.h). */
 void tsm_linux_start(uintptr_t *initial_sp) __attribute__((noreturn));
-void tsm_linux_boot(int argc, char **argv) __attribute__((noreturn));
 /* Reports SIGSEGV, SIGBUS, SIGILL and SIGFPE as CPU faults, exit 4 (hal/arch/linux/fault.c). */
 void tsm_linux_catch_faults(void);
 /* The report of a CPU fault: `kind` at `addr`, then `why` (with its newline); exits 4. */

@@ -11,6 +11,7 @@
  */
 #include <stdint.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 
 /* tools/lib/linux.ts passes it with fds 3-5 open (hal/arch/linux/registers.c). */

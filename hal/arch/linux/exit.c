@@ -5,7 +5,7 @@
  * way to open one.
  */
 #include <stddef.h>
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 
 void tsm_exit(int code)

@@ -10,6 +10,7 @@
  */
 #include <stdint.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 
 /* rt_sigaction numbers and the kernel's struct sigaction: arch/x86/include/uapi/asm/signal.h,

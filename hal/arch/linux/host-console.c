@@ -2,13 +2,13 @@
  * hal.cpu.consoleWrite(text) on the Linux targets: the firmware console's output, UTF-8 to
  * standard output through the early console (hal/early/linux-stdout.c). A process has no UART to
  * drive, and the simulated register space is empty (docs/boards/linux.md), so the boards'
- * console (soc/linux-host.ts) writes here. Linked only by the Linux targets (weak table in
+ * console (soc/linux/host.ts) writes here. Linked only by the Linux targets (weak table in
  * hal/native/hal-module.h); elsewhere hal.cpu has no such member.
  */
 #include <stddef.h>
 #include "quickjs.h"
 #include "cutils.h"
-#include "tsmetal.h"
+#include "tsmetal-hooks.h"
 
 static JSValue cpu_console_write(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {

@@ -15,6 +15,7 @@
  */
 #include <stdint.h>
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 #include "arch.h"
 #include "irq.h"
 

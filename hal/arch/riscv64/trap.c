@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "irq.h"
 #include "tsmetal.h"
+#include "tsmetal-hooks.h"
 
 extern uint8_t __stack_guard[];
 

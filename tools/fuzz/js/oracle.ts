@@ -5,30 +5,15 @@
  * firmware's line is then checked against a result, not against another engine's stack limit.
  */
 import { Worker } from "node:worker_threads";
-import { build } from "esbuild";
-import { repoPath } from "../../lib/paths.ts";
+import { scriptBundle } from "../../lib/script-bundle.ts";
 import type { Case } from "./cases.ts";
 
 const ORACLE_STACK_MB = 256;
 const ORACLE_HEAP_MB = 2048;
 const ORACLE_TIMEOUT_MS = 120_000;
 
-let runnerScript: Promise<string> | undefined;
-
-/** runner.ts as a CommonJS script defining `runner` (esbuild, as the firmware gets it bundled). */
-function runnerSource(): Promise<string> {
-  runnerScript ??= build({
-    entryPoints: [repoPath("tools/fuzz/js/runner.ts")],
-    bundle: true,
-    write: false,
-    format: "iife",
-    globalName: "runner",
-    platform: "neutral",
-    target: "es2020",
-    logLevel: "silent",
-  }).then((r) => r.outputFiles[0].text);
-  return runnerScript;
-}
+/** runner.ts as a script defining `runner` (esbuild, as the firmware gets it bundled). */
+const runnerSource = (): Promise<string> => scriptBundle("tools/fuzz/js/runner.ts", { globalName: "runner" });
 
 /** The expected outcome of each case (runner.ts runCase's line, without index). */
 export async function oracle(cases: Case[]): Promise<string[]> {

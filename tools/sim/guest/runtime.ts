@@ -10,6 +10,7 @@ import { Timers } from "./timers.ts";
 import { SimIrq } from "./irq.ts";
 import { SimClock, DEFAULT_EPOCH_MS } from "./clock.ts";
 import { installEngineFixes } from "./engine-fixes.ts";
+import { WEB_GLOBALS } from "../../../runtime/web/web-globals.ts";
 import { addressArg, integerArg, portArg, valueArg } from "./args.ts";
 
 installEngineFixes();
@@ -49,26 +50,30 @@ const ensureClock = () => {
 const timers = new Timers({ ensure: ensureClock, now: () => clock.now(), ticksFromMs: (ms) => clock.ticksFromMs(ms) }, watch);
 const irq = new SimIrq(startLoop, watch);
 
+/**
+ * hal's `mmio` (read8..write32) or `io` (in8..out32): each checks its arguments as hal/native does
+ * (the address or port, then the value), then calls the host's accessor of the same name.
+ */
+function accessors(
+  object: "mmio" | "io",
+  load: "read" | "in",
+  store: "write" | "out",
+  where: (a: unknown, fn: string, bytes: number) => number,
+): Record<string, (a: unknown, v?: unknown) => number | void> {
+  const host = __host as unknown as Record<string, (a: number, v?: number) => number | void>;
+  const bank: Record<string, (a: unknown, v?: unknown) => number | void> = {};
+  for (const bits of [8, 16, 32] as const) {
+    const read = `${load}${bits}`, write = `${store}${bits}`;
+    bank[read] = (a: unknown) => host[read](where(a, `${object}.${read}`, bits / 8));
+    bank[write] = (a: unknown, v: unknown) => host[write](where(a, `${object}.${write}`, bits / 8), valueArg(v, `${object}.${write}`, bits));
+  }
+  return bank;
+}
+
 const g = globalThis as unknown as Record<string, unknown>;
 g.__tsmetalHal = {
-  mmio: {
-    read8: (a: unknown) => __host.read8(addressArg(a, "mmio.read8", 1)),
-    read16: (a: unknown) => __host.read16(addressArg(a, "mmio.read16", 2)),
-    read32: (a: unknown) => __host.read32(addressArg(a, "mmio.read32", 4)),
-    write8: (a: unknown, v: unknown) => __host.write8(addressArg(a, "mmio.write8", 1), valueArg(v, "mmio.write8", 8)),
-    write16: (a: unknown, v: unknown) => __host.write16(addressArg(a, "mmio.write16", 2), valueArg(v, "mmio.write16", 16)),
-    write32: (a: unknown, v: unknown) => __host.write32(addressArg(a, "mmio.write32", 4), valueArg(v, "mmio.write32", 32)),
-  },
-  io: __host.hasPorts()
-    ? {
-        in8: (p: unknown) => __host.in8(portArg(p, "io.in8", 1)),
-        in16: (p: unknown) => __host.in16(portArg(p, "io.in16", 2)),
-        in32: (p: unknown) => __host.in32(portArg(p, "io.in32", 4)),
-        out8: (p: unknown, v: unknown) => __host.out8(portArg(p, "io.out8", 1), valueArg(v, "io.out8", 8)),
-        out16: (p: unknown, v: unknown) => __host.out16(portArg(p, "io.out16", 2), valueArg(v, "io.out16", 16)),
-        out32: (p: unknown, v: unknown) => __host.out32(portArg(p, "io.out32", 4), valueArg(v, "io.out32", 32)),
-      }
-    : {},
+  mmio: accessors("mmio", "read", "write", addressArg),
+  io: __host.hasPorts() ? accessors("io", "in", "out", portArg) : {},
   barrier: { dmb() {}, dsb() {}, isb() {} },
   cpu: {
     exit(code: number): never {
@@ -86,6 +91,8 @@ g.__tsmetalHal = {
       startLoop();
       __host.setJobBudget(n);
     },
+    // The simulated machines are booted by no loader: no command line, as on the ARM boards.
+    commandLine: () => "",
   },
   irq: {
     attach: (c: IrqController) => irq.attach(c),
@@ -147,7 +154,7 @@ class BoardDate extends HostDate {
 // Called without new, Date() returns the current time as a string.
 g.Date = new Proxy(BoardDate, { apply: () => new BoardDate().toString() });
 
-// The board's loop unit replaces getRandomValues when it has a random source (hal/crypto.ts).
+// The board's loop unit replaces getRandomValues when it has a random source (runtime/crypto.ts).
 const placeholder = function getRandomValues(array: unknown): unknown {
   startLoop();
   const c = g.crypto as { getRandomValues: (a: unknown) => unknown };
@@ -155,6 +162,26 @@ const placeholder = function getRandomValues(array: unknown): unknown {
   return c.getRandomValues(array);
 };
 Object.defineProperty(g, "crypto", { value: { getRandomValues: placeholder }, writable: true, configurable: true });
+
+// The web globals (engine/src/web-globals.c): each defined from its unit's export at first use,
+// then a writable, configurable, non-enumerable data property. QuickJS here has no hook for a
+// missing global, so each is an accessor until then (Node defines its lazy globals the same way).
+for (const [unit, names] of Object.entries(WEB_GLOBALS)) {
+  if (!__host.hasUnit(unit)) continue;
+  for (const name of names) {
+    const define = (value: unknown) => Object.defineProperty(g, name, { value, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(g, name, {
+      get() {
+        const value = (__host.loadUnit(unit) as Record<string, unknown>)[name];
+        define(value);
+        return value;
+      },
+      set: define,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}
 
 // One loop turn, after engine/src/loop.c. Between turns the host drains the promise jobs.
 let inBatch = false;

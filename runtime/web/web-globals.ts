@@ -1,0 +1,10 @@
+/**
+ * The web globals and the image unit that defines each (runtime/web/): the build's
+ * tools/lib/units.ts and the simulator's guest runtime read this table, engine/src/web-globals.c
+ * holds the same in C (test/tools/lib/units.test.ts compares them).
+ */
+export const WEB_GLOBALS: Readonly<Record<string, readonly string[]>> = {
+  encoding: ["TextEncoder", "TextDecoder"],
+  url: ["URL", "URLSearchParams"],
+  abort: ["AbortController", "AbortSignal", "EventTarget", "Event", "DOMException"],
+};

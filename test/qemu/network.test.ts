@@ -1,0 +1,112 @@
+import { suite } from "uvu";
+import * as assert from "uvu/assert";
+import net from "node:net";
+import { build, fixture } from "./boot.ts";
+import { runQemu } from "../../tools/lib/qemu.ts";
+import { loadLineMapper } from "../../tools/lib/source-map.ts";
+import type { Firmware } from "../../tools/lib/build.ts";
+
+// microvm's network device (soc/pc/network-unit.ts: virtio-net on the transport the boot command
+// line announces) under QEMU's user-mode networking, as `npm run qemu -- --forward` attaches it
+// (boards/microvm/board.json qemu.network): stacks/net pings slirp's gateway, and a host client
+// reaches the firmware's TCP echo through a forwarded port. slirp accepts the host's connect at
+// once, before the guest has answered: only bytes coming back prove the path.
+const test = suite("network on microvm");
+const board = "microvm";
+let fw: Firmware;
+
+/** A port the host is not using now (bound, read, released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Connects to `port`, sends `data`, resolves with every byte received until the firmware closes. */
+function exchange(port: number, data: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const sock = net.connect(port, "127.0.0.1");
+    sock.setTimeout(20_000, () => sock.destroy(new Error(`no answer from the firmware on 127.0.0.1:${port} in 20 s`)));
+    sock.on("connect", () => sock.write(data));
+    sock.on("data", (c) => {
+      chunks.push(c);
+      // Everything back: close our side; the firmware closes its own on our FIN.
+      if (Buffer.concat(chunks).length >= data.length) sock.end();
+    });
+    sock.on("error", reject);
+    sock.on("close", () => resolve(Buffer.concat(chunks)));
+  });
+}
+
+test.before(async () => {
+  fw = await build(fixture("net/echo.ts"), { board });
+});
+
+test("the firmware pings slirp's gateway and echoes a host client's bytes through --forward", async () => {
+  const port = await freePort();
+  // Bytes of every value, more than one segment's worth (MSS 1460).
+  const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+  let echoed: Promise<Buffer> | undefined;
+  let seen = "";
+  const r = await runQemu({
+    board: fw.board,
+    elf: fw.elf,
+    timeoutS: 90,
+    input: "",
+    mapLine: loadLineMapper(fw.bundles),
+    forwards: [{ protocol: "tcp", hostPort: port, guestPort: 80 }],
+    onOutput: (text) => {
+      seen += text;
+      if (echoed === undefined && seen.includes("listening on 80\n")) echoed = exchange(port, data);
+    },
+  });
+  assert.is(r.timedOut, false, r.output);
+  assert.match(r.output, /^nic 52:54:00:12:34:56 mtu 1500 link up\n/);
+  assert.match(r.output, /\nping 10\.0\.2\.2 rtt \d+ ms\nlistening on 80\ntcp connection\n/);
+  assert.match(r.output, /\ntcp closed closed after 3000 bytes\n/);
+  assert.ok(echoed, r.output);
+  const back = await echoed;
+  assert.is(back.length, data.length);
+  assert.ok(back.equals(data), "the echoed bytes differ from those sent");
+  assert.is(r.code, 0, r.output + r.stderr);
+});
+
+test("without a network device, board().network() is an error naming what QEMU needs, exit 1", async () => {
+  const r = await runQemu({ board: fw.board, elf: fw.elf, timeoutS: 60, input: "", mapLine: loadLineMapper(fw.bundles), onOutput: () => {} });
+  assert.match(r.output, /Error: board "microvm": no network device \(the boot command line announces no virtio-mmio device\): run with --forward/);
+  assert.match(r.output, /-netdev user,id=n0 -device virtio-net-device,netdev=n0,bus=virtio-mmio-bus\.0/);
+  assert.not.match(r.output, /^nic /m);
+  assert.is(r.code, 1);
+});
+
+test("hal.cpu.commandLine() is the PVH command line, a too-long one is an error, and network() refuses a device outside the board's window", async () => {
+  const cl = await build(fixture("net/command-line.ts"), { board });
+  const run = (append: string) =>
+    runQemu({ board: cl.board, elf: cl.elf, timeoutS: 60, input: "", mapLine: loadLineMapper(cl.bundles), onOutput: () => {}, extraArgs: ["-append", append] });
+  // Outside 0xfeb00000..0xfeb03000 (board.json config): unmapped, it would page-fault.
+  let r = await run("console=x virtio_mmio.device=512@0xfe000000:5");
+  assert.match(r.output, /^cmdline "console=x virtio_mmio.device=512@0xfe000000:5"\n/);
+  assert.match(r.output, /\nnetwork RangeError: board "microvm": the boot command line announces a virtio-mmio device at 0xfe000000 \(512 bytes\), outside the board's virtio-mmio window 0xfeb00000\.\.0xfeb03000/);
+  assert.is(r.code, 0, r.output);
+  // 2048 bytes is the most the HAL copies; beyond, an error rather than a cut line.
+  r = await run("a".repeat(2048));
+  assert.match(r.output, /^cmdline "a{2048}"\n/);
+  r = await run("a".repeat(2049));
+  assert.match(r.output, /^cmdline RangeError: cpu\.commandLine: the boot command line is longer than this board copies\n/);
+  // Bytes that are not printable ASCII read as spaces, each (é is two in UTF-8): the JS string
+  // is always valid.
+  r = await run("a\tb\x7fc\xe9d");
+  assert.match(r.output, /^cmdline "a b c {2}d"\n/);
+  // A malformed announcement is named.
+  r = await run("virtio_mmio.device=512@nowhere:5");
+  assert.match(r.output, /\nnetwork RangeError: virtio_mmio\.device=512@nowhere:5: malformed/);
+  assert.is(r.code, 0, r.output);
+});
+
+test.run();

@@ -1,0 +1,60 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { DEFAULT_DMA_SIZE, boardNames, loadBoard, parseConfig, parseDmaSize, parseFamily } from "../../../tools/lib/boards.ts";
+import { repoPath } from "../../../tools/lib/paths.ts";
+import { UserError } from "../../../tools/lib/errors.ts";
+
+test("boards are read from board.json with addresses parsed", () => {
+  assert.ok(boardNames().includes("pizero"));
+  const b = loadBoard("pizero");
+  assert.is(b.loadAddress, 0x8000);
+  assert.is(b.qemu.machine, "raspi0");
+  assert.is(b.target.cc.debianPackage, "gcc-arm-none-eabi");
+});
+
+test("an unknown board is a UserError naming the known ones", () => {
+  try {
+    loadBoard("pi9");
+    assert.unreachable("should have thrown");
+  } catch (e) {
+    assert.instance(e, UserError);
+    assert.match((e as Error).message, /unknown board 'pi9'.*pi1, pi2, pizero/);
+  }
+  assert.throws(() => loadBoard("../pizero"), /unknown board/);
+});
+
+test("dmaSize: 1 MiB unless board.json says otherwise; whole MiB from 1 to 256 MiB or refused", () => {
+  assert.is(DEFAULT_DMA_SIZE, 0x100000);
+  assert.is(loadBoard("microvm").dmaSize, DEFAULT_DMA_SIZE);
+  assert.is(parseDmaSize("x", undefined), 0x100000);
+  assert.is(parseDmaSize("x", "0x400000"), 0x400000);
+  for (const bad of ["0x80000", "0x180000", "0", "0x20000000", "-1", "big"]) {
+    assert.throws(() => parseDmaSize("x", bad), /boards\/x\/board\.json: (dmaSize must be a whole number of MiB|dmaSize must be an address)/, bad);
+  }
+});
+
+test("a board is board.json facts: its family's board module and loop unit serve it", () => {
+  for (const name of ["pizero", "pi1"]) {
+    const b = loadBoard(name);
+    assert.is(b.family, "bcm2835");
+    assert.is(b.module, repoPath("soc/bcm2835/board.ts"));
+    assert.is(b.loopModule, repoPath("soc/bcm2835/loop-unit.ts"));
+  }
+  assert.equal(loadBoard("usbarmory-mk2").config, { consoleUart: 2 });
+  assert.equal(loadBoard("mx6ullevk").config, { consoleUart: 1 });
+  assert.equal(loadBoard("sifive_u").config, {});
+});
+
+test("family must name a folder of soc/; config values are strings or finite numbers under identifiers", () => {
+  assert.is(parseFamily("x", "imx6ul"), "imx6ul");
+  for (const bad of ["nope", "../soc", "", 3, undefined]) {
+    assert.throws(() => parseFamily("x", bad), /family must name a folder of soc\/ \(.*bcm2835.*\)/, String(bad));
+  }
+  assert.equal(parseConfig("x", undefined), {});
+  assert.equal(parseConfig("x", { a: 1, b: "two" }), { a: 1, b: "two" });
+  for (const bad of [[], "x", null, { a: true }, { a: Infinity }, { "a-b": 1 }, { a: { b: 1 } }]) {
+    assert.throws(() => parseConfig("x", bad), /boards\/x\/board\.json: config/, JSON.stringify(bad));
+  }
+});
+
+test.run();
