@@ -12,9 +12,13 @@ export const PLIC_BASE = 0x0c00_0000;
 export const PRCI_BASE = 0x1000_0000;
 export const UART0_BASE = 0x1001_0000;
 export const OTP_BASE = 0x1007_0000;
+/** The Cadence GEM Ethernet MAC (chapter 5) and its PHY's MDIO address (QEMU sifive_u: 0). */
+export const GEM_BASE = 0x1009_0000;
+export const GEM_PHY_ADDRESS = 0;
 /** PLIC sources (FU540 Manual 10.1, Table 47). */
 export const IRQ_UART0 = 4;
 export const IRQ_UART1 = 5;
+export const IRQ_GEM = 53;
 /** The hart tsmetal runs on: the first U54 (hal/arch/riscv64/start.S). */
 export const FIRMWARE_HART = 1;
 /** Harts: the E51 and four U54s. */

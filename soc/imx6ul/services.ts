@@ -3,7 +3,7 @@
  * interrupts through the GIC), board facts (the OCOTP unique ID, DIGPROG), the WDOG1 watchdog,
  * GPIO pins as ECMA-419 Digital, the ULL's RNGB (or the UL's CAAM TRNG) behind
  * crypto.getRandomValues() (and the RNGB behind Math.random's seed),
- * and the SNVS real-time counter as the wall clock when it runs.
+ * the SNVS real-time counter as the wall clock when it runs, and the ENET as network().
  */
 import { clock, cpu, irq } from "hal";
 import { installCrypto } from "../../runtime/crypto.ts";
@@ -16,10 +16,14 @@ import { serialOpener, type BoardInfo, type BoardServices } from "../../io/board
 import { Digital } from "../../io/digital.ts";
 import { ImxGpio } from "../../drivers/gpio/imx-gpio.ts";
 import { ImxWdog } from "../../drivers/watchdog/imx-wdog.ts";
+import type { NetworkInterface } from "../../drivers/interfaces/network-interface.ts";
+import type * as NetworkUnit from "./network-unit.ts";
+import { loadNetworkUnit } from "../network-unit.ts";
 import {
   IMX6UL_CAAM_BASE, IMX6UL_GPIO_BASES, IMX6UL_OCOTP_BASE, IMX6UL_SNVS_HP_BASE, IMX6UL_WDOG_BASES, IMX6ULL_RNGB_BASE, IRQ_GPIO_HIGH, IRQ_GPIO_LOW,
   imx6ulDigprog, isImx6ull, type Imx6ul,
 } from "./imx6ul.ts";
+
 
 /**
  * The services of board `name`; `soc()` is the board module's SoC, its console UART initialised at
@@ -53,7 +57,10 @@ export function imx6ulServices(name: string, soc: () => Pick<Imx6ul, "console" |
   if (snvs.rtcRunning()) clock.setTime(snvs.rtcMillis());
   const ocotp = new ImxOcotp({ base: IMX6UL_OCOTP_BASE });
   let openSerial: BoardServices["openSerial"] | undefined;
+  let nic: NetworkInterface | undefined;
   return {
+    // The board's ENET (board.json config.enet), started on the first call; later calls return it.
+    network: () => (nic ??= loadNetworkUnit<typeof NetworkUnit>().openNetwork()),
     name,
     openSerial: (options) => (openSerial ??= serialOpener(soc().console, irq, soc().consoleLine, "console UART"))(options),
     info(): BoardInfo {

@@ -5,10 +5,11 @@
  * also reseeds Math.random. Without RDRAND, crypto.getRandomValues() reports that the board has
  * no random source. No watchdog, GPIO or display.
  */
-import { clock, cpu, image, irq } from "hal";
+import { clock, cpu, irq } from "hal";
 import { serialOpener, type BoardInfo, type BoardServices } from "../../io/board-services.ts";
 import type { NetworkInterface } from "../../drivers/interfaces/network-interface.ts";
 import type * as NetworkUnit from "./network-unit.ts";
+import { loadNetworkUnit } from "../network-unit.ts";
 import { installCrypto } from "../../runtime/crypto.ts";
 import { IRQ_COM1, type PcLegacy } from "./pc-legacy.ts";
 
@@ -20,17 +21,6 @@ function fillFromCpu(random32: () => number, bytes: Uint8Array): void {
   }
 }
 
-/**
- * The image unit "network" (soc/pc/network-unit.ts), which the build includes only for an app
- * whose code names `network`: loaded here on first use, so nothing of it runs or is kept before.
- */
-function loadNetworkUnit(): typeof NetworkUnit {
-  try {
-    return image.load("network") as typeof NetworkUnit;
-  } catch (e) {
-    throw new Error(`board().network(): this firmware image has no network unit (the build adds it when the app's code names \`network\`): ${e instanceof Error ? e.message : String(e)}`);
-  }
-}
 
 /**
  * The services of board `name`; `soc()` is the board module's devices, COM1 initialised at boot;
@@ -53,7 +43,7 @@ export function pcServices(name: string, soc: () => Pick<PcLegacy, "com1">, conf
   let nic: NetworkInterface | undefined;
   return {
     // The first virtio network device, started on the first call; later calls return it.
-    network: () => (nic ??= loadNetworkUnit().openNetwork(configureLevel)),
+    network: () => (nic ??= loadNetworkUnit<typeof NetworkUnit>().openNetwork(configureLevel)),
     name,
     openSerial: (options) => (openSerial ??= serialOpener(soc().com1, irq, IRQ_COM1, "console UART"))(options),
     info(): BoardInfo {

@@ -1,10 +1,10 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import net from "node:net";
 import { build, fixture } from "./boot.ts";
 import { runQemu } from "../../tools/lib/qemu.ts";
 import { loadLineMapper } from "../../tools/lib/source-map.ts";
 import type { Firmware } from "../../tools/lib/build.ts";
+import { expectPingAndEcho } from "../support/net-boot.ts";
 
 // microvm's network device (soc/pc/network-unit.ts: virtio-net on the transport the boot command
 // line announces) under QEMU's user-mode networking, as `npm run qemu -- --forward` attaches it
@@ -15,67 +15,12 @@ const test = suite("network on microvm");
 const board = "microvm";
 let fw: Firmware;
 
-/** A port the host is not using now (bound, read, released). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Connects to `port`, sends `data`, resolves with every byte received until the firmware closes. */
-function exchange(port: number, data: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const sock = net.connect(port, "127.0.0.1");
-    sock.setTimeout(20_000, () => sock.destroy(new Error(`no answer from the firmware on 127.0.0.1:${port} in 20 s`)));
-    sock.on("connect", () => sock.write(data));
-    sock.on("data", (c) => {
-      chunks.push(c);
-      // Everything back: close our side; the firmware closes its own on our FIN.
-      if (Buffer.concat(chunks).length >= data.length) sock.end();
-    });
-    sock.on("error", reject);
-    sock.on("close", () => resolve(Buffer.concat(chunks)));
-  });
-}
-
 test.before(async () => {
   fw = await build(fixture("net/echo.ts"), { board });
 });
 
-test("the firmware pings slirp's gateway and echoes a host client's bytes through --forward", async () => {
-  const port = await freePort();
-  // Bytes of every value, more than one segment's worth (MSS 1460).
-  const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
-  let echoed: Promise<Buffer> | undefined;
-  let seen = "";
-  const r = await runQemu({
-    board: fw.board,
-    elf: fw.elf,
-    timeoutS: 90,
-    input: "",
-    mapLine: loadLineMapper(fw.bundles),
-    forwards: [{ protocol: "tcp", hostPort: port, guestPort: 80 }],
-    onOutput: (text) => {
-      seen += text;
-      if (echoed === undefined && seen.includes("listening on 80\n")) echoed = exchange(port, data);
-    },
-  });
-  assert.is(r.timedOut, false, r.output);
-  assert.match(r.output, /^nic 52:54:00:12:34:56 mtu 1500 link up\n/);
-  assert.match(r.output, /\nping 10\.0\.2\.2 rtt \d+ ms\nlistening on 80\ntcp connection\n/);
-  assert.match(r.output, /\ntcp closed closed after 3000 bytes\n/);
-  assert.ok(echoed, r.output);
-  const back = await echoed;
-  assert.is(back.length, data.length);
-  assert.ok(back.equals(data), "the echoed bytes differ from those sent");
-  assert.is(r.code, 0, r.output + r.stderr);
-});
+test("the firmware pings slirp's gateway and echoes a host client's bytes through --forward", () =>
+  expectPingAndEcho(fw, /^nic 52:54:00:12:34:56 mtu 1500 link up\n/));
 
 test("without a network device, board().network() is an error naming what QEMU needs, exit 1", async () => {
   const r = await runQemu({ board: fw.board, elf: fw.elf, timeoutS: 60, input: "", mapLine: loadLineMapper(fw.bundles), onOutput: () => {} });
@@ -110,3 +55,13 @@ test("hal.cpu.commandLine() is the PVH command line, a too-long one is an error,
 });
 
 test.run();
+
+// sifive_u's network device (soc/fu540/network-unit.ts: the FU540's Cadence GEM, PLIC source 53),
+// attached by boards/sifive_u/board.json qemu.network. The FU540 has no random source, so the
+// firmware is echo.ts behind a Math.random stand-in for crypto (test/fixtures/net/echo-sifive.ts).
+const sifive = suite("network on sifive_u");
+
+sifive("sifive_u: the firmware pings slirp's gateway and echoes a host client's bytes through --forward", async () =>
+  expectPingAndEcho(await build(fixture("net/echo-sifive.ts"), { board: "sifive_u" }), /^nic 52:54:00:12:34:56 mtu 1500 link up\n/));
+
+sifive.run();

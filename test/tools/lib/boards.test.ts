@@ -41,7 +41,7 @@ test("a board is board.json facts: its family's board module and loop unit serve
     assert.is(b.loopModule, repoPath("soc/bcm2835/loop-unit.ts"));
   }
   assert.equal(loadBoard("usbarmory-mk2").config, { consoleUart: 2 });
-  assert.equal(loadBoard("mx6ullevk").config, { consoleUart: 1 });
+  assert.equal(loadBoard("mx6ullevk").config, { consoleUart: 1, enet: 1, enetPhy: 2 });
   assert.equal(loadBoard("sifive_u").config, {});
 });
 

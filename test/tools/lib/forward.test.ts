@@ -50,6 +50,13 @@ test("a host port forwarded twice is refused; two ports are two hostfwd entries 
   assert.not.ok(plain.includes("-netdev"));
 });
 
+test("sifive_u's Cadence GEM joins slirp through the legacy -net nic option (the machine's built-in NIC)", () => {
+  const sifive = loadBoard("sifive_u");
+  const { machine, args } = networkQemuArgs(sifive, parseForwards(sifive, ["tcp:8080:80"]));
+  assert.is(machine, "sifive_u");
+  assert.equal(args, ["-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80", "-net", "nic,model=cadence_gem,netdev=n0"]);
+});
+
 test("parseOptions lets a `multiple` option repeat and still refuses other repeats", () => {
   const opts = { forward: { type: "string" as const, multiple: true }, board: { type: "string" as const } };
   assert.equal(parseOptions(["--forward", "tcp:1:2", "--forward", "tcp:3:4"], opts).values.forward, ["tcp:1:2", "tcp:3:4"]);
@@ -62,7 +69,7 @@ const cli = (args: string[]) =>
 
 test("CLI: --forward on a board without a network device, or malformed, exit 1 before building", () => {
   for (const [args, re] of [
-    [["qemu", "--board", "sifive_u", "--forward", "tcp:8080:80"], /^tsmetal: --forward: board 'sifive_u' has no network device under QEMU; boards with one: .*microvm/],
+    [["qemu", "--board", "pi2", "--forward", "tcp:8080:80"], /^tsmetal: --forward: board 'pi2' has no network device under QEMU; boards with one: .*microvm/],
     [["qemu", "--board", "microvm", "--forward", "tcp:8080"], /^tsmetal: --forward tcp:8080: expected tcp:<host port>:<guest port>/],
   ] as const) {
     const r = cli([...args]);
