@@ -16,7 +16,7 @@ const test = suite("network on mx6ullevk");
 let fw: Firmware;
 
 test.before(async () => {
-  fw = await build(fixture("net/echo-imx6.ts"), { board: "mx6ullevk" });
+  fw = await build(fixture("net/echo-without-rng.ts"), { board: "mx6ullevk" });
 });
 
 test("the firmware pings slirp's gateway and echoes a host client's bytes through --forward", () =>
@@ -24,7 +24,7 @@ test("the firmware pings slirp's gateway and echoes a host client's bytes throug
   expectPingAndEcho(fw, /^nic 02:00:00:00:00:01 mtu 1500 link up\n/));
 
 test("usbarmory-mk2 (an i.MX6ULZ, no ENET): board().network() is a clear error, exit 1", async () => {
-  const mk2 = await build(fixture("net/echo-imx6.ts"), { board: "usbarmory-mk2" });
+  const mk2 = await build(fixture("net/echo-without-rng.ts"), { board: "usbarmory-mk2" });
   const r = await runQemu({ board: mk2.board, elf: mk2.elf, timeoutS: 60, input: "", mapLine: loadLineMapper(mk2.bundles), onOutput: () => {} });
   assert.match(r.output, /Error: board "usbarmory-mk2": no network device \(boards\/usbarmory-mk2\/board\.json names no ENET: this board has no Ethernet\)/);
   assert.is(r.code, 1);

@@ -58,10 +58,10 @@ test.run();
 
 // sifive_u's network device (soc/fu540/network-unit.ts: the FU540's Cadence GEM, PLIC source 53),
 // attached by boards/sifive_u/board.json qemu.network. The FU540 has no random source, so the
-// firmware is echo.ts behind a Math.random stand-in for crypto (test/fixtures/net/echo-sifive.ts).
+// firmware is echo.ts behind a Math.random stand-in for crypto (test/fixtures/net/echo-without-rng.ts).
 const sifive = suite("network on sifive_u");
 
 sifive("sifive_u: the firmware pings slirp's gateway and echoes a host client's bytes through --forward", async () =>
-  expectPingAndEcho(await build(fixture("net/echo-sifive.ts"), { board: "sifive_u" }), /^nic 52:54:00:12:34:56 mtu 1500 link up\n/));
+  expectPingAndEcho(await build(fixture("net/echo-without-rng.ts"), { board: "sifive_u" }), /^nic 52:54:00:12:34:56 mtu 1500 link up\n/));
 
 sifive.run();
