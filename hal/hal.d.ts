@@ -54,9 +54,9 @@ declare module "hal" {
     commandLine?(): string;
     /**
      * 32 random bits from the CPU's random number instruction (x86 RDRAND), for boards whose
-     * hardware RNG is the CPU's. Absent on CPUs without such an instruction in the ISA (ARM,
-     * RISC-V); a TypeError where the CPU lacks it (CPUID says so), an InternalError if it keeps
-     * failing. docs/hal.md.
+     * hardware RNG is the CPU's, or on the Linux boards from the kernel (getrandom(2)). Absent on
+     * CPUs without such an instruction in the ISA (ARM, RISC-V); a TypeError where the CPU lacks
+     * it (CPUID says so), an InternalError if it keeps failing. docs/hal.md.
      */
     random32?(): number;
   };

@@ -21,6 +21,9 @@ export type { SerialPort, SerialRxErrors } from "../drivers/interfaces/serial-po
 export type { Watchdog } from "../drivers/interfaces/watchdog.ts";
 export { Digital } from "./digital.ts";
 export { Canvas, RGB } from "../drivers/video/graphics/canvas.ts";
+// The network: stubs that load the image units "net" and "http" on first use.
+export { network, serve, TCP, UDP, Listener } from "./network.ts";
+export type { Handler, HttpServer, Network, NetworkOptions, ServeOptions, StaticIpv4 } from "./network.ts";
 
 /** The loop unit's exports this module uses. */
 interface LoopUnit {

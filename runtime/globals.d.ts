@@ -188,3 +188,17 @@ interface AbortController {
   abort(reason?: unknown): void;
 }
 declare var AbortController: { prototype: AbortController; new (): AbortController };
+
+// The Fetch API over the board's default network (web unit "http", runtime/web/http.ts): the
+// classes of stacks/http, as they are (import types keep this file a global script).
+/** Fetch Standard Headers (stacks/http/headers.ts). */
+type Headers = import("../stacks/http/headers.ts").Headers;
+declare var Headers: typeof import("../stacks/http/headers.ts").Headers;
+/** Fetch Standard Request (stacks/http/request.ts). */
+type Request = import("../stacks/http/request.ts").Request;
+declare var Request: typeof import("../stacks/http/request.ts").Request;
+/** Fetch Standard Response (stacks/http/response.ts). */
+type Response = import("../stacks/http/response.ts").Response;
+declare var Response: typeof import("../stacks/http/response.ts").Response;
+/** fetch() for http: URLs over the board's default network, configured by DHCP unless the app called network() first (stacks/http/fetch.ts). */
+declare var fetch: typeof import("../runtime/web/http.ts").fetch;

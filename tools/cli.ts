@@ -1,52 +1,31 @@
 /**
  * The tsmetal command line: build, qemu, sim, linux, conformance, flash, boards, new, bench, fuzz. `npm run <command> -- [options]`.
  */
-import { parseArgs } from "node:util";
 import { UserError } from "./lib/errors.ts";
-import { buildCommand } from "./commands/build.ts";
-import { qemuCommand } from "./commands/qemu.ts";
-import { flashCommand } from "./commands/flash.ts";
-import { boardsCommand } from "./commands/boards.ts";
-import { newCommand } from "./commands/new.ts";
-import { benchCommand } from "./commands/bench.ts";
-import { simCommand } from "./commands/sim.ts";
-import { linuxCommand } from "./commands/linux.ts";
-import { conformanceCommand } from "./commands/conformance.ts";
-import { fuzzCommand } from "./commands/fuzz.ts";
+import { commandHelp, commands, usage } from "./commands/index.ts";
 
-const commands: Record<string, (argv: string[]) => Promise<number>> = {
-  build: buildCommand,
-  qemu: qemuCommand,
-  sim: simCommand,
-  linux: linuxCommand,
-  conformance: conformanceCommand,
-  flash: flashCommand,
-  boards: boardsCommand,
-  new: newCommand,
-  bench: benchCommand,
-  fuzz: fuzzCommand,
+/** --help or -h anywhere before a "--" that ends the options. */
+const wantsHelp = (args: string[]): boolean => {
+  const end = args.indexOf("--");
+  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
 };
-
-const usage = `usage: tsmetal <command> [options]
-  build  --board <name> [--app <entry.ts>] [--out <dir>] [--enable-eval]
-  qemu   [--board <name>] [--app <entry.ts>] [--timeout <s>] [--screenshot <file.png>]
-  sim    [--board <name>] [--app <entry.ts>] [--timeout <s>]
-  linux  [--board linux-amd64|linux-arm|linux-riscv64] [--app <entry.ts>] [--timeout <s>]
-  conformance [--board <name>] [--timeout <s>] [--update-docs]
-  flash  --board <name> --to <folder|image|/dev/sdX> [--app <entry.ts>] [--firmware <dir>] [--yes] [--dry-run]
-  boards
-  new    <dir>
-  bench  --board <name> [--json]
-  fuzz   [--board <name>] [--seed <n>] [--iterations <n>] [--region <name>[,<name>...]] [--timeout <s>]`;
 
 async function main(): Promise<number> {
   const [name, ...rest] = process.argv.slice(2);
-  const command = name ? commands[name] : undefined;
+  if (name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return 0;
+  }
+  const command = name && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
-    console.error(name ? `tsmetal: unknown command '${name}'\n${usage}` : usage);
+    console.error(name ? `tsmetal: unknown command '${name}'\n${usage()}` : usage());
     return 2;
   }
-  return command(rest);
+  if (wantsHelp(rest)) {
+    console.log(commandHelp(name));
+    return 0;
+  }
+  return command.run(rest);
 }
 
 main().then(
@@ -58,7 +37,8 @@ main().then(
       console.error(`tsmetal: ${e.message}`);
       process.exitCode = e.exitCode;
     } else if (e instanceof Error && (e as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      console.error(`tsmetal: ${e.message}\n${usage}`);
+      const name = process.argv[2];
+      console.error(`tsmetal: ${e.message}\n${Object.hasOwn(commands, name) ? commandHelp(name) : usage()}`);
       process.exitCode = 2;
     } else {
       console.error(e);

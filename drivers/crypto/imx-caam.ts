@@ -52,13 +52,21 @@ export class ImxCaam {
     this.wait = { maxPolls: options.maxPolls ?? ENTROPY_MAX_POLLS, timeoutMs: options.timeoutMs, now: options.now };
   }
 
-  /** Program mode, defaults, software access to the entropy, then run mode. */
+  /**
+   * Program mode, defaults, software access to the entropy, then run mode. Throws at once when
+   * RTMCTL does not keep TRNG_ACC (a read/write bit): no TRNG answers there, as under QEMU, whose
+   * i.MX6UL machine does not model the CAAM (its registers read 0), and where waiting for
+   * ENT_VAL would only end at the time limit.
+   */
   init(): void {
     if (!this.base) throw new Error("ImxCaam: invalid base address");
     const r = this.registers;
     r.RTMCTL.set(RTMCTL.PRGM);
     r.RTMCTL.set(RTMCTL.RST_DEF);
     r.RTMCTL.set(RTMCTL.TRNG_ACC);
+    if (!(r.RTMCTL.read() & RTMCTL.TRNG_ACC)) {
+      throw new Error(`ImxCaam: no TRNG at 0x${this.base.toString(16)} (RTMCTL does not keep TRNG_ACC; QEMU does not model the CAAM)`);
+    }
     r.RTMCTL.clear(RTMCTL.PRGM);
     this.next = 0;
     this.initialized = true;

@@ -218,7 +218,7 @@ export class CadenceGem extends DmaNic<CadenceGemRegisters> {
   }
 
   /**
-   * Programs the MAC by UG585 16.3, hands it the rings and enables it, then resets the PHY and
+   * Programs the MAC by UG585 16.3, hands it the rings and enables it, then finds the PHY (findPhy), resets it and
    * starts auto-negotiation. The link is down until pollLink() sees it come up. May be called
    * again (after an error, say): it starts over with empty rings and the same DMA memory.
    */
@@ -257,9 +257,10 @@ export class CadenceGem extends DmaNic<CadenceGemRegisters> {
     this.initialized = true;
     this.start(); // "Enable the Controller": receive and transmit on
 
-    // "Configure the PHY": the identifier first (an absent PHY reads all ones).
+    // "Configure the PHY": the identifier first (an absent PHY reads all ones); not at the
+    // configured address, the PHY is looked for at the others (findPhy).
+    this.findPhy();
     const phy = this.phy;
-    phy.id();
     phy.reset();
     // 10/100 only (see the header): no 1000BASE-T advertisement where the PHY has one.
     if (phy.read(MII_REG.BMSR) & BMSR_EXTENDED_STATUS) phy.write(MII_1000BASET_CONTROL, 0);

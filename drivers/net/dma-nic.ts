@@ -15,7 +15,7 @@ import type { DmaAllocator, DmaBuffer } from "hal";
 import { NO_BUS, type PolledDeviceOptions, type RegisterBus } from "../../hal/register.ts";
 import { pollOptions, PollTimeoutError, type PollOptions } from "../../hal/poll.ts";
 import type { NetworkInterface, NetworkInterfaceEvents } from "../interfaces/network-interface.ts";
-import { MDIO_FRAME, MDIO_OP, MiiPhy, mdioFrame, type LinkMode, type MdioBus } from "./mii-phy.ts";
+import { MDIO_FRAME, MDIO_OP, MiiPhy, findPhy, mdioFrame, type FoundPhy, type LinkMode, type MdioBus } from "./mii-phy.ts";
 import { checkMac, ringSize } from "./nic-options.ts";
 
 const HEADER_BYTES = 14;
@@ -27,8 +27,13 @@ export interface DmaNicOptions extends PolledDeviceOptions {
   readonly dma: DmaAllocator;
   /** The interface's MAC address: 6 bytes, unicast, not all zero. */
   readonly mac: Uint8Array;
-  /** The PHY's address on its MDIO bus (0-31). */
+  /** The PHY's address on its MDIO bus (0-31): where init() looks first (see findPhy). */
   readonly phyAddress: number;
+  /**
+   * Told when init() found no PHY at phyAddress and took the one it found at another address
+   * (the board logs it: its board.json fact is wrong, or QEMU's PHY is elsewhere).
+   */
+  readonly onPhyFound?: (found: FoundPhy, configured: number) => void;
   /** Receive descriptors (default 16, 2-1024). */
   readonly rxRing?: number;
   /** Transmit descriptors (default 16, 2-1024). */
@@ -75,8 +80,8 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
   readonly base: number;
   readonly mac: Uint8Array;
   readonly mtu = 1500;
-  /** The PHY, for what the driver does not wrap (its identifier, forced modes). */
-  readonly phy: MiiPhy;
+  /** The PHY's address as configured (DmaNicOptions.phyAddress). */
+  readonly phyAddress: number;
   abstract readonly stats: DmaNicStats;
   /** The register block, for what the driver does not wrap. */
   abstract readonly registers: Registers;
@@ -112,6 +117,10 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
   private allocated = false;
   private readonly rxBuffers: Uint8Array[] = [];
   private readonly txBuffers: Uint8Array[] = [];
+  private readonly phyMdio: MdioBus;
+  private readonly maxPolls?: number;
+  private readonly onPhyFound?: (found: FoundPhy, configured: number) => void;
+  private currentPhy: MiiPhy;
 
   /** Checks the shared options; the PHY is managed through `mdio`, by default this MAC's own port. */
   protected constructor(owner: string, options: DmaNicOptions, layout: RingLayout, mdio?: MdioBus) {
@@ -124,7 +133,16 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
     this.txSize = ringSize(owner, options.txRing, "txRing", layout.maxRing);
     this.wait = pollOptions(options.maxPolls);
     this.barrier = options.barrier;
-    this.phy = new MiiPhy({ mdio: mdio ?? this, address: options.phyAddress, maxPolls: options.maxPolls });
+    this.phyMdio = mdio ?? this;
+    this.maxPolls = options.maxPolls;
+    this.onPhyFound = options.onPhyFound;
+    this.currentPhy = new MiiPhy({ mdio: this.phyMdio, address: options.phyAddress, maxPolls: options.maxPolls });
+    this.phyAddress = options.phyAddress;
+  }
+
+  /** The PHY, for what the driver does not wrap (its identifier, forced modes): after init(), the one findPhy() found. */
+  get phy(): MiiPhy {
+    return this.currentPhy;
   }
 
   get linkUp(): boolean {
@@ -146,7 +164,7 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
   }
 
   /**
-   * Programs the MAC, hands it the rings and enables it, then resets the PHY and starts
+   * Programs the MAC, hands it the rings and enables it, then finds the PHY (findPhy), resets it and starts
    * auto-negotiation. The link is down until pollLink() sees it come up. May be called again
    * (after an error, say): it starts over with empty rings and the same DMA memory.
    */
@@ -285,6 +303,22 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
     if (!this.allocated) this.allocate();
     this.up = false;
     this.mode = { speed: 100, fullDuplex: true };
+  }
+
+  /**
+   * init()'s PHY step: the PHY where it answered last (phyAddress at first), else the first that
+   * answers on the bus (mii-phy.ts findPhy), which becomes `phy` and is reported to onPhyFound.
+   * Returns its identifier; throws naming phyAddress when no PHY answers at all.
+   */
+  protected findPhy(): number {
+    const tried = this.currentPhy.address;
+    const found = findPhy(this.phyMdio, tried);
+    if (found === undefined) throw new Error(`MiiPhy: no PHY answers at address ${tried}, nor at any other address 0-31`);
+    if (found.address !== tried) {
+      this.currentPhy = new MiiPhy({ mdio: this.phyMdio, address: found.address, maxPolls: this.maxPolls });
+      if (this.onPhyFound) this.onPhyFound(found, this.phyAddress);
+    }
+    return found.id;
   }
 
   /** With the descriptors the driver empties: both rings from their start, no frame half received. */

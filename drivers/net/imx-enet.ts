@@ -177,7 +177,7 @@ export class ImxEnet extends DmaNic<ImxEnetRegisters> {
   }
 
   /**
-   * Resets and programs the MAC, allocates and hands the receive ring to it, then resets the PHY
+   * Resets and programs the MAC, allocates and hands the receive ring to it, then finds the PHY (findPhy), resets it
    * and starts auto-negotiation. The link is down until pollLink() sees it come up. May be called
    * again (after an error, say): it starts over with empty rings.
    */
@@ -209,8 +209,9 @@ export class ImxEnet extends DmaNic<ImxEnetRegisters> {
     this.start();
 
     // The identifier first: an absent PHY reads all ones, which would look like a reset never ending.
+    // Not at the configured address, the PHY is looked for at the others (findPhy).
+    this.findPhy();
     const phy = this.phy;
-    phy.id();
     phy.reset();
     phy.startAutoNegotiation();
   }

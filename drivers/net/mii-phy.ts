@@ -11,7 +11,8 @@
  * model and revision), start auto-negotiation advertising what the PHY can do (BMSR abilities),
  * and report the link: BMSR.LINK latches low (22.2.4.2.13), so it reads BMSR twice to get the
  * state now, and resolves speed and duplex from ANAR & ANLPAR once the link is up. No interrupt:
- * the MAC driver polls `linkUp()` from a timer.
+ * the MAC driver polls `linkUp()` from a timer. `findPhy()` finds a PHY that is not at the address
+ * a board states (QEMU's i.MX6UL puts ENET2's at 1 where the USB armory Mk II LAN has it at 0).
  */
 import { pollUntil, pollOptions, type PollOptions } from "../../hal/poll.ts";
 import { fieldBits } from "../../hal/register.ts";
@@ -118,8 +119,8 @@ export class MiiPhy {
    * all zeros is no identifier either.
    */
   id(): number {
-    const id = ((this.read(MII_REG.PHYID1) << 16) | this.read(MII_REG.PHYID2)) >>> 0;
-    if (id === 0xffff_ffff || id === 0) throw new Error(`MiiPhy: no PHY answers at address ${this.address} (identifier 0x${id.toString(16).padStart(8, "0")})`);
+    const id = readIdentifier(this.mdio, this.address);
+    if (!answers(id)) throw new Error(`MiiPhy: no PHY answers at address ${this.address} (identifier 0x${id.toString(16).padStart(8, "0")})`);
     return id;
   }
 
@@ -176,5 +177,39 @@ export function resolveLinkMode(common: number): LinkMode | undefined {
   if (common & (ANAR.BASE100_T4 | ANAR.BASE100TX_HD)) return { speed: 100, fullDuplex: false };
   if (common & ANAR.BASE10_FD) return { speed: 10, fullDuplex: true };
   if (common & ANAR.BASE10_HD) return { speed: 10, fullDuplex: false };
+  return undefined;
+}
+
+/** PHYID1 << 16 | PHYID2 of the PHY at `address` (22.2.4.3.1). */
+function readIdentifier(mdio: MdioBus, address: number): number {
+  return (((mdio.mdioRead(address, MII_REG.PHYID1) & 0xffff) << 16) | (mdio.mdioRead(address, MII_REG.PHYID2) & 0xffff)) >>> 0;
+}
+
+/** Whether an identifier is a PHY's: an undriven MDIO is pulled up and reads all ones; all zeros is no identifier either. */
+function answers(id: number): boolean {
+  return id !== 0xffff_ffff && id !== 0;
+}
+
+/** A PHY found on an MDIO bus: its address and identifier. */
+export interface FoundPhy {
+  readonly address: number;
+  readonly id: number;
+}
+
+/**
+ * Finds the PHY on `mdio`: at `first` when a PHY answers there (the address a board's strapping
+ * sets: a board that states it right never scans), else at the lowest address of 0-31 that
+ * answers, each of the others read once (registers 2 and 3, 22.2.4.3.1). Undefined when no
+ * address answers.
+ */
+export function findPhy(mdio: MdioBus, first: number): FoundPhy | undefined {
+  if (!(first >>> 0 === first && first <= 31)) throw new RangeError(`MiiPhy: PHY address ${first} is not 0-31`);
+  const id = readIdentifier(mdio, first);
+  if (answers(id)) return { address: first, id };
+  for (let address = 0; address <= 31; address++) {
+    if (address === first) continue;
+    const other = readIdentifier(mdio, address);
+    if (answers(other)) return { address, id: other };
+  }
   return undefined;
 }

@@ -221,7 +221,7 @@ export class VirtioNet implements NetworkInterface {
         tx.suppressInterrupts(true);
       }
     }
-    tx.bytes.set(frame, tx.offset(id) + NET_HDR_BYTES);
+    tx.bytes.set(frame, id * BUFFER_BYTES + NET_HDR_BYTES); // tx.offset(id): one call less per frame
     tx.put(id, NET_HDR_BYTES + n);
     if (tx.publish()) this.transport.notify(TX_QUEUE);
     this.counters.txFrames++;
@@ -279,7 +279,7 @@ export class VirtioNet implements NetworkInterface {
       } else if (len > BUFFER_BYTES) {
         this.errors.rxTooLong++;
       } else {
-        const off = rx.offset(id);
+        const off = id * BUFFER_BYTES; // rx.offset(id): one call less per frame
         this.counters.rxFrames++;
         this.counters.rxBytes += len - NET_HDR_BYTES;
         if (events === NO_LISTENER) this.counters.rxUnclaimed++;

@@ -102,8 +102,12 @@ int main(int argc, char **argv)
         return 0;
     }
     int n_units = (argc - 2) / 3;
-    if (argc < 5 || (argc - 2) % 3 != 0 || n_units > TSM_MAX_UNITS) {
+    if (argc < 5 || (argc - 2) % 3 != 0) {
         fprintf(stderr, "usage: tsmc <out.bin> <unit> <script-name> <bundle.js> [...] | tsmc --fingerprint\n");
+        return 2;
+    }
+    if (n_units > TSM_MAX_UNITS) {
+        fprintf(stderr, "tsmc: %d units given, an image holds at most %d (TSM_MAX_UNITS, engine/src/blob.h)\n", n_units, TSM_MAX_UNITS);
         return 2;
     }
     JSRuntime *rt = JS_NewRuntime();

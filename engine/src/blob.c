@@ -219,8 +219,17 @@ static int valid_name(const uint8_t *name)
     return 1;
 }
 
-tsm_blob_status tsm_blob_check(uint8_t *image, size_t size, tsm_unit units[TSM_MAX_UNITS],
-                               int *n_units)
+void tsm_blob_unit(uint8_t *image, int i, tsm_unit *unit)
+{
+    uint8_t *payload = image + TSM_BLOB_HEADER_SIZE;
+    const uint8_t *entry = payload + (size_t)i * TSM_BLOB_ENTRY_SIZE;
+    unit->name = (const char *)entry;
+    unit->bytecode = payload + get_le32(entry + 32);
+    unit->length = get_le32(entry + 36);
+    get_check(entry + 40, &unit->check);
+}
+
+tsm_blob_status tsm_blob_check(uint8_t *image, size_t size, int *n_units)
 {
     *n_units = 0;
     if (size < TSM_BLOB_HEADER_SIZE)
@@ -255,15 +264,13 @@ tsm_blob_status tsm_blob_check(uint8_t *image, size_t size, tsm_unit units[TSM_M
         if (!valid_name(entry) || offset != expect_offset || len > length - offset ||
             pad8(len) > length - offset)
             return TSM_BLOB_BAD_TABLE;
-        memcpy(units[i].name, entry, TSM_UNIT_NAME_MAX);
-        units[i].bytecode = payload + offset;
-        units[i].length = len;
-        get_check(entry + 40, &units[i].check);
         expect_offset = offset + pad8(len);
     }
     if (expect_offset != length)
         return TSM_BLOB_BAD_TABLE;
-    if (!tsm_unit_verify(&units[0]))
+    tsm_unit first;
+    tsm_blob_unit(image, 0, &first);
+    if (!tsm_unit_verify(&first))
         return TSM_BLOB_BAD_CHECKSUM;
     *n_units = (int)n;
     return TSM_BLOB_OK;

@@ -82,23 +82,28 @@ typedef enum {
     TSM_BLOB_BAD_CHECKSUM,
 } tsm_blob_status;
 
-#define TSM_MAX_UNITS 8
+/* main, format, loop, network, encoding, url, abort, net, http, with room to spare. The host
+   mirrors it as IMAGE_MAX_UNITS (tools/lib/image-format.ts; test/engine/src/blob.test.ts). */
+#define TSM_MAX_UNITS 16
 #define TSM_UNIT_NAME_MAX 32
 
+/* A unit of a checked image, read from its table entry (nothing of it is kept in .bss, which the
+   engine snapshot carries: tsm_blob_unit reads the entry again when a unit is needed). */
 typedef struct {
-    char name[TSM_UNIT_NAME_MAX];
+    const char *name; /* in the table: NUL-terminated, 1..31 characters */
     uint8_t *bytecode;
     uint32_t length;
     tsm_check check; /* of the bytecode padded to 8 bytes */
 } tsm_unit;
 
 /*
- * Checks image (size bytes: the whole section, which must hold the image exactly) and fills
- * units[0..*n_units): header, header check, unit table and the first unit's check. The other
- * units are checked with tsm_unit_verify before they are read.
+ * Checks image (size bytes: the whole section, which must hold the image exactly) and sets
+ * *n_units: header, header check, unit table and the first unit's check. The other units are
+ * checked with tsm_unit_verify before they are read.
  */
-tsm_blob_status tsm_blob_check(uint8_t *image, size_t size, tsm_unit units[TSM_MAX_UNITS],
-                               int *n_units);
+tsm_blob_status tsm_blob_check(uint8_t *image, size_t size, int *n_units);
+/* Unit i (0 <= i < *n_units) of an image tsm_blob_check accepted. */
+void tsm_blob_unit(uint8_t *image, int i, tsm_unit *unit);
 /* 1 if the unit's bytecode (and padding) matches its check. */
 int tsm_unit_verify(const tsm_unit *unit);
 

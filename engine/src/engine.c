@@ -68,18 +68,24 @@ static JSModuleDef *load_module(JSContext *ctx, const char *name, void *opaque)
 static JSRuntime *rt;
 static JSContext *ctx;
 
-static tsm_unit units[TSM_MAX_UNITS];
+/* The checked image; a unit's name, place and check are read from its table entry when needed
+   (tsm_blob_unit), so that .bss, which the snapshot carries, holds only this per unit. */
+static uint8_t *image_start;
 /* Unit 0, the firmware: its namespace is the board module's exports (tools/lib/bundle.ts). */
 static JSModuleDef *main_module;
 static JSValue unit_namespaces[TSM_MAX_UNITS];
 static int n_units;
+/* Units whose reading or evaluation threw (bit i): unit_namespaces[i] holds what they threw. */
+static uint32_t failed_units;
 
 static int check_image(uint8_t *image, size_t size)
 {
     /* Header, unit table and unit "main" (engine/src/blob.h); lazy units in eval_unit. */
-    tsm_blob_status status = tsm_blob_check(image, size, units, &n_units);
-    if (status == TSM_BLOB_OK)
+    tsm_blob_status status = tsm_blob_check(image, size, &n_units);
+    if (status == TSM_BLOB_OK) {
+        image_start = image;
         return 1;
+    }
     tsm_console_puts("tsmetal: refusing bytecode image: ");
     tsm_console_puts(tsm_blob_status_text(status));
     tsm_console_puts("\n");
@@ -89,26 +95,28 @@ static int check_image(uint8_t *image, size_t size)
 }
 
 /* Reads and evaluates unit i; on success caches and returns its module namespace. */
-static JSValue eval_unit(JSContext *ctx, int i)
+static JSValue read_unit(JSContext *ctx, int i)
 {
     if (!JS_IsUndefined(unit_namespaces[i]))
         return JS_DupValue(ctx, unit_namespaces[i]);
+    tsm_unit unit;
+    tsm_blob_unit(image_start, i, &unit);
     /* Unit 0 was checked with the header at boot; the others are checked when first loaded. */
-    if (i > 0 && !tsm_unit_verify(&units[i])) {
+    if (i > 0 && !tsm_unit_verify(&unit)) {
         tsm_console_puts("tsmetal: refusing image unit '");
-        tsm_console_puts(units[i].name);
+        tsm_console_puts(unit.name);
         tsm_console_puts("': checksum mismatch (corrupt image)\n");
         tsm_exit(TSM_EXIT_BAD_IMAGE);
     }
     /* In place: function bytecode stays in the image (its atoms are relocated there) instead of
        being copied to the heap. Each unit is read once; the image lies in writable RAM. */
-    JSValue module = JS_ReadObject(ctx, units[i].bytecode, units[i].length,
+    JSValue module = JS_ReadObject(ctx, unit.bytecode, unit.length,
                                    JS_READ_OBJ_BYTECODE | JS_READ_OBJ_IN_PLACE);
     if (JS_IsException(module))
         return module;
     if (JS_VALUE_GET_TAG(module) != JS_TAG_MODULE) {
         JS_FreeValue(ctx, module);
-        return JS_ThrowTypeError(ctx, "image unit '%s' is not a module", units[i].name);
+        return JS_ThrowTypeError(ctx, "image unit '%s' is not a module", unit.name);
     }
     JSModuleDef *m = JS_VALUE_GET_PTR(module);
     if (i == 0)
@@ -127,6 +135,23 @@ static JSValue eval_unit(JSContext *ctx, int i)
     return ns;
 }
 
+/* read_unit, once: a unit is read in place (its atoms relocated in the image), so one that threw
+   cannot be read again. A later load throws the same error again, as importing a module whose
+   evaluation threw does (ECMA-262, Cyclic Module Records, Evaluate(): [[EvaluationError]]). */
+static JSValue eval_unit(JSContext *ctx, int i)
+{
+    if (failed_units & (1u << i))
+        return JS_Throw(ctx, JS_DupValue(ctx, unit_namespaces[i]));
+    JSValue ns = read_unit(ctx, i);
+    if (JS_IsException(ns)) {
+        JSValue error = JS_GetException(ctx);
+        unit_namespaces[i] = JS_DupValue(ctx, error);
+        failed_units |= 1u << i;
+        return JS_Throw(ctx, error);
+    }
+    return ns;
+}
+
 JSValue tsm_engine_load_unit(JSContext *ctx, const char *name)
 {
     /* Unit 0 is the firmware itself, running already (maybe still evaluating): its namespace is
@@ -134,13 +159,16 @@ JSValue tsm_engine_load_unit(JSContext *ctx, const char *name)
     if (strcmp(name, "main") == 0 && main_module)
         return JS_GetModuleNamespace(ctx, main_module);
     for (int i = 1; i < n_units; i++) {
-        if (strcmp(units[i].name, name) == 0)
+        tsm_unit unit;
+        tsm_blob_unit(image_start, i, &unit);
+        if (strcmp(unit.name, name) == 0)
             return eval_unit(ctx, i);
     }
     return JS_ThrowReferenceError(ctx, "the firmware image has no unit '%s'", name);
 }
 
-/* 0: not yet; 1: being evaluated; 2: evaluated, or the image has none. */
+/* 0: not yet, or it threw (every use of the loop then throws that again, from eval_unit);
+   1: being evaluated; 2: evaluated, or the image has none. */
 static int loop_unit_state;
 
 int tsm_engine_start_loop(JSContext *ctx)
@@ -151,12 +179,16 @@ int tsm_engine_start_loop(JSContext *ctx)
     loop_unit_state = 1;
     JSValue ns = JS_UNDEFINED;
     for (int i = 1; i < n_units; i++) {
-        if (strcmp(units[i].name, "loop") == 0)
+        tsm_unit unit;
+        tsm_blob_unit(image_start, i, &unit);
+        if (strcmp(unit.name, "loop") == 0)
             ns = eval_unit(ctx, i);
     }
-    loop_unit_state = 2;
-    if (JS_IsException(ns))
+    if (JS_IsException(ns)) {
+        loop_unit_state = 0;
         return -1;
+    }
+    loop_unit_state = 2;
     JS_FreeValue(ctx, ns);
     return 0;
 }

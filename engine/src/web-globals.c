@@ -1,6 +1,6 @@
 /*
  * The web globals (TextEncoder, TextDecoder, URL, URLSearchParams, AbortController, AbortSignal,
- * EventTarget, Event, DOMException) are TypeScript in image units loaded on first use
+ * EventTarget, Event, DOMException, fetch, Request, Response, Headers) are TypeScript in image units loaded on first use
  * (tools/lib/units.ts, runtime/web/). Nothing of them exists before: not even their names, which
  * would cost snapshot heap and so boot instructions. QuickJS calls handle_miss
  * (engine/patches/0012) when a global is looked up and not found (a global variable, typeof,
@@ -30,6 +30,10 @@ static const lazy_global lazy_globals[] = {
     { "EventTarget", "abort" },
     { "Event", "abort" },
     { "DOMException", "abort" },
+    { "fetch", "http" },
+    { "Request", "http" },
+    { "Response", "http" },
+    { "Headers", "http" },
 };
 #define N_LAZY_GLOBALS (sizeof(lazy_globals) / sizeof(lazy_globals[0]))
 

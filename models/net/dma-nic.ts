@@ -13,7 +13,8 @@ const QUEUE_LIMIT = 256;
 export interface DmaNicModelOptions<Phy> {
   readonly dma: DmaMemory;
   readonly phy?: Phy;
-  readonly phyAddress?: number;
+  /** The PHY's MDIO address; null: no PHY on the bus (every address reads 0xFFFF). */
+  readonly phyAddress?: number | null;
   /** The interrupt line's level, on every change. */
   readonly onIrq?: (level: boolean) => void;
   /** Each transmitted frame, as it went to the wire. */
@@ -22,7 +23,8 @@ export interface DmaNicModelOptions<Phy> {
 
 export abstract class DmaNicModel<Phy, Queued> {
   readonly phy: Phy;
-  readonly phyAddress: number;
+  /** The PHY's MDIO address, null for none on the bus. */
+  readonly phyAddress: number | null;
   /** Every transmitted frame, in order. */
   readonly transmitted: Uint8Array[] = [];
   /** What the driver did that the hardware would not accept (bad MDIO frames, DMA outside memory). */
@@ -42,7 +44,7 @@ export abstract class DmaNicModel<Phy, Queued> {
   protected constructor(options: DmaNicModelOptions<Phy>, defaultPhy: () => Phy, defaultPhyAddress: number) {
     this.dma = options.dma;
     this.phy = options.phy ?? defaultPhy();
-    this.phyAddress = options.phyAddress ?? defaultPhyAddress;
+    this.phyAddress = options.phyAddress === undefined ? defaultPhyAddress : options.phyAddress;
     this.onIrq = options.onIrq;
     this.onTransmit = options.onTransmit;
   }

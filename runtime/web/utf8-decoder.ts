@@ -82,6 +82,19 @@ export class Utf8Decoder {
     let text = "";
     const n = bytes.length;
     for (let i = 0; i < n; i++) {
+      // A run of ASCII outside a sequence becomes text in one call rather than a step() per byte
+      // (HTTP heads and JSON are mostly ASCII).
+      if (this.bytesNeeded === 0 && bytes[i] < 0x80) {
+        let j = i + 1;
+        while (j < n && j - i < CHUNK && bytes[j] < 0x80) j++;
+        if (units.length !== 0) {
+          text += String.fromCharCode.apply(null, units);
+          units.length = 0;
+        }
+        text += String.fromCharCode.apply(null, bytes.subarray(i, j) as unknown as number[]);
+        i = j - 1;
+        continue;
+      }
       const cp = this.step(bytes[i]);
       if (cp > 0xffff) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
       else if (cp >= 0) units.push(cp);

@@ -7,4 +7,6 @@ export const WEB_GLOBALS: Readonly<Record<string, readonly string[]>> = {
   encoding: ["TextEncoder", "TextDecoder"],
   url: ["URL", "URLSearchParams"],
   abort: ["AbortController", "AbortSignal", "EventTarget", "Event", "DOMException"],
+  // stacks/http's Fetch API over the board's default network (runtime/web/http.ts).
+  http: ["fetch", "Request", "Response", "Headers"],
 };

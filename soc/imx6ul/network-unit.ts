@@ -4,7 +4,8 @@
  * `network`), so a firmware that does not use the network pays nothing at boot.
  *
  * Which ENET and PHY are the board's are board.json facts (config enet: 1 or 2, enetPhy: the
- * PHY's MDIO address); a board without them (the USB armory Mk II, an i.MX6ULZ: no ENET) has no
+ * PHY's MDIO address, tried first; when no PHY answers there the driver finds it at another and
+ * this logs which); a board without them (the USB armory Mk II, an i.MX6ULZ: no ENET) has no
  * network and network() says so. The ENET's interrupt (IMX6ULLRM Table 3-1: ENET1 118, ENET2
  * 120, GIC IDs 150 and 152) drives reception and transmit completion; the PHY is polled from a
  * timer (drivers/net/imx-enet.ts: no PHY interrupt, QEMU models none), once a second.
@@ -17,6 +18,7 @@ import { barrier, dma, irq } from "hal";
 import { config, name } from "tsmetal:board";
 import "../../hal/mmio-bus.ts";
 import { ImxEnet } from "../../drivers/net/imx-enet.ts";
+import type { FoundPhy } from "../../drivers/net/mii-phy.ts";
 import { ImxOcotp, OCOTP_MAC0, OCOTP_MAC1 } from "../../drivers/otp/imx-ocotp.ts";
 import { IMX6UL_OCOTP_BASE } from "./imx6ul.ts";
 
@@ -71,7 +73,11 @@ function enetFacts(): { port: 1 | 2; phy: number } {
  */
 export function openNetwork(): ImxEnet {
   const { port, phy } = enetFacts();
-  const nic = new ImxEnet({ base: ENET_BASES[port - 1], dma, barrier: () => barrier.dsb(), mac: macAddress(port), phyAddress: phy });
+  // QEMU 7.2's mcimx6ul-evk puts ENET2's PHY at MDIO address 1, the USB armory Mk II LAN has its
+  // PHY at 0: the driver finds it, and the log says board.json's fact was not the bus's.
+  const onPhyFound = (found: FoundPhy, configured: number) =>
+    console.warn(`ENET${port}: no PHY at MDIO address ${configured} (boards/${name}/board.json config.enetPhy); using the PHY at ${found.address} (identifier 0x${found.id.toString(16).padStart(8, "0")})`);
+  const nic = new ImxEnet({ base: ENET_BASES[port - 1], dma, barrier: () => barrier.dsb(), mac: macAddress(port), phyAddress: phy, onPhyFound });
   try {
     nic.init();
   } catch (e) {

@@ -34,7 +34,8 @@ export function imx6ulServices(name: string, soc: () => Pick<Imx6ul, "console" |
   const digprog = imx6ulDigprog();
   // The RNGB exists on the ULL/ULZ only, and seeds Math.random at once. An i.MX6UL has its
   // CAAM's TRNG instead, started on the first crypto.getRandomValues(): QEMU's machine is a UL
-  // whose CAAM is not modelled, so there it fails then (after 2 s), not when the loop starts.
+  // whose CAAM is not modelled, so there it fails then (at once: ImxCaam.init sees no TRNG),
+  // not when the loop starts.
   if (isImx6ull(digprog)) {
     const rng = new ImxRngb({ base: IMX6ULL_RNGB_BASE });
     rng.init();

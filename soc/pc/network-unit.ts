@@ -49,6 +49,8 @@ function checkInWindow(d: VirtioMmioDevice): void {
  * Throws an Error naming what QEMU needs when there is none.
  */
 export function openNetwork(configureLevel: (gsi: number) => void): VirtioNet {
+  // A board whose VMM has no virtio-mmio says why in board.json (config.noNetwork).
+  if (config.noNetwork !== undefined) throw new Error(`board "${name}" has no network device tsmetal drives: ${config.noNetwork}`);
   const devices = parseVirtioMmioDevices(cpu.commandLine?.() ?? "");
   for (const d of devices) {
     checkInWindow(d);
@@ -60,5 +62,5 @@ export function openNetwork(configureLevel: (gsi: number) => void): VirtioNet {
     return nic;
   }
   const seen = devices.length === 0 ? "the boot command line announces no virtio-mmio device" : `none of the ${devices.length} virtio-mmio devices of the boot command line is a network card`;
-  throw new Error(`board "${name}": no network device (${seen}): ${NO_NETWORK_HINT}`);
+  throw new Error(`board "${name}": no network device (${seen}): ${config.networkHint ?? NO_NETWORK_HINT}`);
 }

@@ -2,7 +2,9 @@
  * The client side of one HTTP/1.1 connection: a request written (Content-Length for known bodies,
  * chunked for streams: RFC 9112 6.1, 7.1), the response read back (interim 1xx skipped, RFC 9110
  * 15.2; framed as RFC 9112 6.3 says: length, chunked or until close). Sequential requests on one
- * connection (keep-alive) work when the previous body was read to its end and `reusable` holds.
+ * connection (keep-alive) work when the previous body was read to its end and `reusable` holds;
+ * `answered` tells a request that failed before any byte of its response came back (which
+ * fetch's pool may retry on a new connection, RFC 9112 9.3.1) from one that failed later.
  */
 import type { BodySource } from "./body.ts";
 import { HttpParseError } from "./errors.ts";
@@ -36,21 +38,34 @@ export class ClientConnection {
   private readonly reader = new MessageReader(CLIENT_HEAD_LIMITS);
   private keepAlive = true;
   private busy = false;
+  private responseBytes = 0;
 
   constructor(readonly stream: TcpStream) {}
 
-  /** Whether another request may follow on this connection (the last response allowed it and was read). */
+  /**
+   * Whether another request may follow on this connection: the last response allowed it and was
+   * read to its end, the server has not closed its side, and it sent nothing since (bytes nobody
+   * asked for would be taken for the next response).
+   */
   get reusable(): boolean {
-    return this.keepAlive && !this.busy && !this.stream.closed;
+    return this.keepAlive && !this.busy && !this.stream.ended && this.reader.buffered === 0 && this.stream.conn.readable === 0;
+  }
+
+  /** Whether any byte of the current (or last) request's response has come in. */
+  get answered(): boolean {
+    return this.responseBytes > 0;
   }
 
   async request(req: ClientRequest): Promise<ClientResponse> {
     if (!this.reusable) throw new Error("this HTTP connection cannot take another request");
     this.busy = true;
+    this.responseBytes = 0;
     await this.send(req);
     const head = await this.readHead();
     const { framing, mustClose } = responseFraming(head.fields, head.status, req.method);
-    if (mustClose || head.minor === 0 || connectionOptions(head.fields).includes("close") || connectionOptions(req.fields).includes("close")) this.keepAlive = false;
+    // RFC 9112 9.3: Connection: close from either side ends it; an HTTP/1.0 response persists only with keep-alive.
+    const options = connectionOptions(head.fields);
+    if (mustClose || (head.minor === 0 && !options.includes("keep-alive")) || options.includes("close") || connectionOptions(req.fields).includes("close")) this.keepAlive = false;
     if (framing.kind === "none") {
       this.reader.beginBody(framing);
       this.reader.readBody();
@@ -100,7 +115,10 @@ export class ClientConnection {
   private async fill(): Promise<void> {
     const data = await this.stream.read();
     if (data === null) this.reader.finish();
-    else this.reader.push(data);
+    else {
+      this.responseBytes += data.length;
+      this.reader.push(data);
+    }
   }
 
   private async *bodyChunks(): AsyncGenerator<Uint8Array> {

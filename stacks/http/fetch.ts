@@ -1,6 +1,9 @@
 /**
- * fetch() for http: URLs (Fetch Standard section 5.6 and 4, reduced to what a device needs): a
- * connection per request (no pool: each request says Connection: close), redirects followed as
+ * fetch() for http: URLs (Fetch Standard section 5.6 and 4, reduced to what a device needs):
+ * persistent connections kept idle per origin for the next request (fetch-pool.ts; RFC 9112 9.3),
+ * a request that fails on a reused connection before any response byte sent once more on a new
+ * one when its method is idempotent and its body can be sent again (RFC 9110 9.2.2, RFC 9112
+ * 9.3.1), redirects followed as
  * section 4.4 says (at most 20; 301/302 turn POST into GET, 303 turns anything but GET/HEAD into
  * GET), aborts through the request's AbortSignal (timeouts too: AbortSignal.timeout()), and
  * every network failure a TypeError "fetch failed" whose `cause` says what happened. https: is
@@ -10,7 +13,8 @@ import { parseIpv4 } from "../net/address.ts";
 import type { TcpConnection } from "../net/tcp/connection.ts";
 import { Timer, type TimerScheduler } from "../net/time.ts";
 import type { BodySource } from "./body.ts";
-import { ClientConnection } from "./client-connection.ts";
+import { ClientConnection, type ClientRequest, type ClientResponse } from "./client-connection.ts";
+import { ConnectionPool, type FetchPoolLimits, type FetchPoolStats } from "./fetch-pool.ts";
 import { HttpTimeoutError } from "./errors.ts";
 import { guardHeaders, headerList, headersFromWire } from "./headers.ts";
 import { Request, type RequestInit } from "./request.ts";
@@ -25,7 +29,8 @@ export type ResolveFunction = (hostname: string, options: { readonly signal?: Ab
 /** Opens a TCP connection (active open) to address:port; may throw (no route, too many connections). */
 export type ConnectFunction = (address: number, port: number) => TcpConnection;
 
-export interface FetchNet {
+/** What fetch runs over, its timeouts, and its connection pool's bounds (fetch-pool.ts: 2 idle per origin, 4 in all, 4 s). */
+export interface FetchNet extends FetchPoolLimits {
   readonly connect: ConnectFunction;
   readonly resolve: ResolveFunction;
   /** For the two timeouts below. */
@@ -40,6 +45,17 @@ export interface FetchNet {
 const DEFAULT_TIMEOUT_MS = 300_000;
 
 export type FetchFunction = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** createFetch's fetch: the web-standard function, plus its connection pool. */
+export interface PooledFetch extends FetchFunction {
+  /** Closes the idle connections and keeps none from then on (later requests each open and close their own). */
+  close(): void;
+  /** What the pool did, and `idle`: the connections it holds now. */
+  readonly pool: Readonly<FetchPoolStats> & { readonly idle: number };
+}
+
+/** RFC 9110 9.2.2: the idempotent methods, which a client may send again after a failed connection (RFC 9112 9.3.1). */
+const IDEMPOTENT = ["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"];
 
 /** Fetch 4.4 step 11: at most 20 redirects. */
 export const MAX_REDIRECTS = 20;
@@ -67,12 +83,13 @@ interface Attempt {
   body: BodySource | null;
 }
 
-export function createFetch(net: FetchNet): FetchFunction {
+export function createFetch(net: FetchNet): PooledFetch {
   for (const name of ["headersTimeoutMs", "bodyTimeoutMs"] as const) {
     const v = net[name];
     if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new RangeError(`fetch ${name} must be a positive integer, not ${v}`);
   }
-  return async function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const pool = new ConnectionPool(net.timers, net);
+  const fetch = async function fetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
     const signal = request.abortSignal;
     if (signal?.aborted) throw signal.reason;
@@ -85,7 +102,7 @@ export function createFetch(net: FetchNet): FetchFunction {
       body: source,
     };
     for (let redirects = 0; ; redirects++) {
-      const { response, location, drop } = await exchange(net, attempt, signal);
+      const { response, location, drop } = await exchange(net, pool, attempt, signal);
       if (location === null || request.redirect === "manual") return finish(response, attempt.url, redirects > 0);
       if (request.redirect === "error") {
         drop();
@@ -97,6 +114,15 @@ export function createFetch(net: FetchNet): FetchFunction {
       attempt = redirected(attempt, response.status, location);
     }
   };
+  const stats = pool.stats;
+  const view = {
+    get opened() { return stats.opened; },
+    get reused() { return stats.reused; },
+    get retried() { return stats.retried; },
+    get discarded() { return stats.discarded; },
+    get idle() { return pool.size; },
+  };
+  return Object.assign(fetch, { close: () => pool.close(), pool: view });
 }
 
 /** Fetch 4.4 "HTTP-redirect fetch", steps 3-14: the next request. */
@@ -126,11 +152,11 @@ interface Exchanged {
   response: Response;
   /** The Location to follow, or null when this is the final response. */
   location: string | null;
-  /** Aborts the connection (a redirect's body is not read). */
+  /** Aborts the connection when the response has a body (a redirect's is not read). */
   drop: () => void;
 }
 
-async function exchange(net: FetchNet, a: Attempt, signal: AbortSignal | null): Promise<Exchanged> {
+async function exchange(net: FetchNet, pool: ConnectionPool, a: Attempt, signal: AbortSignal | null): Promise<Exchanged> {
   if (a.url.protocol === "https:") throw fetchFailed(new Error("https: is not supported (no TLS yet); use http:"), `fetch failed: https: is not supported yet (${a.url.href})`);
   if (a.url.protocol !== "http:") throw fetchFailed(new Error(`${a.url.protocol} URLs are not supported (only http:)`));
   let stream: TcpStream | null = null;
@@ -173,20 +199,46 @@ async function exchange(net: FetchNet, a: Attempt, signal: AbortSignal | null): 
     if (aborted) throw signal?.reason;
     if (expired !== null) throw expired;
     const port = a.url.port === "" ? 80 : Number(a.url.port);
-    let conn: TcpConnection;
-    try {
-      conn = net.connect(address, port);
-    } catch (e) {
-      throw fetchFailed(describe(e));
-    }
-    stream = new TcpStream(conn);
-    await stream.connected();
-    const client = new ClientConnection(stream);
+    // The pool's key: the server after resolution (two names of one server share connections).
+    const origin = `${address}:${port}`;
     const fields: WireField[] = [["host", a.url.host], ...a.fields];
     if (!fields.some(([n]) => n === "accept")) fields.push(["accept", "*/*"]);
     if (!fields.some(([n]) => n === "user-agent")) fields.push(["user-agent", "tsmetal"]);
-    fields.push(["connection", "close"]);
-    const got = await client.request({ method: a.method, target: a.url.pathname + a.url.search, fields, body: a.body });
+    // HTTP/1.1 connections persist by default (RFC 9112 9.3); without a pool there is nothing to keep.
+    if (!pool.keeping) fields.push(["connection", "close"]);
+    const req: ClientRequest = { method: a.method, target: a.url.pathname + a.url.search, fields, body: a.body };
+    let client: ClientConnection;
+    let got: ClientResponse;
+    for (let fresh = false; ; fresh = true) {
+      const pooled = fresh ? null : pool.take(origin);
+      if (pooled !== null) {
+        client = pooled;
+        stream = pooled.stream;
+      } else {
+        let conn: TcpConnection;
+        try {
+          conn = net.connect(address, port);
+        } catch (e) {
+          throw fetchFailed(describe(e));
+        }
+        pool.stats.opened++;
+        stream = new TcpStream(conn);
+        await stream.connected();
+        client = new ClientConnection(stream);
+      }
+      try {
+        got = await client.request(req);
+        break;
+      } catch (e) {
+        // RFC 9112 9.3.1: a reused connection the server closed meanwhile fails before any byte
+        // of an answer; an idempotent request whose body can be sent again goes once more, on a
+        // new connection. Not after an abort or a timeout, nor a second time.
+        if (pooled === null || aborted || expired !== null || client.answered || !replayable(a)) throw e;
+        stream.abort();
+        pool.dropOrigin(origin);
+        pool.stats.retried++;
+      }
+    }
     const head = got.head;
     const headers = headersFromWire(head.fields);
     const location = isRedirectStatus(head.status) ? headers.get("location") : null;
@@ -198,15 +250,18 @@ async function exchange(net: FetchNet, a: Attempt, signal: AbortSignal | null): 
     const bodyMs = net.bodyTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     timeoutWhat = `no response body data for ${bodyMs} ms`;
     const idle = { start: () => timer.start(bodyMs), stop: () => timer.stop() };
-    const body = got.body === null || isNullBodyStatus(head.status) ? null : closing(got.body, s, stopListening, () => aborted, idle);
+    const c = client;
+    const release = () => pool.release(origin, c);
+    const body = got.body === null || isNullBodyStatus(head.status) ? null : closing(got.body, s, release, stopListening, () => aborted, idle);
     if (body === null) {
-      s.close();
       stopListening();
+      release();
     }
     responseInternals(response, body === null ? null : { kind: "stream", chunks: body }, { url: a.url.href, redirected: false });
+    // A body not wanted (a redirect's) is not read: the connection goes. One without a body is back in the pool already.
     const drop = () => {
       stopListening();
-      s.abort();
+      if (body !== null) s.abort();
     };
     return { response, location, drop };
   } catch (e) {
@@ -218,8 +273,18 @@ async function exchange(net: FetchNet, a: Attempt, signal: AbortSignal | null): 
   }
 }
 
-/** The body's chunks; the connection is closed at the end, aborted on an error; errors are TypeError "terminated" (as Node's). */
-async function* closing(chunks: AsyncIterable<Uint8Array>, stream: TcpStream, done: () => void, aborted: () => boolean, idle: { start(): void; stop(): void }): AsyncGenerator<Uint8Array> {
+/** Whether `a` may be sent again after its connection failed before an answer: an idempotent method and a body that is still whole. */
+function replayable(a: Attempt): boolean {
+  return IDEMPOTENT.includes(a.method) && (a.body === null || a.body.kind === "bytes");
+}
+
+/**
+ * The body's chunks; at the end the connection goes back to the pool (`release`: kept or
+ * closed); aborted on an error and when the reader stops before the end (the rest would be taken
+ * for the next response); errors are TypeError "terminated" (as Node's).
+ */
+async function* closing(chunks: AsyncIterable<Uint8Array>, stream: TcpStream, release: () => void, done: () => void, aborted: () => boolean, idle: { start(): void; stop(): void }): AsyncGenerator<Uint8Array> {
+  let ended = false;
   try {
     const it = chunks[Symbol.asyncIterator]();
     for (;;) {
@@ -230,13 +295,17 @@ async function* closing(chunks: AsyncIterable<Uint8Array>, stream: TcpStream, do
       if (next.done) break;
       yield next.value;
     }
-    stream.close();
+    ended = true;
+    release();
   } catch (e) {
+    ended = true;
     stream.abort();
     // An abort rejects with the signal's reason, as fetch's own promise does.
     if (aborted()) throw e;
     throw fetchFailed(describe(e), "terminated");
   } finally {
+    // The reader left early (break, return): what is left of the body cannot be skipped cheaply.
+    if (!ended) stream.abort();
     done();
   }
 }

@@ -18,6 +18,8 @@ export class TcpStream {
   private failure: unknown = null;
   /** Called once when the connection is over (CLOSED or TIME_WAIT as TCP reports it). */
   onClose: ((reason: TcpCloseReason) => void) | null = null;
+  /** Called when the peer closes its direction (its FIN), e.g. while fetch's pool holds the connection idle. */
+  onEnd: (() => void) | null = null;
 
   constructor(readonly conn: TcpConnection) {
     conn.events = {
@@ -27,6 +29,7 @@ export class TcpStream {
       onEnd: () => {
         this.eof = true;
         this.wake("read");
+        this.onEnd?.();
       },
       onClose: (reason) => {
         this.closedBy = reason;
@@ -38,6 +41,11 @@ export class TcpStream {
 
   get closed(): boolean {
     return this.closedBy !== null;
+  }
+
+  /** The peer closed its direction (FIN), or the connection is over, or failed: nothing more will come. */
+  get ended(): boolean {
+    return this.eof || this.closedBy !== null || this.failure !== null;
   }
 
   /** Resolves once an active open completes; rejects if it is refused, times out or fail() is called. */

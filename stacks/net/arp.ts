@@ -106,22 +106,22 @@ export class Arp {
    * needed. Returns false only when the NIC refused the frame.
    */
   output(nextHop: number, frame: Uint8Array): boolean {
-    const mac = this.lookup(nextHop);
-    if (mac) {
-      setDestination(frame, mac);
+    let e = this.entries.get(nextHop);
+    if (e && e.state !== "incomplete") {
+      // Expired: confirm it again (RFC 1122 section 2.3.2.1), and meanwhile go on sending to the
+      // address it had, so that a busy flow neither stalls nor overflows the queue while the answer
+      // comes (the idea of RFC 4861 7.3.3's STALE and PROBE states). A reply updates the entry; no
+      // reply after `requests` tries drops it, and the next frame asks afresh.
+      if (e.state === "reachable" && this.clock.now() >= e.expires && e.requestsSent === 0) this.request(nextHop, e);
+      setDestination(frame, e.mac);
       return this.host.transmit(frame);
     }
-    let e = this.entries.get(nextHop);
     if (!e) {
       if (!this.makeRoom()) {
         this.counters.add("arp_cache_full");
         return true;
       }
       e = this.newEntry(nextHop, "incomplete");
-    } else if (e.state === "reachable") {
-      // Expired: confirm it again (RFC 1122 section 2.3.2.1); the reply replaces it.
-      e.state = "incomplete";
-      e.requestsSent = 0;
     }
     if (e.queue.length >= this.options.queueLength) {
       e.queue.shift();
@@ -219,7 +219,8 @@ export class Arp {
 
   private retry(ip: number): void {
     const e = this.entries.get(ip);
-    if (!e || e.state !== "incomplete") return;
+    // An incomplete entry, or a reachable one being confirmed again (output); resolved() stops the timer.
+    if (!e || e.state === "static") return;
     if (e.requestsSent < this.options.requests) {
       this.request(ip, e);
       return;

@@ -4,7 +4,6 @@
  * drivers/interfaces/network-interface.ts).
  */
 import { isGroupMac, sameMac, BROADCAST_MAC } from "./address.ts";
-import { readU16 } from "./bytes.ts";
 import type { Counters } from "./counters.ts";
 
 export const ETH_HEADER_LENGTH = 14;
@@ -40,17 +39,21 @@ export function parseEthernet(frame: Uint8Array, ownMac: Uint8Array, mtu: number
     counters.add("eth_oversized");
     return null;
   }
-  const broadcast = sameMac(frame, 0, BROADCAST_MAC);
-  if (!broadcast && !sameMac(frame, 0, ownMac)) {
+  // Our own address first, unrolled: every received frame passes here, and a call per
+  // comparison is what costs most in QuickJS.
+  const mine = frame[0] === ownMac[0] && frame[1] === ownMac[1] && frame[2] === ownMac[2] &&
+    frame[3] === ownMac[3] && frame[4] === ownMac[4] && frame[5] === ownMac[5];
+  const broadcast = !mine && sameMac(frame, 0, BROADCAST_MAC);
+  if (!mine && !broadcast) {
     counters.add(isGroupMac(frame, 0) ? "eth_multicast" : "eth_not_for_us");
     return null;
   }
-  if (isGroupMac(frame, 6)) {
+  if ((frame[6] & 1) === 1) {
     // A group address is never a source (IEEE 802.3 clause 3.2.3 (b)).
     counters.add("eth_bad_source");
     return null;
   }
-  const type = readU16(frame, 12);
+  const type = (frame[12] << 8) | frame[13];
   if (type === ETHERTYPE_VLAN || type === ETHERTYPE_QINQ) {
     counters.add("eth_vlan");
     return null;
@@ -72,12 +75,13 @@ export function parseEthernet(frame: Uint8Array, ownMac: Uint8Array, mtu: number
  */
 export function allocateFrame(payloadLength: number, src: Uint8Array, type: number): Uint8Array {
   const frame = new Uint8Array(Math.max(ETH_MIN_FRAME, ETH_HEADER_LENGTH + payloadLength));
-  frame.set(src.subarray(0, 6), 6);
+  // A 6-byte address is set as it is: a subarray costs a typed array per frame.
+  frame.set(src.length === 6 ? src : src.subarray(0, 6), 6);
   frame[12] = type >>> 8;
   frame[13] = type & 0xff;
   return frame;
 }
 
 export function setDestination(frame: Uint8Array, dst: Uint8Array): void {
-  frame.set(dst.subarray(0, 6), 0);
+  frame.set(dst.length === 6 ? dst : dst.subarray(0, 6), 0);
 }

@@ -158,8 +158,9 @@ export class Icmp {
       return;
     }
     this.errorsInWindow++;
-    const headerLength = packet.datagram.length - packet.payload.length;
-    const quoted = packet.datagram.subarray(0, Math.min(packet.datagram.length, headerLength + 8));
+    // The header and the first 8 bytes of the payload (RFC 792), from the datagram's buffer.
+    const payload = packet.payload;
+    const quoted = new Uint8Array(payload.buffer, payload.byteOffset - packet.headerLength, packet.headerLength + Math.min(payload.length, 8));
     this.ip.send(packet.src, PROTO_ICMP, ICMP_HEADER_LENGTH + quoted.length, (buf, offset) => {
       buf[offset] = TYPE_UNREACHABLE;
       buf[offset + 1] = code;

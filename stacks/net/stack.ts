@@ -61,6 +61,8 @@ export class NetStack {
   private readonly nic: NetworkInterface;
   private address = 0;
   private netmask = 0;
+  /** What parseIpv4 checks against, one object kept in step with the two fields above (not one per frame). */
+  private readonly ipConfig = { address: 0, netmask: 0 };
   private gateway = 0;
   private ipId: number;
 
@@ -114,6 +116,8 @@ export class NetStack {
     this.address = address;
     this.netmask = netmask;
     this.gateway = gateway;
+    this.ipConfig.address = address;
+    this.ipConfig.netmask = netmask;
     this.arp.flush();
   }
 
@@ -122,6 +126,8 @@ export class NetStack {
     this.address = 0;
     this.netmask = 0;
     this.gateway = 0;
+    this.ipConfig.address = 0;
+    this.ipConfig.netmask = 0;
     this.arp.flush();
   }
 
@@ -160,7 +166,7 @@ export class NetStack {
       this.arp.receive(eth.payload);
       return;
     }
-    const packet = parseIpv4(eth.payload, { address: this.address, netmask: this.netmask }, this.counters);
+    const packet = parseIpv4(eth.payload, this.ipConfig, this.counters);
     if (!packet) return;
     if (eth.broadcast && !packet.broadcast) {
       // A unicast datagram in a link broadcast (RFC 1122 section 3.3.6: SHOULD discard).

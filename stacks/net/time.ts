@@ -13,14 +13,25 @@ export interface TimerScheduler {
   clear(handle: unknown): void;
 }
 
-/** One restartable timer over a scheduler: start() replaces a pending expiry. */
+/**
+ * One restartable timer over a scheduler: start() replaces a pending expiry.
+ *
+ * With a clock, start() that moves a pending expiry later arms nothing: the scheduled timer
+ * fires at the earlier time and is armed again for what is left. A retransmission timer is
+ * restarted by nearly every ACK (RFC 6298 5.3), and a clear and a set each time cost more than
+ * the occasional second arming. The callback still runs at the last expiry asked for.
+ */
 export class Timer {
   private handle: unknown = undefined;
   private pending = false;
+  /** With a clock: when the callback is due, and when the scheduled timer fires (due >= fires). */
+  private due = 0;
+  private fires = 0;
 
   constructor(
     private readonly timers: TimerScheduler,
     private readonly callback: () => void,
+    private readonly clock?: Clock,
   ) {}
 
   get running(): boolean {
@@ -28,13 +39,18 @@ export class Timer {
   }
 
   start(delayMs: number): void {
-    this.stop();
+    const clock = this.clock;
+    if (clock !== undefined) {
+      const due = clock.now() + delayMs;
+      if (this.pending && due >= this.fires) {
+        this.due = due;
+        return;
+      }
+      this.stop();
+      this.due = this.fires = due;
+    } else this.stop();
     this.pending = true;
-    this.handle = this.timers.set(delayMs, () => {
-      this.pending = false;
-      this.handle = undefined;
-      this.callback();
-    });
+    this.arm(delayMs);
   }
 
   stop(): void {
@@ -42,5 +58,22 @@ export class Timer {
     this.timers.clear(this.handle);
     this.pending = false;
     this.handle = undefined;
+  }
+
+  private arm(delayMs: number): void {
+    this.handle = this.timers.set(delayMs, () => {
+      this.handle = undefined;
+      const clock = this.clock;
+      if (clock !== undefined && this.due > this.fires) {
+        const left = this.due - clock.now();
+        if (left > 0) {
+          this.fires = this.due;
+          this.arm(left);
+          return;
+        }
+      }
+      this.pending = false;
+      this.callback();
+    });
   }
 }

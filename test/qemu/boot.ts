@@ -22,10 +22,12 @@ export interface BootOptions {
   icount?: boolean;
   /** More QEMU options (after the board's). */
   qemuArgs?: string[];
+  /** Build-time strings for the app (--define NAME=VALUE). */
+  defines?: Record<string, string>;
 }
 
 export async function build(app: string, opts: BootOptions = {}): Promise<Firmware> {
-  return buildFirmware({ board: opts.board ?? "pizero", app, memoryLimit: opts.memoryLimit, maxJobMs: opts.maxJobMs, enableEval: opts.enableEval });
+  return buildFirmware({ board: opts.board ?? "pizero", app, memoryLimit: opts.memoryLimit, maxJobMs: opts.maxJobMs, enableEval: opts.enableEval, defines: opts.defines });
 }
 
 export async function bootFirmware(fw: Firmware, opts: BootOptions = {}, elf = fw.elf): Promise<QemuResult> {

@@ -43,6 +43,21 @@ test("an exception in a timer callback exits 1 with the TypeScript location", as
   assert.is(r.code, 1);
 });
 
+// The loop unit is evaluated from a native function (setTimeout) while unit main is still being
+// evaluated; when it threw, QuickJS freed the modules not yet evaluated, main among them, and
+// caught that was a CPU fault or an engine assertion (engine/patches/0013). On every arch.
+for (const loopBoard of ["pizero", "sifive_u", "usbarmory-mk2", "microvm"]) {
+  test(`${loopBoard}: a loop unit that throws, caught at the first timer: the firmware goes on, later uses throw it again`, async () => {
+    const r = await boot(loopFixture("loop-unit-throws"), { board: loopBoard });
+    const error = "RangeError: this test's clock.attach refuses";
+    assert.ok(r.output.startsWith(`caught ${error}\nagain this test's clock.attach refuses\ndone\nUncaught ${error}\n`), r.output);
+    assert.match(r.output, /\n {4}at start \(soc\/\w+\/loop\.ts:\d+\)\n/);
+    assert.match(r.output, /\n {4}at <anonymous> \(test\/fixtures\/loop\/loop-unit-throws\.ts:11\)\n$/);
+    assert.not.match(r.output, /CPU fault|assertion|not reached|tick/);
+    assert.is(r.code, 1);
+  });
+}
+
 test("a data abort prints the fault address and registers, exit 4", async () => {
   const r = await boot(loopFixture("data-abort"));
   assert.match(r.output, /^reading\n\ntsmetal: CPU fault: data abort at pc=0x[0-9a-f]{8}\n/);

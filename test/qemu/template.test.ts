@@ -1,7 +1,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { boot, build, fixture } from "./boot.ts";
@@ -81,21 +81,41 @@ test("npm run boards lists the boards with arch, SoC and QEMU machine", () => {
   assert.match(r.stdout, /^microvm\s+amd64\s+microvm\s+microvm\s/m);
 });
 
-test("npm run new makes a project whose own build uses this CLI", () => {
-  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "tsmetal-new-")), "blinky");
+// The packed SDK installed into a project, and a project made by it built and booted there:
+// test/qemu/package.test.ts.
+test("npm run new makes a project that depends on this SDK, in the caller's folder", () => {
+  const caller = mkdtempSync(path.join(os.tmpdir(), "tsmetal-new-"));
   try {
-    const made = cli(["new", dir]);
+    // npm run starts scripts in the package's root: a relative <dir> is the caller's, from INIT_CWD.
+    const made = spawnSync("npm", ["--prefix", repoPath(), "run", "--silent", "new", "--", "My Blinky"], { cwd: caller, encoding: "utf8" });
     assert.is(made.status, 0, made.stderr);
+    assert.is(made.stdout, "created My Blinky: cd My Blinky && npm install, then edit src/main.ts and npm run qemu\n");
+    const dir = path.join(caller, "My Blinky");
     const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
-    assert.is(pkg.name, "blinky");
-    const built = spawnSync("npm", ["run", "build", "--silent"], { cwd: dir, encoding: "utf8" });
-    assert.is(built.status, 0, built.stderr);
-    assert.match(built.stdout, /kernel\.img/);
+    assert.is(pkg.name, "my-blinky");
+    // A file: spec to this checkout (relative when the two share a folder, else absolute).
+    assert.match(pkg.dependencies.tsmetal, /^file:/);
+    assert.is(path.resolve(dir, pkg.dependencies.tsmetal.slice("file:".length)), repoPath());
+    assert.is(pkg.dependencies.typescript, JSON.parse(readFileSync(repoPath("package.json"), "utf8")).dependencies.typescript);
+    for (const script of ["build", "qemu", "sim", "linux", "flash", "test"]) assert.match(pkg.scripts[script], /^(tsc -p tsconfig\.json && )?tsmetal /);
+    const tsconfig = JSON.parse(readFileSync(path.join(dir, "tsconfig.json"), "utf8"));
+    assert.equal(tsconfig.compilerOptions.paths, { tsmetal: ["./node_modules/tsmetal/io/index.ts"] });
+    assert.ok(tsconfig.files.includes("node_modules/tsmetal/hal/hal.d.ts"));
+    assert.is(readFileSync(path.join(dir, "src/main.ts"), "utf8"), readFileSync(defaultApp(), "utf8"));
+    assert.match(readFileSync(path.join(dir, "README.md"), "utf8"), /^# my-blinky\n/);
+    assert.is(readFileSync(path.join(dir, ".gitignore"), "utf8"), "node_modules/\nbuild/\n");
+    assert.match(readFileSync(path.join(dir, ".npmrc"), "utf8"), /^ignore-scripts=true$/m);
+
     const again = cli(["new", dir]);
     assert.is(again.status, 1);
-    assert.match(again.stderr, /already exists/);
+    assert.match(again.stderr, /already exists and is not empty/);
+    assert.is(readFileSync(path.join(dir, "package.json"), "utf8"), JSON.stringify(pkg, null, 2) + "\n");
+    // An empty folder is taken.
+    mkdirSync(path.join(caller, "empty"));
+    assert.is(cli(["new", "empty"], caller).status, 0);
+    assert.ok(existsSync(path.join(caller, "empty/src/main.ts")));
   } finally {
-    rmSync(path.dirname(dir), { recursive: true, force: true });
+    rmSync(caller, { recursive: true, force: true });
   }
 });
 

@@ -32,6 +32,14 @@ test("the ES2020 sample prints exactly Node's output (pizero, sifive_u, microvm)
   }
 });
 
+test("board().network() says the simulator has no network device, naming QEMU's --forward (microvm, sifive_u)", async () => {
+  for (const board of ["microvm", "sifive_u"]) {
+    const r = await sim(fixture("net/command-line.ts"), { board });
+    assert.match(r.output, new RegExp(`\\nnetwork Error: board "${board}": npm run sim has no network device model; run the firmware under QEMU for the network: npm run qemu -- --board ${board} --forward tcp:8080:80`));
+    assert.is(r.code, 0, r.output);
+  }
+});
+
 test("the web globals and Object.hasOwn print exactly Node's output (pizero, microvm)", async () => {
   const expected = await nodeOutput(fixture("web-globals.ts"));
   for (const board of ["pizero", "microvm"]) {
@@ -111,6 +119,14 @@ test("an interrupt handler on a system timer channel; an exception in a timer", 
   const thrown = await sim(fixture("loop/timer-throw.ts"));
   assert.is(thrown.output, "Uncaught TypeError: bad state in timer\n    at <anonymous> (test/fixtures/loop/timer-throw.ts:3)\n");
   assert.is(thrown.code, 1);
+});
+
+test("a loop unit that throws, caught at the first timer: later uses throw it again, as on the target", async () => {
+  const r = await sim(fixture("loop/loop-unit-throws.ts"));
+  const error = "RangeError: this test's clock.attach refuses";
+  assert.ok(r.output.startsWith(`caught ${error}\nagain this test's clock.attach refuses\ndone\nUncaught ${error}\n`), r.output);
+  assert.match(r.output, /\n {4}at <anonymous> \(test\/fixtures\/loop\/loop-unit-throws\.ts:11\)\n$/);
+  assert.is(r.code, 1);
 });
 
 test("64 KiB into the console UART arrive intact (PL011, SiFive UART, 16550 through the I/O APIC)", async () => {

@@ -6,21 +6,13 @@
  */
 import * as assert from "uvu/assert";
 import net from "node:net";
-import { runQemu } from "../../tools/lib/qemu.ts";
+import { runQemu, type QemuResult } from "../../tools/lib/qemu.ts";
 import { loadLineMapper } from "../../tools/lib/source-map.ts";
 import type { Firmware } from "../../tools/lib/build.ts";
+import { freePort } from "../../tools/lib/free-port.ts";
 
-/** A port the host is not using now (bound, read, released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
+
 
 /** Connects to `port`, sends `data`, resolves with every byte received until the firmware closes. */
 export function exchange(port: number, data: Buffer): Promise<Buffer> {
@@ -40,15 +32,15 @@ export function exchange(port: number, data: Buffer): Promise<Buffer> {
 }
 
 /**
- * Boots `fw` with port 80 forwarded, and requires: the NIC line `nic` first, a ping of 10.0.2.2,
- * 3000 bytes of every value (more than one segment, MSS 1460) echoed back intact, and exit 0.
+ * Boots `fw` with guest port 80 forwarded to a free host port, and once the firmware prints
+ * "listening on 80" runs `client` against that host port. Returns the run and what the client
+ * gave (undefined if the firmware never got that far).
  */
-export async function expectPingAndEcho(fw: Firmware, nic: RegExp): Promise<void> {
+export async function bootWithClient<T>(fw: Firmware, client: (port: number) => Promise<T>): Promise<{ run: QemuResult; answer: Promise<T> | undefined }> {
   const port = await freePort();
-  const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
-  let echoed: Promise<Buffer> | undefined;
+  let answer: Promise<T> | undefined;
   let seen = "";
-  const r = await runQemu({
+  const run = await runQemu({
     board: fw.board,
     elf: fw.elf,
     timeoutS: 90,
@@ -57,9 +49,19 @@ export async function expectPingAndEcho(fw: Firmware, nic: RegExp): Promise<void
     forwards: [{ protocol: "tcp", hostPort: port, guestPort: 80 }],
     onOutput: (text) => {
       seen += text;
-      if (echoed === undefined && seen.includes("listening on 80\n")) echoed = exchange(port, data);
+      if (answer === undefined && seen.includes("listening on 80\n")) answer = client(port);
     },
   });
+  return { run, answer };
+}
+
+/**
+ * Boots `fw` with port 80 forwarded, and requires: the NIC line `nic` first, a ping of 10.0.2.2,
+ * 3000 bytes of every value (more than one segment, MSS 1460) echoed back intact, and exit 0.
+ */
+export async function expectPingAndEcho(fw: Firmware, nic: RegExp): Promise<void> {
+  const data = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+  const { run: r, answer: echoed } = await bootWithClient(fw, (port) => exchange(port, data));
   assert.is(r.timedOut, false, r.output);
   assert.match(r.output, nic);
   assert.match(r.output, /\nping 10\.0\.2\.2 rtt \d+ ms\nlistening on 80\ntcp connection\n/);

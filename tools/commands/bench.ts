@@ -11,6 +11,9 @@
  *                    for (tools/bench/loop.ts; the CPU sleeps, so this is small)
  *   irq_latency_insns guest instructions from the arch's interrupt entry, for the interrupt
  *                    that ends that wait, to the timer callback's first statement
+ * and, for a board with a network device under QEMU (board.json qemu.network), only there,
+ *   tcp_rx_insns_per_kib, tcp_tx_insns_per_kib, http_insns_per_request, http_image_growth_bytes
+ *                    (tools/lib/net-bench.ts)
  * The loop figures run under -icount shift=0,sleep=off: guest time is instruction-driven and
  * skips ahead while the CPU sleeps, so they are deterministic and the run takes no real second.
  * --profile N prints the N functions that executed the most instructions (to stderr).
@@ -28,6 +31,7 @@ import { profileByFunction } from "../lib/profile.ts";
 import { codeSymbols, symbolAddress } from "../lib/symbols.ts";
 import type { Firmware } from "../lib/build.ts";
 import { DEFAULT_BOARD } from "../lib/boards.ts";
+import { netBench, type NetBenchResult, type NetBenchSizes } from "../lib/net-bench.ts";
 
 export interface BenchResult {
   board: string;
@@ -41,6 +45,9 @@ export interface BenchResult {
   idle_insns_per_s: number | null;
   irq_latency_insns: number | null;
 }
+
+/** With a network device under QEMU the network figures too; without one they are absent. */
+export type BenchFigures = BenchResult & Partial<NetBenchResult>;
 
 /** The native function behind performance.now(), whose executions the loop bench marks. */
 const PERFORMANCE_NOW = "js_performance_now";
@@ -93,7 +100,8 @@ async function bootMark(fw: Firmware): Promise<{ opts: { store?: number; hits?: 
   };
 }
 
-export async function bench(boardName: string, profileTop = 0): Promise<BenchResult> {
+/** `netSizes` shrinks the network figures' transfers (the tests); `npm run bench` takes the defaults. */
+export async function bench(boardName: string, profileTop = 0, netSizes?: NetBenchSizes): Promise<BenchFigures> {
   const fw = await buildFirmware({ board: boardName, app: repoPath("tools/bench/hello.ts") });
   const plugin = await buildInsnCountPlugin(path.join(buildRoot, "host"));
   const tmp = await mkdtemp(path.join(os.tmpdir(), "tsmetal-bench-"));
@@ -114,6 +122,7 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
     const bootInsns = mark.find(insns);
     if (bootInsns === null) throw new UserError("bench: the firmware never wrote to its console");
     const loop = fw.board.loopModule ? await loopFigures(boardName, plugin, tmp) : { idle: null, latency: null };
+    const network = fw.board.qemu.network ? await netBench(boardName, plugin, tmp, fw.sizes.imageBytes, netSizes) : {};
     return {
       board: fw.board.name,
       image_bytes: fw.sizes.imageBytes,
@@ -124,24 +133,29 @@ export async function bench(boardName: string, profileTop = 0): Promise<BenchRes
       heap_limit_bytes: Number(heap[2]),
       idle_insns_per_s: loop.idle,
       irq_latency_insns: loop.latency,
+      ...network,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
 }
 
+export const benchOptions = {
+  board: { type: "string", default: DEFAULT_BOARD },
+  json: { type: "boolean", default: false },
+  profile: { type: "string" },
+} as const;
+
 export async function benchCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    board: { type: "string", default: DEFAULT_BOARD },
-    json: { type: "boolean", default: false },
-    profile: { type: "string" },
-  });
+  const { values } = parseOptions(argv, benchOptions);
   const profileTop = values.profile === undefined ? 0 : parseCount("profile", values.profile);
   const result = await bench(values.board, profileTop);
   if (values.json) {
     console.log(JSON.stringify(result));
   } else {
-    for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(18)} ${v}`);
+    // One column wider than the longest key: a board without the network keys prints as before.
+    const width = Math.max(...Object.keys(result).map((k) => k.length)) + 1;
+    for (const [k, v] of Object.entries(result)) console.log(`${k.padEnd(width)} ${v}`);
   }
   return 0;
 }

@@ -1,6 +1,8 @@
 import { boardNames, loadBoard } from "../lib/boards.ts";
+import { parseOptions } from "../lib/options.ts";
 
-export async function boardsCommand(): Promise<number> {
+export async function boardsCommand(argv: string[]): Promise<number> {
+  parseOptions(argv, {}); // no options: anything given is refused
   const rows = boardNames().map((n) => {
     const b = loadBoard(n);
     return [n, b.arch, b.soc, b.qemu.machine, b.description];

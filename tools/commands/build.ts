@@ -5,6 +5,7 @@ import { loadBoard } from "../lib/boards.ts";
 import { checkMemoryLimit } from "../lib/heap-layout.ts";
 import { checkAppFile, checkOutDir, parseOptions } from "../lib/options.ts";
 import { parseMaxJobMs } from "../lib/job-budget.ts";
+import { parseDefines } from "../lib/defines.ts";
 
 export const buildOptions = {
   board: { type: "string" },
@@ -13,6 +14,7 @@ export const buildOptions = {
   "enable-eval": { type: "boolean", default: false },
   "memory-limit": { type: "string" },
   "max-job-ms": { type: "string" },
+  define: { type: "string", multiple: true },
 } as const;
 
 /**
@@ -21,7 +23,7 @@ export const buildOptions = {
  */
 export function firmwareOptions(
   board: string,
-  values: { app?: string; out?: string; "enable-eval"?: boolean; "memory-limit"?: string; "max-job-ms"?: string },
+  values: { app?: string; out?: string; "enable-eval"?: boolean; "memory-limit"?: string; "max-job-ms"?: string; define?: string[] },
   log?: BuildOptions["log"],
 ): BuildOptions {
   const memoryLimit = parseByteSize(values["memory-limit"]);
@@ -29,7 +31,8 @@ export function firmwareOptions(
   if (values.app !== undefined) checkAppFile(values.app);
   if (values.out !== undefined) checkOutDir(values.out);
   const maxJobMs = parseMaxJobMs(values["max-job-ms"]);
-  return { board, app: values.app, out: values.out, enableEval: values["enable-eval"], memoryLimit, maxJobMs, log };
+  const defines = parseDefines(values.define ?? []);
+  return { board, app: values.app, out: values.out, enableEval: values["enable-eval"], memoryLimit, maxJobMs, defines, log };
 }
 
 /** --memory-limit 512k / 4m / 1g / 1048576 → bytes (at least 1; the board's heap bounds it). */

@@ -7,12 +7,14 @@ import { updateCompatibilityDoc } from "../conformance/docs.ts";
 import { loadBoard, DEFAULT_BOARD } from "../lib/boards.ts";
 import { parseOptions, parseTimeout } from "../lib/options.ts";
 
+export const conformanceOptions = {
+  board: { type: "string", default: DEFAULT_BOARD },
+  timeout: { type: "string", default: "180" },
+  "update-docs": { type: "boolean" },
+} as const;
+
 export async function conformanceCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    board: { type: "string", default: DEFAULT_BOARD },
-    timeout: { type: "string", default: "180" },
-    "update-docs": { type: "boolean" },
-  });
+  const { values } = parseOptions(argv, conformanceOptions);
   const timeoutS = parseTimeout(values.timeout);
   loadBoard(values.board);
   const results = await runConformance(values.board, timeoutS, (line) => console.log(line));

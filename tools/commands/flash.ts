@@ -6,15 +6,17 @@ import { flashImx } from "../lib/flash/imx.ts";
 import { buildOptions, describeSizes, firmwareOptions } from "./build.ts";
 import { parseOptions } from "../lib/options.ts";
 
+export const flashOptions = {
+  ...buildOptions,
+  to: { type: "string" },
+  firmware: { type: "string" },
+  yes: { type: "boolean", short: "y", default: false },
+  "dry-run": { type: "boolean", default: false },
+  usb: { type: "boolean", default: false },
+} as const;
+
 export async function flashCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    ...buildOptions,
-    to: { type: "string" },
-    firmware: { type: "string" },
-    yes: { type: "boolean", short: "y", default: false },
-    "dry-run": { type: "boolean", default: false },
-    usb: { type: "boolean", default: false },
-  });
+  const { values } = parseOptions(argv, flashOptions);
   // No default board or target: this writes to a disk.
   if (!values.board) throw new UserError("flash needs --board <name> (npm run boards lists them)");
   const board = loadBoard(values.board);

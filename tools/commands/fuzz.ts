@@ -13,15 +13,17 @@ import { parseCount, parseOptions, parseTimeout } from "../lib/options.ts";
 import { fuzzImage, summary } from "../fuzz/image.ts";
 import { fuzzJs } from "../fuzz/js.ts";
 
+export const fuzzOptions = {
+  board: { type: "string", default: DEFAULT_BOARD },
+  seed: { type: "string", default: "1" },
+  iterations: { type: "string", default: "80" },
+  "js-iterations": { type: "string" },
+  region: { type: "string" },
+  timeout: { type: "string", default: "20" },
+} as const;
+
 export async function fuzzCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    board: { type: "string", default: DEFAULT_BOARD },
-    seed: { type: "string", default: "1" },
-    iterations: { type: "string", default: "80" },
-    "js-iterations": { type: "string" },
-    region: { type: "string" },
-    timeout: { type: "string", default: "20" },
-  });
+  const { values } = parseOptions(argv, fuzzOptions);
   const board = values.board;
   loadBoard(board); // an unknown board is refused with the list of known ones
   if (!/^\d+$/.test(values.seed) || Number(values.seed) > 0xffffffff) {

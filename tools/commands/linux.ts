@@ -9,15 +9,17 @@ import { buildFirmware } from "../lib/build.ts";
 import { loadLinuxBoard, runLinux } from "../lib/linux.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { buildOptions, firmwareOptions } from "./build.ts";
-import { parseOptions, parseTimeout } from "../lib/options.ts";
+import { parseOptions, parseRunTimeout } from "../lib/options.ts";
+
+export const linuxOptions = {
+  ...buildOptions,
+  timeout: { type: "string" },
+  "allow-no-seccomp": { type: "boolean", default: false },
+} as const;
 
 export async function linuxCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    ...buildOptions,
-    timeout: { type: "string", default: "60" },
-    "allow-no-seccomp": { type: "boolean", default: false },
-  });
-  const timeoutS = parseTimeout(values.timeout);
+  const { values } = parseOptions(argv, linuxOptions);
+  const timeoutS = parseRunTimeout(values.timeout, process.stdin.isTTY === true);
   const board = loadLinuxBoard(values.board ?? "linux-amd64");
   const fw = await buildFirmware(firmwareOptions(board.name, values));
   const r = await runLinux({

@@ -6,17 +6,19 @@ import { loadBoard, DEFAULT_BOARD } from "../lib/boards.ts";
 import { displayPath } from "../lib/paths.ts";
 import { runWithScreenshot, screenshotDestination } from "../lib/screenshot.ts";
 import { buildOptions, firmwareOptions } from "./build.ts";
-import { parseOptions, parseTimeout } from "../lib/options.ts";
+import { parseOptions, parseRunTimeout } from "../lib/options.ts";
 import { parseForwards } from "../lib/forward.ts";
 
+export const qemuOptions = {
+  ...buildOptions,
+  timeout: { type: "string" },
+  screenshot: { type: "string" },
+  forward: { type: "string", multiple: true },
+} as const;
+
 export async function qemuCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    ...buildOptions,
-    timeout: { type: "string", default: "60" },
-    screenshot: { type: "string" },
-    forward: { type: "string", multiple: true },
-  });
-  const timeoutS = parseTimeout(values.timeout);
+  const { values } = parseOptions(argv, qemuOptions);
+  const timeoutS = parseRunTimeout(values.timeout, process.stdin.isTTY === true);
   if (values.screenshot !== undefined) screenshotDestination(values.screenshot);
   const board = values.board ?? DEFAULT_BOARD;
   if (loadBoard(board).target.linux) throw new UserError(`'${board}' is a Linux userspace board: run it with npm run linux -- --board ${board}`);
@@ -31,6 +33,9 @@ export async function qemuCommand(argv: string[]): Promise<number> {
       mapLine: loadLineMapper(fw.bundles),
       extraArgs,
       forwards,
+      // A terminal is QEMU's own (raw mode, Ctrl-C); piped input goes through runQemu, which
+      // holds it until the console is set up (INPUT_HOLD_MS).
+      input: process.stdin.isTTY ? undefined : process.stdin,
     });
   const report = (r: QemuResult) => {
     if (r.stderr.trim()) process.stderr.write(r.stderr);

@@ -7,23 +7,28 @@ import { text } from "node:stream/consumers";
 import { runSim } from "../sim/run.ts";
 import { parseMaxJobMs } from "../lib/job-budget.ts";
 import { EXIT_RESET } from "../lib/qemu-reset.ts";
-import { checkAppFile, parseOptions, parseTimeout } from "../lib/options.ts";
+import { checkAppFile, parseOptions, parseRunTimeout } from "../lib/options.ts";
 import { loadBoard } from "../lib/boards.ts";
 import { DEFAULT_BOARD } from "../lib/boards.ts";
+import { parseDefines } from "../lib/defines.ts";
+
+export const simOptions = {
+  board: { type: "string", default: DEFAULT_BOARD },
+  app: { type: "string" },
+  timeout: { type: "string" },
+  "max-job-ms": { type: "string" },
+  define: { type: "string", multiple: true },
+} as const;
 
 export async function simCommand(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv, {
-    board: { type: "string", default: DEFAULT_BOARD },
-    app: { type: "string" },
-    timeout: { type: "string", default: "60" },
-    "max-job-ms": { type: "string" },
-  });
-  const timeoutS = parseTimeout(values.timeout);
+  const { values } = parseOptions(argv, simOptions);
+  const timeoutS = parseRunTimeout(values.timeout, process.stdin.isTTY === true);
   loadBoard(values.board);
   if (values.app !== undefined) checkAppFile(values.app);
   const maxJobMs = parseMaxJobMs(values["max-job-ms"]);
+  const defines = parseDefines(values.define ?? []);
   const input = process.stdin.isTTY ? undefined : await text(process.stdin);
-  const r = await runSim({ board: values.board, app: values.app, timeoutS, input, maxJobMs });
+  const r = await runSim({ board: values.board, app: values.app, timeoutS, input, maxJobMs, defines });
   if (r.code === EXIT_RESET) process.stderr.write(r.stderr);
   if (r.timedOut) console.error(`tsmetal: the simulation did not finish within ${timeoutS} s (--timeout), or waited for input that never came`);
   return r.code;

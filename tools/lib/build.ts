@@ -4,7 +4,7 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { loadBoard, type Board } from "./boards.ts";
 import { bundle, bundleUnit, typeCheck, type Bundle } from "./bundle.ts";
-import { networkUnitUsed, unitsFor, webUnitsUsed } from "./units.ts";
+import { optionalUnits, unitsFor } from "./units.ts";
 import { buildEngineLibrary, buildHostCompiler, type EngineOptions } from "./engine.ts";
 import { link, type Linked } from "./link.ts";
 import { engineSnapshot } from "./snapshot.ts";
@@ -13,6 +13,7 @@ import { buildRoot, repoPath } from "./paths.ts";
 import { requireTool, run } from "./toolchain.ts";
 import { checkMemoryLimit } from "./heap-layout.ts";
 import { checkAppFile, checkOutDir } from "./options.ts";
+import type { Defines } from "./defines.ts";
 
 export interface BuildOptions extends EngineOptions {
   board: string;
@@ -22,6 +23,8 @@ export interface BuildOptions extends EngineOptions {
   memoryLimit?: number;
   /** Per-job execution budget in ms (link-time; tools/lib/job-budget.ts). */
   maxJobMs?: number;
+  /** Build-time strings for the app (--define NAME=VALUE, tools/lib/defines.ts). */
+  defines?: Defines;
   /** Log progress lines (sizes, cache use) to stderr. */
   log?: (line: string) => void;
 }
@@ -66,12 +69,11 @@ export async function buildFirmware(opts: BuildOptions): Promise<Firmware> {
   await requireTool(board.target.cc);
   await typeCheck(board, app, outDir);
   const bundles = [
-    await bundle(board, app, outDir),
+    await bundle(board, app, outDir, opts.defines),
     ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(board, u.name, u.entry, outDir)))),
   ];
-  // The web globals' units, for a firmware that names one of their globals (tools/lib/units.ts).
-  const web = [...(await webUnitsUsed(bundles.map((b) => b.js))), ...(await networkUnitUsed(board, bundles[0].js))];
-  bundles.push(...(await Promise.all(web.map((u) => bundleUnit(board, u.name, u.entry, outDir)))));
+  // The optional units the code names or loads: web globals, the network (tools/lib/units.ts).
+  bundles.push(...(await optionalUnits(board, bundles, (u) => bundleUnit(board, u.name, u.entry, outDir))));
   const blob = path.join(outDir, "bytecode.tsmb");
   const [engine] = await Promise.all([buildEngineLibrary(board, opts), compileBytecode(bundles, blob)]);
   log(engine.cached ? "engine: cached" : `engine: compiled ${engine.objects.length} files`);

@@ -10,7 +10,9 @@ import path from "node:path";
 import { $ } from "zx";
 import { UserError } from "./errors.ts";
 import { displayPath, repoPath } from "./paths.ts";
+import { tscScript } from "./packages.ts";
 import type { Board } from "./boards.ts";
+import { esbuildDefines, type Defines } from "./defines.ts";
 
 /** The name the engine's stack traces give the firmware bundle (unit "main"). */
 export const SCRIPT_NAME = "firmware.js";
@@ -38,21 +40,24 @@ export async function typeCheck(board: Board, app: string, outDir: string): Prom
       files: [repoPath("hal/hal.d.ts"), repoPath("runtime/globals.d.ts"), repoPath("soc/board-facts.d.ts"), board.module, ...(board.loopModule ? [board.loopModule] : []), app],
     }),
   );
-  const tsc = repoPath("node_modules/.bin/tsc");
-  const r = await $({ nothrow: true, cwd: process.cwd() })`${tsc} -p ${tsconfig} --pretty false`;
+  // Through module resolution (tools/lib/packages.ts): the project's own TypeScript if it has one.
+  const r = await $({ nothrow: true, cwd: process.cwd() })`${process.execPath} ${tscScript()} -p ${tsconfig} --pretty false`;
   if (r.exitCode !== 0) {
     const out = (r.stdout + r.stderr).trim();
     throw new UserError(`TypeScript errors in ${displayPath(app)}:\n${out}`);
   }
 }
 
-/** The firmware bundle: the board module first, then the app; it exports the board module's exports. */
-export async function bundle(board: Board, app: string, outDir: string): Promise<Bundle> {
+/**
+ * The firmware bundle: the board module first, then the app; it exports the board module's
+ * exports. `defines` (--define, tools/lib/defines.ts) apply to this bundle only: the app's.
+ */
+export async function bundle(board: Board, app: string, outDir: string, defines?: Defines): Promise<Bundle> {
   if (!existsSync(app)) throw new UserError(`app not found: ${app}`);
   // The board module's exports are the firmware's (unit "main"): units loaded later, such as the
   // board's loop drivers, reach the board's instances through hal.image.load("main").
   const entry = `export * from ${JSON.stringify(board.module)};\nimport ${JSON.stringify(app)};`;
-  return esbundle(board, { contents: entry, resolveDir: process.cwd(), sourcefile: "tsmetal-entry.js" }, "main", SCRIPT_NAME, outDir);
+  return esbundle(board, { contents: entry, resolveDir: process.cwd(), sourcefile: "tsmetal-entry.js" }, "main", SCRIPT_NAME, outDir, defines);
 }
 
 /** A lazily loaded unit: one module and its exports. */
@@ -87,6 +92,7 @@ async function esbundle(
   unit: string,
   script: string,
   outDir: string,
+  defines?: Defines,
 ): Promise<Bundle> {
   await mkdir(outDir, { recursive: true });
   const js = path.join(outDir, script);
@@ -100,6 +106,7 @@ async function esbundle(
       external: ["hal"],
       alias: { tsmetal: TSMETAL_API },
       plugins: [boardFacts(board)],
+      define: esbuildDefines(defines),
       outfile: js,
       sourcemap: "external",
       sourcesContent: false,

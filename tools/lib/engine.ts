@@ -9,14 +9,16 @@ import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { buildRoot, repoPath } from "./paths.ts";
+import { sdkPackageDir } from "./packages.ts";
 import { pool, requireTool, run } from "./toolchain.ts";
 import { UserError } from "./errors.ts";
 import type { Board } from "./boards.ts";
 import type { Target } from "./targets.ts";
 
 const ENGINE_VERSION = "2021-03-27";
-/** Upstream QuickJS as installed (its headers are what the build includes from it; patches add none). */
-export const upstreamDir = repoPath("node_modules/qjsc/deps/quickjs_2021_03_27");
+/** Upstream QuickJS as installed: the qjsc package wherever module resolution finds it (beside
+    tsmetal when tsmetal is a dependency). Its headers are what the build includes (patches add none). */
+export const upstreamDir = path.join(sdkPackageDir("qjsc") ?? repoPath("node_modules/qjsc"), "deps/quickjs_2021_03_27");
 
 /** Engine sources compiled for both host and target. */
 const quickjsSources = ["quickjs.c", "libregexp.c", "libunicode.c", "cutils.c", "libbf.c"];
@@ -81,7 +83,7 @@ export function patchedSourceDir(): Promise<string> {
 
 async function preparePatchedSource(): Promise<string> {
   if (!existsSync(path.join(upstreamDir, "quickjs.c"))) {
-    throw new UserError("QuickJS source not found in node_modules/qjsc: run `npm run setup` (or npm ci)");
+    throw new UserError(`QuickJS source not found in ${upstreamDir}: install tsmetal's dependency qjsc (npm install; in a tsmetal checkout, npm run setup)`);
   }
   const patches = await patchFiles();
   const dir = path.join(buildRoot, "engine-src", hash(await contentsOf(patches)));

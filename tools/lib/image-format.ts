@@ -7,6 +7,8 @@
 export const IMAGE_HEADER_SIZE = 40;
 export const IMAGE_ENTRY_SIZE = 56;
 export const IMAGE_FORMAT = 3;
+/** TSM_MAX_UNITS (engine/src/blob.h): the most units an image holds; tsmc and the target refuse more. */
+export const IMAGE_MAX_UNITS = 16;
 /** The smallest prime above 2^32: every 32-bit word is a distinct residue (blob.h). */
 export const CHECK_PRIME = 4294967311n;
 

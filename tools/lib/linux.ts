@@ -30,6 +30,7 @@ export interface LinuxRun {
   board: Board;
   /** The executable (the board's image: firmware.elf without debug info). */
   executable: string;
+  /** Seconds; Infinity for none (--timeout 0). */
   timeoutS: number;
   mapLine?: LineMapper;
   /** Receives console output (mapped); defaults to process.stdout. */
@@ -125,10 +126,11 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
     process.stdin.on("data", onStdin);
   }
   let timedOut = false;
-  const timer = setTimeout(() => {
+  // Infinity is no timeout (--timeout 0): setTimeout would take it as 1 ms.
+  const timer = Number.isFinite(r.timeoutS) ? setTimeout(() => {
     timedOut = true;
     child.kill("SIGKILL");
-  }, r.timeoutS * 1000);
+  }, r.timeoutS * 1000) : undefined;
   const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal }));

@@ -44,6 +44,24 @@ export function parseTimeout(text: string): number {
   return s;
 }
 
+/** --timeout of qemu, sim and linux when standard input is not a terminal (tests, CI, pipes). */
+export const RUN_TIMEOUT_DEFAULT_S = 60;
+
+/**
+ * --timeout of the commands that run a firmware until it ends (qemu, sim, linux), in seconds;
+ * Infinity for none. `--timeout 0` is none; without the option there is none when standard input
+ * is a terminal (a person is there, who ends the run with Ctrl-C), else RUN_TIMEOUT_DEFAULT_S, so
+ * that an unattended run cannot hang.
+ */
+export function parseRunTimeout(text: string | undefined, stdinIsTerminal: boolean): number {
+  if (text === undefined) return stdinIsTerminal ? Infinity : RUN_TIMEOUT_DEFAULT_S;
+  if (/^0+(\.0+)?$/.test(text)) return Infinity;
+  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > MAX_TIMEOUT_S) {
+    throw new UserError(`--timeout takes seconds, 0 for none or a number greater than 0 and at most ${MAX_TIMEOUT_S} (24.8 days); got '${text}'`);
+  }
+  return Number(text);
+}
+
 /** A whole number of at least 1 (--profile's function count). */
 export function parseCount(option: string, text: string, max = 1_000_000): number {
   const n = Number(text);

@@ -24,19 +24,23 @@ export const EXIT_EMULATOR_FAILED = 125;
 export interface QemuRun {
   board: Board;
   elf: string;
+  /** Seconds; Infinity for none (npm run qemu --timeout 0). */
   timeoutS: number;
   mapLine?: LineMapper;
   extraArgs?: string[];
   /** Receives console output (mapped); defaults to process.stdout. */
   onOutput?: (text: string) => void;
-  /** Data written to the guest's console input, then end of input. */
-  input?: string | Buffer;
-  /** Hold `input` back until the console has printed this (e.g. a prompt), as a user would. */
+  /** Data written to the guest's console input, then end of input (a stream: piped on as it comes). */
+  input?: string | Buffer | NodeJS.ReadableStream;
+  /** Hold `input` back until the console has printed this (e.g. a prompt), as a user would.
+      Without it, input is held until the console's first output (INPUT_HOLD_MS). */
   inputAfter?: string;
   /** QEMU's working directory (where semihosting file writes land). */
   cwd?: string;
   /** User-mode networking with these host port forwards (the board's qemu.network: --forward). */
   forwards?: readonly Forward[];
+  /** Ends QEMU when aborted (a test stopping a firmware that serves until stopped): the result has `stopped`. */
+  signal?: AbortSignal;
 }
 
 export function qemuArgs(board: Board, elf: string, extra: string[] = [], forwards?: readonly Forward[]): string[] {
@@ -59,9 +63,24 @@ export function qemuArgs(board: Board, elf: string, extra: string[] = [], forwar
   ];
 }
 
+/**
+ * How long input is held at most while the console has printed nothing. QEMU hands the first
+ * input byte to the console UART at power-on, while the UART still has its FIFOs off, and
+ * programming the UART then discards it: enabling the FIFOs empties them (PL011 TRM 3.3.7 FEN and
+ * QEMU's pl011.c; PC16550D datasheet 8.7 FCR0; i.MX6UL RM UCR2.SRST, the software reset). Reading
+ * the byte out first does not help: QEMU delivers the next one within microseconds, before the
+ * driver's next register write, and that one is lost instead. As on a real line, where nothing
+ * sent before the receiver is set up arrives intact, input waits until the UART is programmed:
+ * the board module sets up the console before the app runs, so the first output byte says it is.
+ * A firmware that reads before it prints anything gets its input after this delay.
+ */
+export const INPUT_HOLD_MS = 3000;
+
 export interface QemuResult {
   code: number;
   timedOut: boolean;
+  /** QEMU was ended through QemuRun.signal; `code` is then QEMU's own status. */
+  stopped?: boolean;
   output: string;
   stderr: string;
 }
@@ -77,34 +96,65 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   const traceLog = path.join(traceDir, "trace.log");
   const shown = new ConsoleStream(r.mapLine, r.onOutput);
   let inputSent = false;
+  let holdTimer: NodeJS.Timeout | undefined;
   const sendInput = () => {
+    if (inputSent) return;
     inputSent = true;
-    child.stdin?.end(r.input);
+    clearTimeout(holdTimer);
+    const input = r.input;
+    if (input === undefined || !child.stdin) return;
+    if (typeof input === "string" || Buffer.isBuffer(input)) child.stdin.end(input);
+    else input.pipe(child.stdin);
   };
+  // What opens the gate: the awaited text, else any output (INPUT_HOLD_MS).
+  const gateOpen = () => (r.inputAfter !== undefined ? shown.seen.includes(r.inputAfter) : shown.seen.length > 0);
   const capture = new ConsoleFile((c) => {
     shown.add(c);
-    if (!inputSent && r.inputAfter !== undefined && r.input !== undefined && shown.seen.includes(r.inputAfter)) sendInput();
+    if (!inputSent && r.input !== undefined && gateOpen()) sendInput();
   });
   const child = spawn(qemu, qemuArgs(r.board, r.elf, [...resetTraceArgs(traceLog), ...(r.extraArgs ?? [])], r.forwards), { stdio: [stdin, capture.writeFd, "pipe"], cwd: r.cwd });
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-  if (r.input !== undefined && r.inputAfter === undefined) sendInput();
+  // No input at all need not wait; other input waits for the console (INPUT_HOLD_MS).
+  if (r.input !== undefined && r.inputAfter === undefined) {
+    const empty = (typeof r.input === "string" || Buffer.isBuffer(r.input)) && r.input.length === 0;
+    if (empty) sendInput();
+    else holdTimer = setTimeout(sendInput, INPUT_HOLD_MS);
+  }
   // QEMU may exit before reading all input: that is the guest's choice, not an error here.
   child.stdin?.on("error", () => {});
   let timedOut = false;
+  let stopped = false;
   let killer: NodeJS.Timeout | undefined;
-  const timer = setTimeout(() => {
-    timedOut = true;
+  const end = () => {
     // SIGTERM first: QEMU then restores the terminal it put in raw mode.
     child.kill("SIGTERM");
-    killer = setTimeout(() => child.kill("SIGKILL"), 2000);
-  }, r.timeoutS * 1000);
+    killer ??= setTimeout(() => child.kill("SIGKILL"), 2000);
+  };
+  // Infinity is no timeout (--timeout 0): setTimeout would take it as 1 ms.
+  const timer = Number.isFinite(r.timeoutS) ? setTimeout(() => {
+    timedOut = true;
+    end();
+  }, r.timeoutS * 1000) : undefined;
+  const onAbort = () => {
+    stopped = true;
+    end();
+  };
+  if (r.signal?.aborted) onAbort();
+  else r.signal?.addEventListener("abort", onAbort, { once: true });
   const code = await new Promise<number>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (c) => resolve(c ?? 1));
   }).finally(() => {
     clearTimeout(timer);
     clearTimeout(killer);
+    clearTimeout(holdTimer);
+    // A piped stream (npm run qemu's standard input) is let go, so Node does not wait on it.
+    if (r.input !== undefined && typeof r.input === "object" && !Buffer.isBuffer(r.input)) {
+      r.input.unpipe();
+      if ("destroy" in r.input && typeof r.input.destroy === "function") r.input.destroy();
+    }
+    r.signal?.removeEventListener("abort", onAbort);
     capture.close();
   });
   shown.add("", true);
@@ -116,6 +166,7 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
     rmSync(traceDir, { recursive: true, force: true });
   }
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
+  if (stopped) return { code, timedOut, stopped, output, stderr };
   if (reset) return { code: EXIT_RESET, timedOut, output, stderr: `${stderr}${RESET_MESSAGE}` };
   const decode = r.board.target.decodeExit;
   if (!decode) return { code, timedOut, output, stderr };

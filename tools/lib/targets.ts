@@ -223,7 +223,7 @@ const targets: Record<string, Target> = {
  * without the C library's start files. The same libc glue as the bare-metal target of the CPU,
  * except on amd64, where musl is an ordinary Linux C library here (engine/src/libc-linux-musl.c).
  */
-const linuxCommon = ["hal/arch/linux/boot.c", "hal/arch/linux/exit.c", "hal/arch/linux/monotonic.c", "hal/arch/linux/host-console.c", "hal/arch/linux/seccomp.c", "hal/arch/linux/fault.c", "hal/arch/linux/registers.c"];
+const linuxCommon = ["hal/arch/linux/boot.c", "hal/arch/linux/exit.c", "hal/arch/linux/monotonic.c", "hal/arch/linux/host-console.c", "hal/arch/linux/random.c", "hal/arch/linux/seccomp.c", "hal/arch/linux/fault.c", "hal/arch/linux/registers.c"];
 const linuxLdflags = ["-nostartfiles", "-static", "-Wl,--gc-sections", "-Wl,--no-warn-rwx-segments", "-Wl,--build-id=none"];
 const qemuUser = (cpu: string): Tool => ({ command: `qemu-${cpu}-static`, debianPackage: "qemu-user-static" });
 /** A Linux process: its own linker script, no QEMU exit device, no interrupt entry, no IRQ stack. */

@@ -3,11 +3,13 @@
  * kept out of the boot path. Each is bundled on its own (with "hal" external) and compiled into
  * the same image as the firmware.
  */
+import { transform } from "esbuild";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { repoPath } from "./paths.ts";
 import type { Board } from "./boards.ts";
+import type { Bundle } from "./bundle.ts";
 import { WEB_GLOBALS } from "../../runtime/web/web-globals.ts";
 
 export interface LazyUnit {
@@ -40,14 +42,31 @@ export function unitsFor(board: Board): LazyUnit[] {
 export const webUnits: readonly LazyUnit[] = Object.keys(WEB_GLOBALS).map((name) => ({ name, entry: repoPath(`runtime/web/${name}.ts`) }));
 
 /**
- * The web units a firmware needs: those one of whose globals' names appears as a word in the
- * bundled code (`jsFiles`: the firmware and its other units). An image carries only these (about
- * 37 KB of bytecode for all three); a global whose unit is not in the image is a ReferenceError
- * naming the unit at its first use, which only a name built at run time could reach.
+ * The web units a firmware needs: those one of whose globals the bundled code (`jsFiles`: the
+ * firmware and its other units) names (globalsNamed). An image carries only these (about 37 KB
+ * of bytecode for encoding, url and abort; http is about 100 KB); a global whose unit is not in
+ * the image is a ReferenceError naming the unit at its first use, which only a name built at run
+ * time could reach.
  */
 export async function webUnitsUsed(jsFiles: readonly string[]): Promise<LazyUnit[]> {
-  const texts = await Promise.all(jsFiles.map((f) => readFile(f, "utf8")));
-  return webUnits.filter((u) => WEB_GLOBALS[u.name].some((g) => texts.some((t) => new RegExp(`\\b${g}\\b`).test(t))));
+  const names = Object.values(WEB_GLOBALS).flat();
+  const named = new Set<string>();
+  for (const f of jsFiles) for (const g of await globalsNamed(await readFile(f, "utf8"), names)) named.add(g);
+  return webUnits.filter((u) => WEB_GLOBALS[u.name].some((g) => named.has(g)));
+}
+
+/**
+ * Which of `names` bundled code `js` names as globals: as a variable that no declaration binds
+ * (esbuild's define replaces exactly those, so not a property `x.fetch`, a local `function
+ * fetch`, a comment or a word in a message), as `globalThis.name`, or as a whole string literal
+ * ("TextEncoder" in globalThis, Object.getOwnPropertyDescriptor(globalThis, "URL")). A word in a
+ * comment or message must not count: the net unit's "socket or fetch" would bring in http.
+ */
+export async function globalsNamed(js: string, names: readonly string[]): Promise<string[]> {
+  const marker = (n: string) => `__tsmetal_global_${n}__`;
+  const define = Object.fromEntries(names.flatMap((n) => [[n, marker(n)], [`globalThis.${n}`, marker(n)]]));
+  const { code } = await transform(js, { format: "esm", define, logLevel: "silent" });
+  return names.filter((n) => code.includes(marker(n)) || new RegExp(`(["'\`])${n}\\1`).test(js));
 }
 
 /**
@@ -58,7 +77,62 @@ export async function webUnitsUsed(jsFiles: readonly string[]): Promise<LazyUnit
  * has no network unit.
  */
 export async function networkUnitUsed(board: Board, mainJs: string): Promise<LazyUnit[]> {
+  const entry = familyNetworkEntry(board);
+  return entry && /\bnetwork\b/.test(await readFile(mainJs, "utf8")) ? [{ name: "network", entry }] : [];
+}
+
+function familyNetworkEntry(board: Board): string | undefined {
   const entry = repoPath(path.join("soc", board.family, "network-unit.ts"));
-  if (!existsSync(entry)) return [];
-  return /\bnetwork\b/.test(await readFile(mainJs, "utf8")) ? [{ name: "network", entry }] : [];
+  return existsSync(entry) ? entry : undefined;
+}
+
+/**
+ * The unit "net" (io/net/unit.ts): the board's default network (stacks/net over board().network(),
+ * DHCP, DNS) and the ECMA-419 socket classes. The "tsmetal" stubs (io/network.ts) and the web unit
+ * "http" reach it only through hal.image.load("net"), so it is in an image only when a bundle
+ * holds that call.
+ */
+export const netUnit: LazyUnit = { name: "net", entry: repoPath("io/net/unit.ts") };
+
+/** Whether bundled code loads unit `name` by its literal name: hal.image.load("name"), however esbuild spells the receiver. */
+export function loadsUnit(js: string, name: string): boolean {
+  return new RegExp(`\\.load\\(\\s*(["'\`])${name}\\1\\s*\\)`).test(js);
+}
+
+/**
+ * The optional units a firmware needs, from its code (`js`: the bundles so far, unit "main" first):
+ * - the web units whose globals it names (webUnitsUsed), and "http" also when code loads it (the
+ *   "tsmetal" serve stub does);
+ * - "net" when code loads it (the "tsmetal" stubs network/TCP/UDP/Listener/serve, the http unit);
+ * - the family's "network" unit (board().network()) when unit "main" names `network` or "net" is in:
+ *   the net unit takes its NIC from there.
+ */
+export async function unitsWanted(board: Board, js: readonly { unit: string; js: string }[]): Promise<LazyUnit[]> {
+  const texts = await Promise.all(js.map((b) => readFile(b.js, "utf8")));
+  const web = await webUnitsUsed(js.map((b) => b.js));
+  const http = webUnits.find((u) => u.name === "http");
+  if (http && !web.includes(http) && texts.some((t) => loadsUnit(t, "http"))) web.push(http);
+  const present = new Set(js.map((b) => b.unit));
+  const net = present.has("net") || texts.some((t) => loadsUnit(t, "net"));
+  const familyNetwork = familyNetworkEntry(board);
+  const mainText = texts[js.findIndex((b) => b.unit === "main")] ?? "";
+  const network = familyNetwork !== undefined && (net || /\bnetwork\b/.test(mainText));
+  return [...web, ...(net ? [netUnit] : []), ...(network && familyNetwork ? [{ name: "network", entry: familyNetwork }] : [])];
+}
+
+/**
+ * Bundles the optional units (unitsWanted) of a firmware whose bundles so far are `bundles` (unit
+ * "main", the shared units, the loop unit), until no bundle asks for another: a unit added may
+ * name or load more (the http unit loads "net" and names URL, "net" needs "network"). Returns
+ * the added bundles; `bundleOne` bundles a unit (the simulator substitutes some entries).
+ */
+export async function optionalUnits(board: Board, bundles: readonly Bundle[], bundleOne: (unit: LazyUnit) => Promise<Bundle>): Promise<Bundle[]> {
+  const added: Bundle[] = [];
+  for (;;) {
+    const all = [...bundles, ...added];
+    const have = new Set(all.map((b) => b.unit));
+    const missing = (await unitsWanted(board, all)).filter((u) => !have.has(u.name));
+    if (missing.length === 0) return added;
+    added.push(...(await Promise.all(missing.map(bundleOne))));
+  }
 }

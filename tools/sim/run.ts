@@ -12,7 +12,9 @@ import { scriptBundle } from "../lib/script-bundle.ts";
 import { type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "quickjs-emscripten";
 import { loadBoard, type Board } from "../lib/boards.ts";
 import { bundle, bundleUnit, typeCheck, type Bundle } from "../lib/bundle.ts";
-import { networkUnitUsed, unitsFor, webUnitsUsed } from "../lib/units.ts";
+import type { Defines } from "../lib/defines.ts";
+import { optionalUnits, unitsFor } from "../lib/units.ts";
+import { repoPath } from "../lib/paths.ts";
 import { defaultApp, defaultOutDir } from "../lib/build.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { ConsoleStream } from "../lib/console-stream.ts";
@@ -42,6 +44,7 @@ const IDLE_LIMIT_US = 24 * 3600 * 1e6;
 export interface SimRun {
   board: string;
   app?: string;
+  /** Seconds; Infinity for none (--timeout 0). */
   timeoutS: number;
   /** Console input, fed to the UART as fast as its receiver takes it; then end of input. */
   input?: Uint8Array | string;
@@ -49,6 +52,8 @@ export interface SimRun {
   /** Per-job execution budget in ms (--max-job-ms; default board.json maxJobMs, else none). Machine
       time stands still while JS computes, so the simulator times jobs in host time. */
   maxJobMs?: number;
+  /** Build-time strings for the app (--define NAME=VALUE, tools/lib/defines.ts). */
+  defines?: Defines;
   onOutput?: (text: string) => void;
 }
 
@@ -71,10 +76,11 @@ export async function runSim(o: SimRun): Promise<QemuResult> {
   const outDir = defaultOutDir(`${board.name}-sim`, app);
   await mkdir(outDir, { recursive: true });
   await typeCheck(board, app, outDir);
-  const bundles = [await bundle(board, app, outDir), ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(board, u.name, u.entry, outDir))))];
-  // The web globals' units, as the build picks them (tools/lib/units.ts).
-  const web = [...(await webUnitsUsed(bundles.map((b) => b.js))), ...(await networkUnitUsed(board, bundles[0].js))];
-  bundles.push(...(await Promise.all(web.map((u) => bundleUnit(board, u.name, u.entry, outDir)))));
+  const bundles = [await bundle(board, app, outDir, o.defines), ...(await Promise.all(unitsFor(board).map((u) => bundleUnit(board, u.name, u.entry, outDir))))];
+  // The optional units, as the build picks them (tools/lib/units.ts). The family's network unit
+  // becomes the simulator's stand-in, which has no NIC to offer.
+  const noNetwork = repoPath("tools/sim/guest/no-network.ts");
+  bundles.push(...(await optionalUnits(board, bundles, (u) => bundleUnit(board, u.name, u.name === "network" ? noNetwork : u.entry, outDir))));
   const sources = new Map<string, string>();
   for (const b of bundles) sources.set(b.script, await readFile(b.js, "utf8"));
   // A WebAssembly instance of its own per run, dropped afterwards rather than disposed: a run that
@@ -95,6 +101,8 @@ class Simulation {
   private readonly decoder = new TextDecoder();
   private readonly wallDeadline: number;
   private readonly units = new Map<string, QuickJSHandle>();
+  /** What units threw when evaluated: each later load throws it again (engine/src/engine.c eval_unit). */
+  private readonly failedUnits = new Map<string, QuickJSHandle>();
   /** Guest ArrayBuffers of DMA allocations, by physical address. */
   private readonly dmaBuffers = new Map<number, QuickJSHandle>();
   private exitCode?: number;
@@ -245,6 +253,8 @@ class Simulation {
       takeRejection.dispose();
       for (const h of this.units.values()) h.dispose();
       this.units.clear();
+      for (const h of this.failedUnits.values()) h.dispose();
+      this.failedUnits.clear();
     }
     this.flushConsole();
     this.shown.add("", true);
@@ -475,6 +485,9 @@ class Simulation {
     }
     const cached = this.units.get(name);
     if (cached) return cached.dup();
+    // A thrown handle is disposed once thrown into the guest: a copy each time.
+    const failed = this.failedUnits.get(name);
+    if (failed) throw failed.dup();
     const script = `${name}.js`;
     const src = this.sources.get(script);
     if (src === undefined || name === "firmware") throw new Error(`the firmware image has no unit '${name}'`);
@@ -491,7 +504,10 @@ class Simulation {
       if (this.jobStart !== undefined) this.jobStart += performance.now() - started;
     }
     // Rethrown into the guest as the unit's own exception.
-    if (r.error) throw r.error;
+    if (r.error) {
+      this.failedUnits.set(name, r.error.dup());
+      throw r.error;
+    }
     this.units.set(name, r.value);
     return r.value.dup();
   }

@@ -24,6 +24,7 @@
 #define TSM_SYS_CLOCK_GETTIME 228
 #define TSM_SYS_CLOCK_NANOSLEEP 230
 #define TSM_SYS_EXIT_GROUP 231
+#define TSM_SYS_GETRANDOM 318
 #elif defined(__arm__)
 #define TSM_SYS_READ 3
 #define TSM_SYS_WRITE 4
@@ -31,6 +32,7 @@
 #define TSM_SYS_EXIT_GROUP 248
 #define TSM_SYS_CLOCK_GETTIME 263
 #define TSM_SYS_CLOCK_NANOSLEEP 265
+#define TSM_SYS_GETRANDOM 384
 #elif defined(__riscv) && __riscv_xlen == 64
 #define TSM_SYS_READ 63
 #define TSM_SYS_WRITE 64
@@ -38,6 +40,7 @@
 #define TSM_SYS_EXIT_GROUP 94
 #define TSM_SYS_CLOCK_GETTIME 113
 #define TSM_SYS_CLOCK_NANOSLEEP 115
+#define TSM_SYS_GETRANDOM 278
 #else
 #error "hal/arch/linux: no system call table for this CPU"
 #endif

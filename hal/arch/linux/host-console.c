@@ -21,7 +21,12 @@ static JSValue cpu_console_write(JSContext *ctx, JSValueConst this_val, int argc
     return JS_UNDEFINED;
 }
 
+/* hal/arch/linux/random.c */
+JSValue tsm_linux_cpu_random32(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv);
+
+/* hal.cpu's Linux-only members: this console, and random32 from the kernel (random.c). */
 const JSCFunctionListEntry tsm_cpu_extra_funcs[] = {
     JS_CFUNC_DEF("consoleWrite", 1, cpu_console_write),
+    JS_CFUNC_DEF("random32", 0, tsm_linux_cpu_random32),
 };
 const int tsm_cpu_extra_funcs_count = countof(tsm_cpu_extra_funcs);

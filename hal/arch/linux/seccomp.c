@@ -1,7 +1,8 @@
 /*
  * A seccomp filter (seccomp(2), "SECCOMP_SET_MODE_FILTER"; Documentation/userspace-api/seccomp_filter.rst)
  * installed before any JavaScript runs: from then on the process may only write, read, poll (the
- * register space's pipes, registers.c), read the monotonic clock, sleep on it and exit. Nothing
+ * register space's pipes, registers.c), read the monotonic clock, sleep on it, draw random bytes
+ * from the kernel (getrandom(2), for crypto.getRandomValues: hal/arch/linux/random.c) and exit. Nothing
  * can open a descriptor, so read and write reach only the ones boot.c kept. Any other system call kills it (SIGSYS, which
  * `npm run linux` reports as a fault), so even a bug in the engine cannot open a file or a
  * socket. no_new_privs first, as an unprivileged filter requires. qemu-user refuses guest filters
@@ -55,11 +56,12 @@ static const struct sock_filter filter[] = {
     { BPF_JEQ_K, 1, 0, AUDIT_ARCH_SELF },
     STMT(BPF_RET_K, SECCOMP_RET_KILL_PROCESS),
     STMT(BPF_LD_W_ABS, DATA_NR),
-    ALLOW_IF(TSM_SYS_WRITE, 6),
-    ALLOW_IF(TSM_SYS_READ, 5),
-    ALLOW_IF(TSM_SYS_PPOLL, 4),
-    ALLOW_IF(TSM_SYS_CLOCK_GETTIME, 3),
-    ALLOW_IF(TSM_SYS_CLOCK_NANOSLEEP, 2),
+    ALLOW_IF(TSM_SYS_WRITE, 7),
+    ALLOW_IF(TSM_SYS_READ, 6),
+    ALLOW_IF(TSM_SYS_PPOLL, 5),
+    ALLOW_IF(TSM_SYS_CLOCK_GETTIME, 4),
+    ALLOW_IF(TSM_SYS_CLOCK_NANOSLEEP, 3),
+    ALLOW_IF(TSM_SYS_GETRANDOM, 2),
     ALLOW_IF(TSM_SYS_EXIT_GROUP, 1),
     STMT(BPF_RET_K, SECCOMP_RET_KILL_PROCESS),
     STMT(BPF_RET_K, SECCOMP_RET_ALLOW),

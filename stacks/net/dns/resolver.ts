@@ -50,6 +50,8 @@ export class DnsError extends Error {
 export interface DnsResolverOptions {
   /** The servers, or a function giving them at each query (e.g. `() => dhcp.lease?.dns ?? []`). */
   readonly servers: readonly Ipv4Address[] | (() => readonly number[]);
+  /** The servers' UDP port (default 53): another for one listening elsewhere, such as a test's DNS server on a host port behind QEMU's slirp. */
+  readonly port?: number;
   /** Wait for an answer to the first query to each server (ms, default 2000); doubles each round. */
   readonly timeoutMs?: number;
   /** Rounds over the servers (default 2; RFC 1123 section 6.1.3.3 asks for retransmission). */
@@ -92,6 +94,7 @@ export class DnsResolver {
   private readonly attempts: number;
   private readonly maxQueries: number;
   private readonly servers: () => readonly number[];
+  private readonly port: number;
   private closed = false;
 
   constructor(
@@ -106,6 +109,7 @@ export class DnsResolver {
     this.timeoutMs = positive(options.timeoutMs, 2000, "DNS timeoutMs", 1, 60_000);
     this.attempts = positive(options.attempts, 2, "DNS attempts", 1, 10);
     this.maxQueries = positive(options.maxQueries, 16, "DNS maxQueries", 1, 256);
+    this.port = positive(options.port, DNS_PORT, "DNS port", 1, 65535);
     const minTtl = positive(options.minTtlSeconds, 0, "DNS minTtlSeconds", 0, 86_400);
     const maxTtl = positive(options.maxTtlSeconds, 3600, "DNS maxTtlSeconds", minTtl, 7 * 86_400);
     this.cache = new DnsCache(stack.clock, positive(options.cacheSize, 64, "DNS cacheSize", 0, 4096), minTtl, maxTtl);
@@ -219,12 +223,12 @@ export class DnsResolver {
     q.sent++;
     q.asked.add(server);
     q.timer.start(this.timeoutMs * 2 ** round);
-    q.socket.send(server, DNS_PORT, buildQuery(q.id, q.name));
+    q.socket.send(server, this.port, buildQuery(q.id, q.name));
   }
 
   private receive(q: Query, m: UdpMessage): void {
     const counters = this.stack.counters;
-    if (m.port !== DNS_PORT || m.broadcast || !q.asked.has(m.address)) {
+    if (m.port !== this.port || m.broadcast || !q.asked.has(m.address)) {
       counters.add("dns_unexpected_source");
       return;
     }

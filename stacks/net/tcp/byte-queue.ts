@@ -20,7 +20,7 @@ export class ByteQueue {
 
   /** Appends as much of `data` as fits (copied); returns how many bytes were taken. */
   push(data: Uint8Array): number {
-    const n = Math.min(data.length, this.free);
+    const n = Math.min(data.length, this.capacity - this.size); // this.free, without the getter's call
     if (n === 0) return 0;
     this.chunks.push(data.slice(0, n));
     this.size += n;
@@ -32,8 +32,10 @@ export class ByteQueue {
     let skip = from + this.head;
     let out = destOffset;
     let left = length;
-    for (const c of this.chunks) {
-      if (left === 0) break;
+    // An index loop: for-of would allocate an iterator and a result object per chunk (QuickJS).
+    const chunks = this.chunks;
+    for (let i = 0; i < chunks.length && left !== 0; i++) {
+      const c = chunks[i];
       if (skip >= c.length) {
         skip -= c.length;
         continue;
@@ -62,6 +64,12 @@ export class ByteQueue {
   /** Removes and returns up to `max` bytes from the head. */
   take(max: number): Uint8Array {
     const n = Math.min(max, this.size);
+    if (this.head === 0 && this.chunks.length > 0 && this.chunks[0].length === n) {
+      // Exactly the first chunk (a reader that keeps up takes each segment's bytes so): it is
+      // this queue's own copy (push() copies), handed over instead of copied again.
+      this.size -= n;
+      return this.chunks.shift() as Uint8Array;
+    }
     const out = new Uint8Array(n);
     this.copyTo(out, 0, 0, n);
     this.consume(n);

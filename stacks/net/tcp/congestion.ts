@@ -1,7 +1,8 @@
 /**
  * Congestion control of one connection: slow start and congestion avoidance (RFC 5681 section
- * 3.1), fast retransmit and fast recovery (section 3.2) with NewReno's handling of partial
- * acknowledgments (RFC 6582 section 3.2), and the loss window after a timeout (RFC 5681 (4)).
+ * 3.1), limited transmit (RFC 3042, which RFC 5681 section 3.2 step 1 asks for), fast retransmit
+ * and fast recovery (section 3.2) with NewReno's handling of partial acknowledgments (RFC 6582
+ * section 3.2), and the loss window after a timeout (RFC 5681 (4)).
  * The connection feeds it ACKs and timeouts and asks it for the window; sequence numbers are
  * the connection's.
  */
@@ -17,6 +18,8 @@ export class NewReno {
   /** Highest sequence number sent when recovery (or a timeout) began (RFC 6582 "recover"). */
   private recover: number;
   private mss = 536;
+  /** SND.MAX at the first duplicate ACK: what was in flight before limited transmit added to it. */
+  private maxAtFirstDup = 0;
 
   constructor(
     iss: number,
@@ -61,6 +64,7 @@ export class NewReno {
    */
   onDuplicateAck(sndUna: number, sndMax: number): boolean {
     this.dupAcks++;
+    if (this.dupAcks === 1) this.maxAtFirstDup = sndMax;
     if (this.inRecovery) {
       // Each further duplicate means a segment left the network: inflate (section 3.2 step 4).
       this.cwnd = Math.min(this.cwnd + this.mss, this.maxCwnd + 3 * this.mss);
@@ -69,12 +73,23 @@ export class NewReno {
     if (this.dupAcks !== 3) return false;
     // RFC 6582 section 3.2 step 2: not again for losses in the window already recovered.
     if (seqLt(sndUna, this.recover)) return false;
-    const flight = (sndMax - sndUna) >>> 0;
+    // Segments sent by limited transmit are not counted in FlightSize (RFC 5681 3.2 step 2).
+    const flight = (this.maxAtFirstDup - sndUna) >>> 0;
     this.ssthresh = Math.max(Math.floor(flight / 2), 2 * this.mss);
     this.recover = sndMax;
     this.inRecovery = true;
     this.cwnd = this.ssthresh + 3 * this.mss;
     return true;
+  }
+
+  /**
+   * Limited transmit (RFC 3042 section 2): the first and the second duplicate ACK outside recovery
+   * each let one segment of new data go beyond cwnd (which does not change), so that a window too
+   * small to bring three duplicates after a loss still does: fast retransmit, not a timeout.
+   * Bytes of previously unsent data that may go beyond cwnd now.
+   */
+  get limitedTransmit(): number {
+    return this.inRecovery ? 0 : Math.min(this.dupAcks, 2) * this.mss;
   }
 
   /** The retransmission timer expired (RFC 5681 equations 4 and (4)'s loss window). */

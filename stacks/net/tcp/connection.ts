@@ -14,6 +14,10 @@ import type { TcpOptions } from "./options.ts";
 import { Reassembly } from "./reassembly.ts";
 import { RtoEstimator } from "./rto.ts";
 import { ACK, FIN, PSH, RST, SYN, segmentLength, type TcpHeaderFields, type TcpSegment } from "./segment.ts";
+// In the per-segment paths (read, segmentArrives, processAck, receiveText, deliver, output,
+// advertise) the modular arithmetic of sequence.ts is written out, `(a - b) | 0` for a signed
+// distance compared with 0 and `(a + n) >>> 0` for a sum: a function call costs QuickJS more than
+// the arithmetic, a dozen times a segment. Elsewhere the named helpers say it more plainly.
 import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from "./sequence.ts";
 
 export type TcpState =
@@ -126,7 +130,8 @@ export class TcpConnection {
   private keepAliveProbes = 0;
   private readonly stateTimer: Timer;
 
-  readonly noDelay: boolean;
+  /** Nagle off; may be changed at any time, as TCP_NODELAY can (an accepted socket's ECMA-419 `nodelay`). */
+  noDelay: boolean;
   readonly keepAlive: boolean;
 
   constructor(
@@ -152,10 +157,11 @@ export class TcpConnection {
     this.mss = Math.min(DEFAULT_MSS, host.linkMss);
     this.cc = new NewReno(this.iss, o.sendBufferBytes + 2 * host.linkMss);
     this.rto = new RtoEstimator({ minMs: o.minRtoMs, maxMs: o.maxRtoMs, initialMs: Math.max(o.minRtoMs, Math.min(1000, o.maxRtoMs)) });
-    this.rtxTimer = new Timer(host.timers, () => this.onRetransmitTimeout());
+    // With the clock: restarted by each ACK, re-armed only when it fires early (time.ts).
+    this.rtxTimer = new Timer(host.timers, () => this.onRetransmitTimeout(), host.clock);
     this.persistTimer = new Timer(host.timers, () => this.onPersistTimeout());
     this.delAckTimer = new Timer(host.timers, () => this.sendAck());
-    this.keepAliveTimer = new Timer(host.timers, () => this.onKeepAliveTimeout());
+    this.keepAliveTimer = new Timer(host.timers, () => this.onKeepAliveTimeout(), host.clock);
     this.stateTimer = new Timer(host.timers, () => this.onStateTimeout());
     this.noDelay = options.noDelay ?? false;
     this.keepAlive = options.keepAlive ?? false;
@@ -201,7 +207,7 @@ export class TcpConnection {
     const out = this.recvBuf.take(max);
     if (out.length > 0 && this.synchronized() && !this.finReceived) {
       // A window update when reading opened the window enough (RFC 9293 3.8.6.2.2, RFC 1122 4.2.3.3).
-      const offered = Math.max(0, seqDiff(this.rcvAdv, this.rcvNxt));
+      const offered = Math.max(0, ((this.rcvAdv - this.rcvNxt) | 0));
       if (this.recvBuf.free - offered >= this.receiveSwsThreshold()) this.sendAck();
     }
     return out;
@@ -304,18 +310,36 @@ export class TcpConnection {
       seg = { ...seg, seq: this.rcvNxt, flags: seg.flags & ~SYN };
     }
     const len = segmentLength(seg);
-    const wnd = Math.max(0, seqDiff(this.rcvAdv, this.rcvNxt));
+    const wnd = Math.max(0, ((this.rcvAdv - this.rcvNxt) | 0));
     // First, check the sequence number (3.10.7.4 table).
     let acceptable: boolean;
     if (len === 0) acceptable = wnd === 0 ? seg.seq === this.rcvNxt : this.inWindow(seg.seq, wnd);
-    else acceptable = wnd > 0 && (this.inWindow(seg.seq, wnd) || this.inWindow(seqAdd(seg.seq, len - 1), wnd));
+    else acceptable = wnd > 0 && (this.inWindow(seg.seq, wnd) || this.inWindow(((seg.seq + len - 1) >>> 0), wnd));
     // A bare FIN at RCV.NXT needs no buffer space: taken even by a zero window (as BSD does), so
-    // that a peer's close is not held up by a reader that is slow.
-    if (!acceptable && wnd === 0 && seg.payload.length === 0 && seg.flags & FIN && seg.seq === this.rcvNxt) acceptable = true;
+    // that a peer's close is not held up by a reader that is slow. So is a FIN at RCV.NXT after
+    // data already received (a retransmission that joined the last data and the FIN): trimmed
+    // (seventh check), it is that bare FIN.
+    if (!acceptable && wnd === 0 && seg.flags & FIN && ((seg.seq + seg.payload.length) >>> 0) === this.rcvNxt) acceptable = true;
     // A zero window still takes valid ACKs and RSTs (3.10.7.4 "special allowance"): such a
     // segment at RCV.NXT goes on with its data cut off.
     const zeroWindowProbe = !acceptable && wnd === 0 && len > 0 && seg.seq === this.rcvNxt;
-    if (!acceptable && !zeroWindowProbe) {
+    // A segment whose whole sequence space (its FIN included) was received already and that ends
+    // exactly at RCV.NXT: trimmed as 3.10.7.4 says ("trimming off any portions that lie outside
+    // the window (including SYN and FIN)"), it is an empty segment at RCV.NXT, and its ACK counts.
+    // A BSD peer (slirp) in CLOSING or LAST_ACK resends its FIN, SEG.SEQ = RCV.NXT - 1, with each
+    // ACK: dropped, the ACK of our FIN in a simultaneous close (RFC 9293 3.6, figure 13) was lost
+    // and our FIN waited for a retransmission timeout.
+    const duplicate = !acceptable && len > 0 && !(seg.flags & (SYN | RST)) && ((seg.seq + len) >>> 0) === this.rcvNxt;
+    if (duplicate) {
+      // Its text is not taken, but it is answered as an unacceptable segment is (first check: the
+      // peer missed our ACK), before its ACK may end the connection (LAST_ACK); a FIN resent in
+      // TIME_WAIT restarts the 2 MSL wait (eighth check, TIME-WAIT: "Acknowledge it, and restart
+      // the 2 MSL timeout").
+      this.host.counters.add("tcp_duplicate_segment");
+      this.sendAck();
+      if (this.st === "TIME_WAIT" && seg.flags & FIN) this.restartTimeWait();
+    }
+    if (!acceptable && !zeroWindowProbe && !duplicate) {
       if (this.st === "TIME_WAIT" && seg.flags & FIN) this.restartTimeWait();
       if (!(seg.flags & RST)) {
         this.host.counters.add("tcp_out_of_window");
@@ -350,7 +374,7 @@ export class TcpConnection {
       return;
     }
     if (this.st === "SYN_RECEIVED") {
-      if (seqGt(seg.ack, this.sndUna) && seqLe(seg.ack, this.sndMax)) {
+      if (((seg.ack - this.sndUna) | 0) > 0 && ((seg.ack - this.sndMax) | 0) <= 0) {
         this.st = "ESTABLISHED";
         this.sndWnd = seg.window;
         this.maxSndWnd = Math.max(this.maxSndWnd, seg.window);
@@ -371,7 +395,7 @@ export class TcpConnection {
     } else if (!this.acceptAck(seg)) return;
     if ((this.st as TcpState) === "CLOSED") return;
     // Seventh, the segment text.
-    if (seg.payload.length > 0 || seg.flags & FIN) this.receiveText(seg, zeroWindowProbe);
+    if (!duplicate && (seg.payload.length > 0 || seg.flags & FIN)) this.receiveText(seg, zeroWindowProbe);
     if (this.st !== "CLOSED") this.output();
     // Told last, once the segment is fully processed, so that what the app does in the callback
     // (write, close, abort) meets a consistent connection.
@@ -381,8 +405,10 @@ export class TcpConnection {
     }
   }
 
+  /** RCV.NXT =< seq < RCV.NXT + wnd, for wnd < 2^31, as one distance (no seq* calls: QuickJS). */
   private inWindow(seq: number, wnd: number): boolean {
-    return seqGe(seq, this.rcvNxt) && seqLt(seq, seqAdd(this.rcvNxt, wnd));
+    const d = (seq - this.rcvNxt) | 0;
+    return d >= 0 && d < wnd;
   }
 
   /** 3.10.7.3: a segment in SYN_SENT. */
@@ -441,21 +467,21 @@ export class TcpConnection {
     const ack = seg.ack;
     const wasZeroWindow = this.sndWnd === 0;
     // Window update rule (3.10.7.4): only from a newer segment.
-    const windowUpdate = seqLt(this.sndWl1, seg.seq) || (this.sndWl1 === seg.seq && seqLe(this.sndWl2, ack));
+    const windowUpdate = ((this.sndWl1 - seg.seq) | 0) < 0 || (this.sndWl1 === seg.seq && ((this.sndWl2 - ack) | 0) <= 0);
     const oldWindow = this.sndWnd;
-    if (seqGt(ack, this.sndUna)) {
-      const acked = seqDiff(ack, this.sndUna);
-      const flight = seqDiff(this.sndMax, this.sndUna);
+    if (((ack - this.sndUna) | 0) > 0) {
+      const acked = ((ack - this.sndUna) | 0);
+      const flight = ((this.sndMax - this.sndUna) | 0);
       this.sndUna = ack;
-      if (seqLt(this.sndNxt, ack)) this.sndNxt = ack;
+      if (((this.sndNxt - ack) | 0) < 0) this.sndNxt = ack;
       // Data acknowledged (the SYN and FIN take one number each outside the buffer).
-      const dataAcked = Math.min(this.sendBuf.length, Math.max(0, seqDiff(ack, this.bufSeq)));
+      const dataAcked = Math.min(this.sendBuf.length, Math.max(0, ((ack - this.bufSeq) | 0)));
       if (dataAcked > 0) {
         this.sendBuf.consume(dataAcked);
-        this.bufSeq = seqAdd(this.bufSeq, dataAcked);
+        this.bufSeq = ((this.bufSeq + dataAcked) >>> 0);
       }
       if (this.finSent() && this.sendBuf.length === 0 && ack === seqAdd(this.finSeq(), 1)) this.finAcked = true;
-      if (this.timing && seqGt(ack, this.rttSeq)) {
+      if (this.timing && ((ack - this.rttSeq) | 0) > 0) {
         this.timing = false;
         this.rto.sample(this.host.clock.now() - this.rttStart);
       }
@@ -548,13 +574,13 @@ export class TcpConnection {
     let data = seg.payload;
     let fin = (seg.flags & FIN) !== 0;
     // Trim what was already received, and what lies beyond the window.
-    const before = seqDiff(this.rcvNxt, seq);
+    const before = ((this.rcvNxt - seq) | 0);
     if (before > 0) {
       data = data.subarray(Math.min(before, data.length));
       seq = this.rcvNxt;
     }
-    const wnd = Math.max(0, seqDiff(this.rcvAdv, this.rcvNxt));
-    const room = wnd - seqDiff(seq, this.rcvNxt);
+    const wnd = Math.max(0, ((this.rcvAdv - this.rcvNxt) | 0));
+    const room = wnd - ((seq - this.rcvNxt) | 0);
     if (data.length > room) {
       data = data.subarray(0, Math.max(0, room));
       fin = false;
@@ -569,7 +595,9 @@ export class TcpConnection {
     const filledGap = !this.ooo.empty;
     let delivered = this.deliver(data);
     let finNow = fin;
-    for (;;) {
+    // Nothing is taken past the FIN (RFC 9293 3.10.7.4 eighth check: it ends the stream): held
+    // data beyond it would be bytes the peer never sent in this connection.
+    while (!finNow) {
       const next = this.ooo.takeAt(this.rcvNxt);
       if (!next) break;
       delivered += this.deliver(next.data);
@@ -597,7 +625,7 @@ export class TcpConnection {
     if (data.length === 0) return 0;
     const n = this.recvBuf.push(data);
     // The window never offers more than the buffer holds, so all fits.
-    this.rcvNxt = seqAdd(this.rcvNxt, n);
+    this.rcvNxt = ((this.rcvNxt + n) >>> 0);
     return n;
   }
 
@@ -629,17 +657,18 @@ export class TcpConnection {
     if (!this.synchronized()) return;
     let sent = false;
     for (;;) {
-      const offset = seqDiff(this.sndNxt, this.bufSeq);
+      const offset = ((this.sndNxt - this.bufSeq) | 0);
       const unsent = this.sendBuf.length - offset;
       if (unsent < 0) break; // the FIN is sent
-      const window = Math.min(this.sndWnd, this.cc.cwnd);
-      const usable = seqDiff(seqAdd(this.sndUna, window), this.sndNxt);
+      // Limited transmit (congestion.ts) sends only new data: not while resending after a timeout.
+      const window = Math.min(this.sndWnd, this.cc.cwnd + (this.sndNxt === this.sndMax ? this.cc.limitedTransmit : 0));
+      const usable = (this.sndUna + window - this.sndNxt) | 0;
       const len = Math.max(0, Math.min(unsent, this.mss, usable));
       const fin = this.finQueued && len === unsent && this.st !== "CLOSE_WAIT" && this.st !== "ESTABLISHED";
       if (len === 0 && !fin) break;
       if (len < this.mss && !fin && !this.mayBeSmall(len, unsent)) break;
       const seq = this.sndNxt;
-      const isNew = seqGe(seq, this.sndMax);
+      const isNew = ((seq - this.sndMax) | 0) >= 0;
       if (!this.transmitSegment(ACK | (len === unsent && len > 0 ? PSH : 0) | (fin ? FIN : 0), seq, offset, len)) {
         this.host.counters.add("tcp_tx_blocked");
         break;
@@ -647,14 +676,14 @@ export class TcpConnection {
       if (!isNew) this.host.counters.add("tcp_retransmitted_segments");
       sent = true;
       this.sndNxt = seqAdd(seq, len + (fin ? 1 : 0));
-      if (seqGt(this.sndNxt, this.sndMax)) this.sndMax = this.sndNxt;
+      if (((this.sndNxt - this.sndMax) | 0) > 0) this.sndMax = this.sndNxt;
       if (isNew && !this.timing) this.startTiming(seq);
       if (!this.rtxTimer.running) this.rtxTimer.start(this.rto.rto);
       if (fin) break;
     }
     // Zero window, or a small window silly-window avoidance refused: probe/override later
     // (RFC 9293 3.8.6.1 and 3.8.6.2.1's override timeout).
-    const pending = this.sendBuf.length - seqDiff(this.sndNxt, this.bufSeq) > 0;
+    const pending = this.sendBuf.length - ((this.sndNxt - this.bufSeq) | 0) > 0;
     if (!sent && pending && this.sndNxt === this.sndUna && !this.rtxTimer.running && !this.persistTimer.running) {
       this.persistTimer.start(Math.min(this.host.options.maxRtoMs, this.rto.rto * 2 ** this.persistShift));
     }
@@ -817,10 +846,10 @@ export class TcpConnection {
 
   /** The window to advertise, moving the right edge only by worthwhile steps (3.8.6.2.2). */
   private advertise(): number {
-    const offered = Math.max(0, seqDiff(this.rcvAdv, this.rcvNxt));
+    const offered = Math.max(0, ((this.rcvAdv - this.rcvNxt) | 0));
     const free = this.recvBuf.free;
-    if (free - offered >= this.receiveSwsThreshold()) this.rcvAdv = seqAdd(this.rcvNxt, free);
-    return Math.max(0, seqDiff(this.rcvAdv, this.rcvNxt));
+    if (free - offered >= this.receiveSwsThreshold()) this.rcvAdv = ((this.rcvNxt + free) >>> 0);
+    return Math.max(0, ((this.rcvAdv - this.rcvNxt) | 0));
   }
 
   private header(flags: number, seq: number): TcpHeaderFields {

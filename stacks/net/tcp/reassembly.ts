@@ -3,7 +3,7 @@
  * 3.10.7.4, "seventh, process the segment text"), bounded in bytes so that a peer cannot grow it
  * without limit: what does not fit is dropped (and sent again by the peer).
  */
-import { seqAdd, seqDiff, seqGe, seqLe } from "./sequence.ts";
+import { seqAdd, seqDiff, seqGe, seqGt, seqLe, seqLt } from "./sequence.ts";
 
 interface Piece {
   seq: number;
@@ -31,32 +31,39 @@ export class Reassembly {
    * FIN follows its last byte. Returns false when it did not fit (nothing stored).
    */
   insert(seq: number, data: Uint8Array, fin: boolean): boolean {
+    // Overlaps keep what is already held: the new data is cut into the parts around the held
+    // pieces (sorted, so one pass), the last of them followed by the FIN. Dropping the parts
+    // beyond a held piece would drop the FIN with them, and the peer would have to resend it after
+    // a timeout: a retransmission that spans a held piece is common after a loss.
+    const parts: Piece[] = [];
     let start = seq;
     let bytes = data;
+    const end = seqAdd(seq, data.length);
     for (const p of this.pieces) {
       const pEnd = seqAdd(p.seq, p.data.length);
-      const end = seqAdd(start, bytes.length);
-      if (seqLe(end, p.seq) || seqGe(start, pEnd)) continue;
-      // Overlap: keep what is already held, and the part of the new data before it (the part
-      // after it is handled by cutting the front below, when the new data starts inside).
-      if (seqGe(start, p.seq)) {
-        const cut = seqDiff(pEnd, start);
-        bytes = bytes.subarray(cut);
-        start = pEnd;
-      } else {
-        // New data begins before p; keep only up to p (and whatever lies beyond p is dropped:
-        // the peer resends it, and the FIN with it).
-        bytes = bytes.subarray(0, seqDiff(p.seq, start));
-        fin = false;
+      if (seqLe(pEnd, start)) continue;
+      if (seqGe(p.seq, end)) break;
+      if (seqLt(start, p.seq)) parts.push({ seq: start, data: bytes.subarray(0, seqDiff(p.seq, start)), fin: false });
+      if (seqGe(pEnd, end)) {
+        // A FIN inside data already held is not where that data says the stream ends: not kept.
+        if (seqGt(pEnd, end)) fin = false;
+        bytes = bytes.subarray(bytes.length);
+        start = end;
+        break;
       }
+      bytes = bytes.subarray(seqDiff(pEnd, start));
+      start = pEnd;
     }
-    if (bytes.length === 0 && !fin) return true;
-    if (this.size + bytes.length > this.capacity) return false;
-    const piece: Piece = { seq: start, data: bytes.slice(), fin };
-    let i = 0;
-    while (i < this.pieces.length && seqDiff(this.pieces[i].seq, start) < 0) i++;
-    this.pieces.splice(i, 0, piece);
-    this.size += bytes.length;
+    if (bytes.length > 0 || fin) parts.push({ seq: start, data: bytes, fin });
+    let added = 0;
+    for (const part of parts) added += part.data.length;
+    if (this.size + added > this.capacity) return false;
+    for (const part of parts) {
+      let i = 0;
+      while (i < this.pieces.length && seqDiff(this.pieces[i].seq, part.seq) < 0) i++;
+      this.pieces.splice(i, 0, { seq: part.seq, data: part.data.slice(), fin: part.fin });
+    }
+    this.size += added;
     return true;
   }
 

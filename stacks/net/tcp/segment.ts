@@ -55,7 +55,6 @@ export function parseTcp(data: Uint8Array, src: number, dst: number, counters: C
     counters.add("tcp_bad_checksum");
     return null;
   }
-  const v = new DataView(data.buffer, data.byteOffset, data.length);
   // Options (RFC 9293 section 3.2): only MSS is used; others (window scale, SACK, timestamps)
   // are skipped, and never offered, so the peer does not use them (RFC 7323 section 1.3).
   let mss: number | null = null;
@@ -80,17 +79,18 @@ export function parseTcp(data: Uint8Array, src: number, dst: number, counters: C
         counters.add("tcp_bad_options");
         return null;
       }
-      mss = v.getUint16(i + 2);
+      mss = (data[i + 2] << 8) | data[i + 3];
     }
     i += len;
   }
+  // Fields read byte by byte: a DataView per segment costs more than the shifts (QuickJS).
   return {
-    srcPort: v.getUint16(0),
-    dstPort: v.getUint16(2),
-    seq: v.getUint32(4),
-    ack: v.getUint32(8),
+    srcPort: (data[0] << 8) | data[1],
+    dstPort: (data[2] << 8) | data[3],
+    seq: ((data[4] << 24) | (data[5] << 16) | (data[6] << 8) | data[7]) >>> 0,
+    ack: ((data[8] << 24) | (data[9] << 16) | (data[10] << 8) | data[11]) >>> 0,
     flags: data[13] & 0x3f,
-    window: v.getUint16(14),
+    window: (data[14] << 8) | data[15],
     mss,
     payload: data.subarray(headerLength),
   };
@@ -111,21 +111,44 @@ export function headerLengthFor(h: TcpHeaderFields): number {
  */
 export function writeTcp(buf: Uint8Array, offset: number, h: TcpHeaderFields, payloadLength: number, src: number, dst: number): void {
   const headerLength = headerLengthFor(h);
-  const v = new DataView(buf.buffer, buf.byteOffset + offset, headerLength);
-  v.setUint16(0, h.srcPort);
-  v.setUint16(2, h.dstPort);
-  v.setUint32(4, h.seq >>> 0);
-  v.setUint32(8, h.ack >>> 0);
-  v.setUint8(12, (headerLength / 4) << 4);
-  v.setUint8(13, h.flags);
-  v.setUint16(14, h.window);
-  v.setUint16(16, 0);
-  v.setUint16(18, 0);
+  // Byte stores rather than a DataView per segment (cheaper in QuickJS); typed-array stores
+  // keep the low 8 bits, so the shifts need no masks.
+  const o = offset;
+  const { srcPort, dstPort, seq, ack, window } = h;
+  buf[o] = srcPort >>> 8;
+  buf[o + 1] = srcPort;
+  buf[o + 2] = dstPort >>> 8;
+  buf[o + 3] = dstPort;
+  buf[o + 4] = seq >>> 24;
+  buf[o + 5] = seq >>> 16;
+  buf[o + 6] = seq >>> 8;
+  buf[o + 7] = seq;
+  buf[o + 8] = ack >>> 24;
+  buf[o + 9] = ack >>> 16;
+  buf[o + 10] = ack >>> 8;
+  buf[o + 11] = ack;
+  buf[o + 12] = (headerLength / 4) << 4;
+  buf[o + 13] = h.flags;
+  buf[o + 14] = window >>> 8;
+  buf[o + 15] = window;
+  buf[o + 16] = 0;
+  buf[o + 17] = 0;
+  buf[o + 18] = 0;
+  buf[o + 19] = 0;
   if (h.mss !== undefined) {
-    v.setUint8(20, OPT_MSS);
-    v.setUint8(21, 4);
-    v.setUint16(22, h.mss);
+    buf[o + 20] = OPT_MSS;
+    buf[o + 21] = 4;
+    buf[o + 22] = h.mss >>> 8;
+    buf[o + 23] = h.mss;
   }
   const length = headerLength + payloadLength;
-  v.setUint16(16, finish(sum16(buf, offset, length, pseudoHeaderSum(src, dst, PROTO_TCP, length))));
+  // The header's words from the field values (the same 16-bit words as the bytes above, RFC
+  // 9293 3.1), the bytes summed only for the payload: a bare ACK sums no bytes at all.
+  let sum = pseudoHeaderSum(src, dst, PROTO_TCP, length) + (srcPort & 0xffff) + (dstPort & 0xffff) +
+    ((seq >>> 16) & 0xffff) + (seq & 0xffff) + ((ack >>> 16) & 0xffff) + (ack & 0xffff) +
+    (((headerLength / 4) << 12) | (h.flags & 0xff)) + (window & 0xffff);
+  if (h.mss !== undefined) sum += ((OPT_MSS << 8) | 4) + (h.mss & 0xffff);
+  sum = finish(sum16(buf, offset + headerLength, payloadLength, sum));
+  buf[o + 16] = sum >>> 8;
+  buf[o + 17] = sum;
 }

@@ -9,7 +9,7 @@ import { EphemeralPorts } from "../ports.ts";
 import type { Clock, TimerScheduler } from "../time.ts";
 import { TcpConnection, type TcpConnectionOptions, type TcpHost } from "./connection.ts";
 import type { TcpOptions } from "./options.ts";
-import { ACK, RST, SYN, headerLengthFor, parseTcp, segmentLength, writeTcp, type TcpHeaderFields, type TcpSegment } from "./segment.ts";
+import { ACK, RST, SYN, TCP_HEADER_LENGTH, TCP_SYN_HEADER_LENGTH, headerLengthFor, parseTcp, segmentLength, writeTcp, type TcpHeaderFields, type TcpSegment } from "./segment.ts";
 import { seqAdd } from "./sequence.ts";
 
 export interface TcpListenOptions extends TcpConnectionOptions {
@@ -51,6 +51,12 @@ export class Tcp implements TcpHost {
   private readonly listeners = new Map<number, TcpListener>();
   /** For connections opened without a local port. */
   private readonly ephemeral: EphemeralPorts;
+  /**
+   * The connection the last segment went to: a bulk transfer's segments all go to one, and the
+   * Map's string key (three numbers formatted) costs more than the rest of the lookup.
+   * Forgotten in remove().
+   */
+  private last: TcpConnection | null = null;
   readonly linkMss: number;
 
   constructor(
@@ -119,8 +125,12 @@ export class Tcp implements TcpHost {
       this.counters.add("tcp_bad_port");
       return;
     }
-    const conn = this.connections.get(key(packet.src, seg.srcPort, seg.dstPort));
+    const last = this.last;
+    const conn = last !== null && last.remoteAddress === packet.src && last.remotePort === seg.srcPort && last.localPort === seg.dstPort
+      ? last
+      : this.connections.get(key(packet.src, seg.srcPort, seg.dstPort));
     if (conn) {
+      this.last = conn;
       conn.segmentArrives(seg);
       return;
     }
@@ -179,7 +189,7 @@ export class Tcp implements TcpHost {
   transmit(conn: TcpConnection, h: TcpHeaderFields, payloadLength: number, fill: ((buf: Uint8Array, offset: number) => void) | null): boolean {
     const src = this.ip.address();
     const dst = conn.remoteAddress;
-    const headerLength = headerLengthFor(h);
+    const headerLength = h.mss === undefined ? TCP_HEADER_LENGTH : TCP_SYN_HEADER_LENGTH; // headerLengthFor(h), without the call
     return this.ip.send(dst, PROTO_TCP, headerLength + payloadLength, (buf, offset) => {
       if (fill) fill(buf, offset + headerLength);
       writeTcp(buf, offset, h, payloadLength, src, dst);
@@ -200,6 +210,7 @@ export class Tcp implements TcpHost {
   remove(conn: TcpConnection): void {
     const k = key(conn.remoteAddress, conn.remotePort, conn.localPort);
     if (this.connections.get(k) === conn) this.connections.delete(k);
+    if (this.last === conn) this.last = null;
   }
 
   // ---- Helpers -------------------------------------------------------------------------------

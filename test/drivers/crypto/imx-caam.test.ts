@@ -31,4 +31,15 @@ test("CAAM TRNG: no entropy (QEMU's unimplemented CAAM reads 0) is an error afte
   assert.throws(() => rng.read32(), /produced no entropy/);
 });
 
+test("CAAM TRNG: a CAAM that is not there (QEMU's unimplemented device reads 0) fails in init, at once", () => {
+  const bus = new MemoryBus();
+  bus.onRead(CAAM + 0x600, () => 0);
+  // A poll limit that would take seconds: the refusal must not come from waiting for ENT_VAL.
+  const rng = new ImxCaam({ base: CAAM, bus, maxPolls: 10_000_000 });
+  assert.throws(() => rng.init(), /ImxCaam: no TRNG at 0x2140000 \(RTMCTL does not keep TRNG_ACC; QEMU does not model the CAAM\)/);
+  const reads = bus.log.filter((a) => a.kind === "read").length;
+  assert.ok(reads < 10, `${reads} reads: it polled`);
+  assert.throws(() => rng.read32(), /init/);
+});
+
 test.run();

@@ -25,7 +25,7 @@ interface Setup extends RigOptions<CadenceGemOptions> {
 
 /** The GEM over its model, DMA memory in the FU540's DDR; `gem` is the driver. */
 function setup(o: Setup = {}) {
-  const model = (bus: MemoryBus, dma: FakeDma) => new CadenceGemModel(bus, BASE, { dma, phy: o.phy });
+  const model = (bus: MemoryBus, dma: FakeDma) => new CadenceGemModel(bus, BASE, { dma, phy: o.phy, phyAddress: o.modelPhyAddress });
   const r = rig(o, 0x8ff0_0000, model, (options) => new CadenceGem({ base: BASE, mac: MAC, phyAddress: 0, ...options }));
   return { ...r, gem: r.nic };
 }

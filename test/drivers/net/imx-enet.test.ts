@@ -25,7 +25,7 @@ interface Setup extends RigOptions<ImxEnetOptions> {
 
 /** ENET1 over its model with the PHY at address 2, DMA memory in DDR; `enet` is the driver. */
 function setup(o: Setup = {}) {
-  const model = (bus: MemoryBus, dma: FakeDma) => new ImxEnetModel(bus, BASE, { dma, phy: o.phy, phyAddress: 2 });
+  const model = (bus: MemoryBus, dma: FakeDma) => new ImxEnetModel(bus, BASE, { dma, phy: o.phy, phyAddress: o.modelPhyAddress === undefined ? 2 : o.modelPhyAddress });
   const r = rig(o, 0x9ff0_0000, model, (options) => new ImxEnet({ base: BASE, mac: MAC, phyAddress: 2, ...options }));
   return { ...r, enet: r.nic };
 }
@@ -235,6 +235,18 @@ test("model: with ECR.EN1588 the MAC walks 32-byte enhanced descriptors, which i
   // Descriptor 0, then "descriptor 1" at +32 (our descriptor 4): two frames, 1-3 skipped.
   assert.equal(model.transmitted.map((f) => f[14] - 14), [0, 4]);
   assert.is(model.reg(0x004) & TXF, 0, "enhanced descriptors without the TX interrupt option raise no TXF");
+});
+
+test("QEMU's ENET2: the board says PHY 0, the PHY answers at 1: MMFR reads the identifier at 0, then at 1, and drives PHY 1", () => {
+  // mcimx6ul-evk's ENET2 PHY is at MDIO address 1; the USB armory Mk II LAN's board.json says 0.
+  const found: number[] = [];
+  const s = setup({ options: { phyAddress: 0, onPhyFound: (f) => void found.push(f.address) }, modelPhyAddress: 1 });
+  s.enet.init();
+  // PHYID1/2 at 0 (0xffff: nobody), then at 1; the reset (BMCR = 0x8000) goes to PHY 1.
+  assert.equal(s.bus.writes(MMFR).map((a) => a.value.toString(16)).slice(0, 5), ["600a0000", "600e0000", "608a0000", "608e0000", "50828000"]);
+  assert.equal(found, [1]);
+  assert.is(s.model.phy.resets, 1);
+  assert.ok(s.enet.pollLink());
 });
 
 test("every register access is 32-bit (QEMU accepts no other width); MII instead of RMII when asked", () => {

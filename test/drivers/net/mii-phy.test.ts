@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { ANAR, BMCR, BMSR, MDIO_OP, MII_REG, MiiPhy, mdioFrame, resolveLinkMode, type MdioBus } from "../../../drivers/net/mii-phy.ts";
+import { ANAR, BMCR, BMSR, MDIO_OP, MII_REG, MiiPhy, findPhy, mdioFrame, resolveLinkMode, type MdioBus } from "../../../drivers/net/mii-phy.ts";
 import { MiiPhyModel } from "../../../models/net/mii-phy.ts";
 
 /** An MDIO bus with PHYs at some addresses (nothing drives the others: 0xffff), logging every frame. */
@@ -33,6 +33,31 @@ test("id: QEMU's PHY is 0x0007:0xC0D1; an address nobody answers at is an error 
   assert.throws(() => new MiiPhy({ mdio, address: 1 }).id(), /no PHY answers at address 1 \(identifier 0xffffffff\)/);
   const zeros: MdioBus = { mdioRead: () => 0, mdioWrite: () => {} };
   assert.throws(() => new MiiPhy({ mdio: zeros, address: 0 }).id(), /identifier 0x00000000/);
+});
+
+test("findPhy: the first address when a PHY answers there, with no other read", () => {
+  const { mdio, log } = bus({ 0: new MiiPhyModel(), 7: new MiiPhyModel() });
+  assert.equal(findPhy(mdio, 7), { address: 7, id: 0x0007_c0d1 });
+  assert.equal(log, ["r7.2=7", "r7.3=c0d1"]);
+});
+
+test("findPhy: else 0-31 from 0, the first address taken twice skipped, the lowest that answers wins", () => {
+  const { mdio, log } = bus({ 1: new MiiPhyModel(), 6: new MiiPhyModel() });
+  assert.equal(findPhy(mdio, 0), { address: 1, id: 0x0007_c0d1 });
+  assert.equal(log, ["r0.2=ffff", "r0.3=ffff", "r1.2=7", "r1.3=c0d1"]);
+  log.length = 0;
+  assert.equal(findPhy(mdio, 3), { address: 1, id: 0x0007_c0d1 });
+  assert.equal(log.filter((l) => l.endsWith("=ffff")).length, 4, "3 then 0, two registers each");
+});
+
+test("findPhy: all ones or all zeros is nobody; none anywhere is undefined after one read of each address", () => {
+  const { mdio, log } = bus({});
+  assert.is(findPhy(mdio, 5), undefined);
+  const addresses = log.filter((l) => l.includes(".2=")).map((l) => Number(l.slice(1, l.indexOf("."))));
+  assert.equal(addresses, [5, ...Array.from({ length: 32 }, (_, i) => i).filter((i) => i !== 5)]);
+  const zeros: MdioBus = { mdioRead: (phy) => (phy === 9 ? 0x22 : 0), mdioWrite: () => {} };
+  assert.equal(findPhy(zeros, 0), { address: 9, id: 0x0022_0022 });
+  assert.throws(() => findPhy(mdio, 32), /PHY address 32 is not 0-31/);
 });
 
 test("addresses outside 0-31 are refused", () => {

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { repoPath } from "../../../tools/lib/paths.ts";
-import { check, IMAGE_HEADER_SIZE, imageLayout } from "../../../tools/lib/image-format.ts";
+import { buildHostCompiler } from "../../../tools/lib/engine.ts";
+import { check, IMAGE_ENTRY_SIZE, IMAGE_HEADER_SIZE, IMAGE_MAX_UNITS, imageLayout, resealImage } from "../../../tools/lib/image-format.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "tsmetal-blob-"));
 const bin = path.join(dir, "blob_harness");
@@ -168,6 +169,67 @@ test("a damaged unit name, payload length or unit count is refused", () => {
   const count = makeImage();
   count.writeUInt32LE(2, 16);
   assert.is(verify(count).status, 2);
+});
+
+/** The unit names of a firmware with every optional unit (tools/lib/units.ts), then more up to `n`. */
+const unitNames = (n: number): string[] =>
+  ["main", "format", "loop", "network", "encoding", "url", "abort", "net", "http"].concat(Array.from({ length: 16 }, (_, i) => `extra${i}`)).slice(0, n);
+
+function makeUnits(n: number): { status: number | null; stderr: string; out: string } {
+  const args = unitNames(n).flatMap((name, i) => {
+    const f = path.join(dir, `${name}.bin`);
+    writeFileSync(f, randomBytes(13 + 8 * i, 100 + i));
+    return [name, f];
+  });
+  const out = path.join(dir, "many.tsmb");
+  rmSync(out, { force: true });
+  const r = spawnSync(bin, ["make", out, ...args], { encoding: "utf8" });
+  return { status: r.status, stderr: r.stderr.trim(), out };
+}
+
+test("the unit limit is 16 on both sides: every optional unit fits with room to spare, one more is refused", () => {
+  const header = readFileSync(repoPath("engine/src/blob.h"), "utf8");
+  assert.is(Number(/#define TSM_MAX_UNITS (\d+)/.exec(header)?.[1]), IMAGE_MAX_UNITS);
+  assert.is(IMAGE_MAX_UNITS, 16);
+  // 16 units: written, and accepted by the target's checks, every unit found.
+  const made = makeUnits(16);
+  assert.is(made.status, 0, made.stderr);
+  const img = readFileSync(made.out);
+  const v = verify(img);
+  assert.is(v.status, 0, v.out);
+  assert.equal(v.out.split(" ").slice(1).map((u) => u.split(":")[0]), unitNames(16));
+  // 17: the writer refuses, and an image that says 17 (checks intact) is refused by the target.
+  assert.equal((({ status, stderr }) => ({ status, stderr }))(makeUnits(17)), { status: 2, stderr: "17 units given, an image holds at most 16" });
+  const layout = imageLayout(img);
+  const last = layout.units[15];
+  const extra = randomBytes(24, 7);
+  const tableEnd = IMAGE_HEADER_SIZE + 17 * IMAGE_ENTRY_SIZE;
+  const units = img.subarray(layout.tableEnd);
+  const big = Buffer.concat([img.subarray(0, layout.tableEnd), Buffer.alloc(IMAGE_ENTRY_SIZE), units, extra]);
+  big.writeUInt32LE(big.length - IMAGE_HEADER_SIZE, 12);
+  big.writeUInt32LE(17, 16);
+  for (let i = 0; i < 16; i++) {
+    const e = IMAGE_HEADER_SIZE + i * IMAGE_ENTRY_SIZE;
+    big.writeUInt32LE(big.readUInt32LE(e + 32) + IMAGE_ENTRY_SIZE, e + 32);
+  }
+  const e17 = layout.tableEnd;
+  big.write("extra", e17, "latin1");
+  big.writeUInt32LE(tableEnd - IMAGE_HEADER_SIZE + (last.offset - layout.tableEnd) + last.padded, e17 + 32);
+  big.writeUInt32LE(extra.length, e17 + 36);
+  resealImage(big);
+  assert.equal(verify(big), { status: 2, out: "malformed unit table (corrupt image)" });
+});
+
+test("the host compiler (engine/host/tsmc.c) writes an image of 16 units and refuses 17, naming the limit", async () => {
+  const tsmc = await buildHostCompiler();
+  const js = path.join(dir, "unit.js");
+  writeFileSync(js, "export const x = 1;\n");
+  const args = (n: number) => [path.join(dir, "tsmc.tsmb"), ...unitNames(n).flatMap((name) => [name, `${name}.js`, js])];
+  const ok = spawnSync(tsmc, args(16), { encoding: "utf8" });
+  assert.is(ok.status, 0, ok.stderr);
+  assert.equal(imageLayout(readFileSync(path.join(dir, "tsmc.tsmb"))).units.map((u) => u.name), unitNames(16));
+  const over = spawnSync(tsmc, args(17), { encoding: "utf8" });
+  assert.equal({ status: over.status, stderr: over.stderr.trim() }, { status: 2, stderr: "tsmc: 17 units given, an image holds at most 16 (TSM_MAX_UNITS, engine/src/blob.h)" });
 });
 
 test("trailing bytes and truncation are refused", () => {

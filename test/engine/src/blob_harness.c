@@ -46,9 +46,11 @@ static uint8_t *read_path(const char *path, size_t *len)
 /* The boot check, then every lazy unit's: NULL when the image is accepted, else the reason. */
 static const char *verify_all(uint8_t *image, size_t size, tsm_unit units[TSM_MAX_UNITS], int *n)
 {
-    tsm_blob_status status = tsm_blob_check(image, size, units, n);
+    tsm_blob_status status = tsm_blob_check(image, size, n);
     if (status != TSM_BLOB_OK)
         return tsm_blob_status_text(status);
+    for (int i = 0; i < *n; i++)
+        tsm_blob_unit(image, i, &units[i]);
     for (int i = 1; i < *n; i++) {
         if (!tsm_unit_verify(&units[i]))
             return "lazy unit checksum mismatch";
@@ -70,10 +72,15 @@ int main(int argc, char **argv)
     }
     if (argc >= 5 && argc % 2 == 1 && strcmp(argv[1], "make") == 0) {
         int n = (argc - 3) / 2;
+        /* As engine/host/tsmc.c: the writer refuses what the target would. */
+        if (n > TSM_MAX_UNITS) {
+            fprintf(stderr, "%d units given, an image holds at most %d\n", n, TSM_MAX_UNITS);
+            return 2;
+        }
         const char *names[TSM_MAX_UNITS];
         const uint8_t *bytecode[TSM_MAX_UNITS];
         uint32_t lengths[TSM_MAX_UNITS];
-        for (int i = 0; i < n && i < TSM_MAX_UNITS; i++) {
+        for (int i = 0; i < n; i++) {
             size_t len;
             names[i] = argv[3 + 2 * i];
             bytecode[i] = read_path(argv[4 + 2 * i], &len);

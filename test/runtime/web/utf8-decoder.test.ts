@@ -26,4 +26,22 @@ test("step: a byte no sequence starts with is an error; one that breaks a sequen
   assert.is(d.step(0x41), 0x41, "the byte fed again starts afresh");
 });
 
+test("decode: long ASCII runs around sequences and errors give Node's text, in one call and split", () => {
+  // Runs longer than the 4096-unit chunk, sequences and broken ones right after and before them.
+  const parts: number[] = [];
+  for (const n of [1, 4095, 4096, 4097, 9000]) {
+    for (let i = 0; i < n; i++) parts.push(0x20 + (i % 95));
+    parts.push(0xc3, 0xa9, 0xe2, 0x82, 0xc3, 0x41, 0xf0, 0x9f, 0x98, 0x80, 0xff);
+  }
+  parts.push(0xe2, 0x82);
+  const bytes = Uint8Array.from(parts);
+  assert.is(new Utf8Decoder(false).decode(bytes, true), new TextDecoder().decode(bytes));
+  for (const at of [1, 4095, 4097, 8195, bytes.length - 1]) {
+    const d = new Utf8Decoder(false);
+    const text = d.decode(bytes.subarray(0, at), false) + d.decode(bytes.subarray(at), true);
+    assert.is(text, new TextDecoder().decode(bytes), `split at ${at}`);
+  }
+  assert.throws(() => new Utf8Decoder(true).decode(bytes, true), (e: Error) => e instanceof TypeError);
+});
+
 test.run();

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { createFetch, MAX_REDIRECTS } from "../../../stacks/http/fetch.ts";
 import { Response } from "../../../stacks/http/response.ts";
 import { serve } from "../../../stacks/http/server.ts";
-import type { Request } from "../../../stacks/http/request.ts";
+import type { Request, RequestInit } from "../../../stacks/http/request.ts";
 import { drive, makePair, runUntil, SERVER_IP, type Pair } from "../../support/http/pair.ts";
 
 const BASE = `http://${SERVER_IP}`;
@@ -270,6 +270,217 @@ test("responses framed by close, by length, and none for HEAD and 204", async ()
   const none = await drive(p.time, p.fetch(BASE, { method: "DELETE" }));
   assert.is(none.status, 204);
   assert.is(await drive(p.time, none.text()), "");
+});
+
+// ---- The connection pool (stacks/http/fetch-pool.ts) ----
+
+const enc = (t: string) => new TextEncoder().encode(t);
+const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+
+/**
+ * A hand-written server on `port`: each read is one request, answered with `answer(connection,
+ * request on it)`; a trailing "<abort>" resets the connection after writing the rest, "<close>"
+ * closes it. `seen` lists "connection.request METHOD /path".
+ */
+function scripted(p: Pair, port: number, answer: (conn: number, n: number) => string): { seen: string[] } {
+  const seen: string[] = [];
+  let conns = 0;
+  p.server.tcpListen({
+    port,
+    onConnection: (c) => {
+      const id = conns++;
+      let n = 0;
+      c.events.onReadable = () => {
+        const line = dec(c.read()).split("\r\n")[0];
+        seen.push(`${id}.${n} ${line.slice(0, line.lastIndexOf(" "))}`);
+        const a = answer(id, n++);
+        const text = a.replace(/<(abort|close)>$/, "");
+        if (text !== "") c.write(enc(text));
+        if (a.endsWith("<abort>")) c.abort();
+        else if (a.endsWith("<close>")) c.close();
+      };
+      c.events.onEnd = () => c.close();
+    },
+  });
+  return { seen };
+}
+
+const poolView = (f: Pair["fetch"]) => ({ opened: f.pool.opened, reused: f.pool.reused, retried: f.pool.retried, idle: f.pool.idle });
+
+test("pool: two sequential requests to one origin share one TCP connection (no Connection: close); closed after 4 s idle", async () => {
+  const p = makePair();
+  const seen: string[] = [];
+  const server = serve({ net: p.server, port: 80 }, (req) => {
+    seen.push(`${new URL(req.url).pathname} ${req.headers.get("connection")}`);
+    return new Response("r");
+  });
+  assert.is(await drive(p.time, p.fetch(`${BASE}/1`).then((r) => r.text())), "r");
+  // device.test resolves to the same address: the same origin after resolution.
+  assert.is(await drive(p.time, p.fetch("http://device.test/2").then((r) => r.text())), "r");
+  assert.equal(seen, ["/1 null", "/2 null"]);
+  assert.is(server.stats.accepted, 1);
+  assert.equal(poolView(p.fetch), { opened: 1, reused: 1, retried: 0, idle: 1 });
+  const idleSince = p.time.now();
+  await runUntil(p.time, () => p.fetch.pool.idle === 0, 10_000, 10);
+  const idleFor = p.time.now() - idleSince;
+  assert.ok(idleFor >= 4000 && idleFor < 4100, `closed after ${idleFor} ms idle`);
+  await runUntil(p.time, () => server.connections === 0, 1000, 10);
+  assert.is(server.stats.accepted, 1, "the client closed it (FIN), before the server's own 5 s");
+});
+
+test("pool: a redirect without a body (HEAD) leaves its connection to the next hop; one with a body is not read and its connection goes", async () => {
+  const p = makePair();
+  const server = serve({ net: p.server, port: 80 }, (req) => (new URL(req.url).pathname === "/from" ? Response.redirect(`${BASE}/to`, 302) : new Response("r")));
+  const head = await drive(p.time, p.fetch(`${BASE}/from`, { method: "HEAD" }));
+  assert.ok(head.redirected);
+  assert.equal(poolView(p.fetch), { opened: 1, reused: 1, retried: 0, idle: 1 });
+  assert.is(await drive(p.time, p.fetch(`${BASE}/from`).then((r) => r.text())), "r");
+  assert.equal(poolView(p.fetch), { opened: 2, reused: 2, retried: 0, idle: 1 });
+  assert.is(server.stats.accepted, 2);
+});
+
+test("pool: an idle connection the server closed is forgotten at once and never reused", async () => {
+  const p = makePair();
+  const server = serve({ net: p.server, port: 80, limits: { idleTimeoutMs: 1000 } }, () => new Response("r"));
+  await drive(p.time, p.fetch(`${BASE}/1`).then((r) => r.text()));
+  assert.is(p.fetch.pool.idle, 1);
+  const t = p.time.now();
+  await runUntil(p.time, () => p.fetch.pool.idle === 0, 3000, 10);
+  assert.ok(p.time.now() - t < 1500, "dropped on the server's FIN, not at the pool's 4 s");
+  assert.is(await drive(p.time, p.fetch(`${BASE}/2`).then((r) => r.text())), "r");
+  assert.equal(poolView(p.fetch), { opened: 2, reused: 0, retried: 0, idle: 1 });
+  assert.is(server.stats.accepted, 2);
+});
+
+test("pool: a reused connection that fails before any response byte: an idempotent request goes once more on a new connection", async () => {
+  for (const [method, body] of [["GET", undefined], ["PUT", "data"], ["DELETE", undefined]] as const) {
+    const p = makePair();
+    // The server resets the kept connection at the next request (as one that had just closed it).
+    const { seen } = scripted(p, 80, (conn, n) => (conn === 0 && n === 1 ? "<abort>" : OK));
+    await drive(p.time, p.fetch(`${BASE}/a`).then((r) => r.text()));
+    const r = await drive(p.time, p.fetch(`${BASE}/b`, { method, body }));
+    assert.is(await drive(p.time, r.text()), "ok", method);
+    assert.equal(seen, ["0.0 GET /a", `0.1 ${method} /b`, `1.0 ${method} /b`], method);
+    assert.equal(poolView(p.fetch), { opened: 2, reused: 1, retried: 1, idle: 1 }, method);
+  }
+  // The server closes (FIN) instead of answering: the same.
+  const p = makePair();
+  const { seen } = scripted(p, 80, (conn, n) => (conn === 0 && n === 1 ? "<close>" : OK));
+  await drive(p.time, p.fetch(`${BASE}/a`).then((r) => r.text()));
+  assert.is(await drive(p.time, p.fetch(`${BASE}/b`).then((r) => r.text())), "ok");
+  assert.equal(seen, ["0.0 GET /a", "0.1 GET /b", "1.0 GET /b"]);
+});
+
+test("pool: no retry for POST, for a stream body, after a response byte, or a second time", async () => {
+  const cases: [string, RequestInit | undefined, string, RegExp][] = [
+    ["POST (not idempotent, RFC 9110 9.2.2)", { method: "POST", body: "x" }, "<abort>", /connection (reset|aborted)/],
+    ["PUT with a stream body (it cannot be sent again)", { method: "PUT", body: (async function* () { yield "x"; })() }, "<abort>", /connection (reset|aborted)/],
+    ["GET answered in part", undefined, "HTTP/1.1 20<abort>", /connection (reset|aborted)|closed/],
+  ];
+  for (const [what, init, second, cause] of cases) {
+    const p = makePair();
+    const { seen } = scripted(p, 80, (conn, n) => (conn === 0 && n === 1 ? second : OK));
+    await drive(p.time, p.fetch(`${BASE}/a`).then((r) => r.text()));
+    fetchFailed(await failure(p, p.fetch(`${BASE}/b`, init)), cause);
+    assert.is(seen.length, 2, `${what}: sent once (${seen.join(", ")})`);
+    assert.is(p.fetch.pool.retried, 0, what);
+  }
+  // Every connection but the first fails: one retry, then the error.
+  const p = makePair();
+  const { seen } = scripted(p, 80, (conn, n) => (conn === 0 && n === 0 ? OK : "<abort>"));
+  await drive(p.time, p.fetch(`${BASE}/a`).then((r) => r.text()));
+  fetchFailed(await failure(p, p.fetch(`${BASE}/b`)), /connection (reset|aborted)/);
+  assert.equal(seen, ["0.0 GET /a", "0.1 GET /b", "1.0 GET /b"]);
+  assert.equal(poolView(p.fetch), { opened: 2, reused: 1, retried: 1, idle: 0 });
+});
+
+test("pool: Connection: close and HTTP/1.0 without keep-alive end the connection; HTTP/1.0 with keep-alive keeps it", async () => {
+  for (const [answer, kept] of [
+    ["HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok", false],
+    ["HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", false],
+    ["HTTP/1.0 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok", true],
+  ] as const) {
+    const p = makePair();
+    // The server leaves the connection open: closing it is the client's decision.
+    scripted(p, 80, () => answer);
+    await drive(p.time, p.fetch(`${BASE}/a`).then((r) => r.text()));
+    await drive(p.time, p.fetch(`${BASE}/b`).then((r) => r.text()));
+    assert.equal(poolView(p.fetch), kept ? { opened: 1, reused: 1, retried: 0, idle: 1 } : { opened: 2, reused: 0, retried: 0, idle: 0 }, answer);
+  }
+});
+
+test("pool: a body not read to its end, or not read at all, is never reused; the reader leaving early resets it", async () => {
+  const p = makePair();
+  const server = serve({ net: p.server, port: 80 }, () => new Response((async function* () {
+    yield "one";
+    yield "two";
+  })()));
+  const r = await drive(p.time, p.fetch(`${BASE}/left`));
+  const it = r.body![Symbol.asyncIterator]();
+  await drive(p.time, it.next());
+  await drive(p.time, it.return!(undefined));
+  await drive(p.time, p.fetch(`${BASE}/unread`));
+  assert.is(await drive(p.time, p.fetch(`${BASE}/read`).then((x) => x.text())), "onetwo");
+  assert.equal(poolView(p.fetch), { opened: 3, reused: 0, retried: 0, idle: 1 });
+  await runUntil(p.time, () => server.connections === 2, 2000, 10);
+});
+
+test("pool: bounds: at most maxIdlePerOrigin per origin (default 2) and maxIdle in all, the oldest closed for room", async () => {
+  const p = makePair({ fetch: { maxIdle: 3 } });
+  const a = serve({ net: p.server, port: 80 }, () => new Response("a"));
+  const b = serve({ net: p.server, port: 8080 }, () => new Response("b"));
+  const three = [1, 2, 3].map(() => p.fetch(`${BASE}/`).then((r) => r.text()));
+  assert.equal(await drive(p.time, Promise.all(three)), ["a", "a", "a"]);
+  assert.equal(poolView(p.fetch), { opened: 3, reused: 0, retried: 0, idle: 2 });
+  const two = [1, 2].map(() => p.fetch(`${BASE}:8080/`).then((r) => r.text()));
+  assert.equal(await drive(p.time, Promise.all(two)), ["b", "b"]);
+  assert.is(p.fetch.pool.idle, 3);
+  await runUntil(p.time, () => a.connections + b.connections === 3, 2000, 10);
+  assert.is(b.connections, 2, "the oldest idle one (port 80's) made room");
+  assert.is(p.fetch.pool.discarded, 2);
+  assert.throws(() => makePair({ fetch: { maxIdle: -1 } }), /maxIdle must be an integer from 0, not -1/);
+  assert.throws(() => makePair({ fetch: { maxIdlePerOrigin: 1.5 } }), /maxIdlePerOrigin must be an integer from 0/);
+  assert.throws(() => makePair({ fetch: { idleTimeoutMs: 0 } }), /idleTimeoutMs must be a positive integer/);
+});
+
+test("pool: maxIdlePerOrigin 0, or after close(): every request says Connection: close and nothing is kept", async () => {
+  const p = makePair();
+  const seen: (string | null)[] = [];
+  serve({ net: p.server, port: 80 }, (req) => {
+    seen.push(req.headers.get("connection"));
+    return new Response("r");
+  });
+  await drive(p.time, p.fetch(`${BASE}/`).then((r) => r.text()));
+  assert.is(p.fetch.pool.idle, 1);
+  p.fetch.close();
+  assert.is(p.fetch.pool.idle, 0);
+  await drive(p.time, p.fetch(`${BASE}/`).then((r) => r.text()));
+  assert.is(p.fetch.pool.idle, 0);
+  const none = makePair({ fetch: { maxIdlePerOrigin: 0 } });
+  serve({ net: none.server, port: 80 }, (req) => {
+    seen.push(req.headers.get("connection"));
+    return new Response("r");
+  });
+  await drive(none.time, none.fetch(`${BASE}/`).then((r) => r.text()));
+  assert.equal(seen, [null, "close", "close"]);
+  assert.equal(poolView(none.fetch), { opened: 1, reused: 0, retried: 0, idle: 0 });
+});
+
+test("pool: an abort while the request is out closes the reused connection; the pool goes on with a new one", async () => {
+  const p = makePair();
+  let hold = false;
+  const server = serve({ net: p.server, port: 80 }, () => (hold ? new Promise<Response>(() => undefined) : new Response("r")));
+  await drive(p.time, p.fetch(`${BASE}/`).then((r) => r.text()));
+  hold = true;
+  const ac = new AbortController();
+  const pending = p.fetch(`${BASE}/slow`, { signal: ac.signal });
+  p.time.set(50, () => ac.abort());
+  assert.is(((await failure(p, pending)) as Error).name, "AbortError");
+  assert.equal(poolView(p.fetch), { opened: 1, reused: 1, retried: 0, idle: 0 });
+  hold = false;
+  assert.is(await drive(p.time, p.fetch(`${BASE}/`).then((r) => r.text())), "r");
+  assert.is(server.stats.accepted, 2);
 });
 
 test.run();

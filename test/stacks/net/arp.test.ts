@@ -106,12 +106,41 @@ test("a gratuitous reply claiming the gateway does not replace a confirmed entry
   h.nic.take();
   sendUdp(h, "8.8.8.8");
   assert.is(decode(h.nic.take()[0]).dst, GATEWAY_MAC);
-  // Once the entry expires, a new request is made and its answer is taken.
+  // Once the entry expires, a new request is made and its answer is taken; meanwhile frames go
+  // on to the address the entry had, none queued.
   h.time.advance(60_000);
   sendUdp(h, "8.8.8.8");
-  assert.is(decode(h.nic.take()[0]).arp?.tpa, GATEWAY_IP);
+  const [request, frame] = h.nic.take().map(decode);
+  assert.is(request.arp?.tpa, GATEWAY_IP);
+  assert.is(frame.dst, GATEWAY_MAC);
   reply(h, "52:55:0a:00:02:03", GATEWAY_IP);
+  assert.equal(h.nic.take(), [], "nothing was queued");
+  sendUdp(h, "8.8.8.8");
   assert.is(decode(h.nic.take()[0]).dst, "52:55:0a:00:02:03");
+});
+
+test("an expired entry keeps a busy flow going while it is confirmed, and is dropped when nobody answers", () => {
+  const h = makeHost();
+  sendUdp(h, "8.8.8.8");
+  reply(h, GATEWAY_MAC, GATEWAY_IP);
+  h.nic.take();
+  h.time.advance(60_000);
+  // Ten frames right after expiry: one request, every frame sent at once to the known address.
+  for (let i = 0; i < 10; i++) sendUdp(h, "8.8.8.8");
+  const sent = h.nic.take().map(decode);
+  assert.is(sent.filter((f) => f.arp).length, 1);
+  assert.is(sent.filter((f) => f.dst === GATEWAY_MAC && !f.arp).length, 10);
+  assert.is(h.stack.counters.get("arp_queue_overflow"), 0);
+  // The gateway is gone: the retries go unanswered, then the entry is dropped and the next frame
+  // waits for an answer again.
+  h.time.advance(10_000);
+  const retries = h.nic.take().map(decode);
+  assert.ok(retries.length >= 1 && retries.every((f) => f.arp?.tpa === GATEWAY_IP), "retries are requests");
+  assert.is(h.stack.arp.size, 0);
+  sendUdp(h, "8.8.8.8");
+  const after = h.nic.take().map(decode);
+  assert.is(after.length, 1);
+  assert.is(after[0].arp?.tpa, GATEWAY_IP);
 });
 
 test("a static entry is never overwritten", () => {

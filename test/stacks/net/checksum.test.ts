@@ -37,6 +37,42 @@ test("64 KiB of 0xff folds exactly (deferred carries)", () => {
   assert.is(finish(sum16(random, 0, random.length)), inetChecksum(random));
 });
 
+test("long runs read as words agree with the byte-wise sum at every alignment and length", () => {
+  // One backing buffer, views at byte offsets 0..3 (word reads need an even address; TCP headers
+  // sit 2 bytes past a 4-byte boundary), lengths around the word path's threshold and its
+  // 32-word turns, odd lengths (a padded last byte) and chaining onto a running sum.
+  const backing = Uint8Array.from({ length: 1600 }, (_, i) => (i * 7919 + (i >> 3)) & 0xff);
+  for (let base = 0; base < 4; base++) {
+    const view = backing.subarray(base);
+    for (const length of [63, 64, 65, 66, 127, 128, 129, 130, 131, 1460, 1461, 1480, 1500]) {
+      for (const offset of [0, 1, 2, 3]) {
+        const bytes = view.subarray(offset, offset + length);
+        const at = `base ${base}, offset ${offset}, length ${length}`;
+        assert.is(finish(sum16(view, offset, length)), inetChecksum(bytes), at);
+        assert.is(finish(sum16(view, offset, length, pseudoHeaderSum(0x0a00020f, 0xc0a80001, 6, length))),
+          finish(sum16(bytes, 0, length, pseudoHeaderSum(0x0a00020f, 0xc0a80001, 6, length))), at);
+      }
+    }
+  }
+});
+
+test("word sums that fold to 0 or to 0xffff (both zeros of one's complement) verify as the byte-wise sum does", () => {
+  for (const fill of [0x00, 0xff]) {
+    const data = new Uint8Array(130).fill(fill);
+    assert.is(finish(sum16(data, 2, 128)), inetChecksum(data.subarray(2, 130)), `fill ${fill}`);
+  }
+  // A segment carrying its own checksum verifies through the word path.
+  const segment = Uint8Array.from({ length: 200 }, (_, i) => (i * 31) & 0xff);
+  segment[16] = 0;
+  segment[17] = 0;
+  const c = finish(sum16(segment, 0, segment.length));
+  segment[16] = c >>> 8;
+  segment[17] = c & 0xff;
+  assert.ok(verifies(sum16(segment, 0, segment.length)));
+  segment[150] ^= 0x10;
+  assert.not.ok(verifies(sum16(segment, 0, segment.length)));
+});
+
 test("the pseudo-header sum is the sum of its 12 bytes", () => {
   const src = 0x0a00020f;
   const dst = 0xc0a800c7;

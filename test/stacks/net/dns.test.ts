@@ -421,6 +421,20 @@ test("no servers, no address, too many queries, a closed resolver: clear errors"
   assert.is(queries(h).length, 2);
 });
 
+test("port: the servers are asked on another port, and only answers from it count", async () => {
+  const { h, dns } = setup({ port: 5353 });
+  const p = dns.resolve("a.test");
+  const [q] = sentDatagrams(h);
+  assert.is(q.dstPort, 5353);
+  const query = { ...q, id: (q.payload[0] << 8) | q.payload[1] };
+  answer(h, query, aAnswer(query.id, "a.test", "6.6.6.6"));
+  assert.is(h.stack.counters.get("dns_unexpected_source"), 1, "an answer from port 53 is not the server's");
+  answer(h, query, aAnswer(query.id, "a.test", "10.1.2.3"), { srcPort: 5353 });
+  assert.is(await p, parseIpv4("10.1.2.3"));
+  for (const port of [0, 65536, 1.5]) assert.throws(() => setup({ port }), /DNS port must be an integer 1\.\.65535/);
+  dns.close();
+});
+
 test("servers come from a function at each query (a DHCP lease's DNS servers)", async () => {
   let servers: number[] = [];
   const { h, dns } = setup({ servers: () => servers });

@@ -6,7 +6,7 @@
 import { parseIpv4 } from "../../../stacks/net/address.ts";
 import { NetStack } from "../../../stacks/net/stack.ts";
 import type { TcpOptionsInput } from "../../../stacks/net/tcp/options.ts";
-import { createFetch, type FetchFunction } from "../../../stacks/http/fetch.ts";
+import { createFetch, type FetchNet, type PooledFetch } from "../../../stacks/http/fetch.ts";
 import { FakeNic } from "../net/fake-nic.ts";
 import { FakeTime, seededRandom } from "../net/fake-time.ts";
 import { mac } from "../net/frames.ts";
@@ -20,13 +20,14 @@ export interface Pair {
   server: NetStack;
   client: NetStack;
   link: LossyLink;
-  fetch: FetchFunction;
+  fetch: PooledFetch;
   /** Names the fake resolver knows; others fail as a DNS error would. */
   names: Map<string, string>;
   resolved: string[];
 }
 
-export function makePair(o: { tcp?: TcpOptionsInput; link?: Partial<LinkOptions> } = {}): Pair {
+/** `fetch`: createFetch's options for the pair's fetch beyond the network (timeouts, pool limits). */
+export function makePair(o: { tcp?: TcpOptionsInput; link?: Partial<LinkOptions>; fetch?: Omit<FetchNet, "connect" | "resolve" | "timers"> } = {}): Pair {
   const time = new FakeTime();
   const nicS = new FakeNic(Uint8Array.from(mac("02:00:00:00:00:01")));
   const nicC = new FakeNic(Uint8Array.from(mac("02:00:00:00:00:02")));
@@ -37,6 +38,7 @@ export function makePair(o: { tcp?: TcpOptionsInput; link?: Partial<LinkOptions>
   const names = new Map<string, string>([["device.test", SERVER_IP]]);
   const resolved: string[] = [];
   const fetch = createFetch({
+    ...o.fetch,
     timers: time,
     connect: (address, port) => client.tcpConnect({ address, port, noDelay: true }),
     resolve: async (name) => {

@@ -57,6 +57,8 @@ export interface RigOptions<Options = DmaNicOptions> {
   wrap?: (bus: MemoryBus) => RegisterBus;
   /** Whether a listener is attached (default true). */
   listen?: boolean;
+  /** The MDIO address the model's PHY answers at (default the test file's); null: no PHY on the bus. */
+  modelPhyAddress?: number | null;
 }
 
 /**
@@ -155,6 +157,17 @@ export function assertReceived(r: Rig, frames: Uint8Array[]): void {
   assert.is(r.nic.stats.rxFrames, frames.length);
 }
 
+/** Records every MDIO read `nic` makes (PHY address, register), including its own (findPhy reads through the instance). */
+export function spyReads(nic: DmaNic<unknown>): [number, number][] {
+  const reads: [number, number][] = [];
+  const read = nic.mdioRead.bind(nic);
+  nic.mdioRead = (phy, reg) => {
+    reads.push([phy, reg]);
+    return read(phy, reg);
+  };
+  return reads;
+}
+
 /** Attaches a listener that records every frame, writable() and link() call. */
 export function listen(nic: NetworkInterface): Heard {
   const heard: Heard = { frames: [], writable: 0, links: [] };
@@ -228,12 +241,50 @@ export function dmaNicTests<R extends Rig>(h: DmaNicHarness<R>): void {
     assert.is(dma.allocations.length, 0, "no DMA memory taken before the checks");
     const high = new FakeDma(0xffff_8000, 0x10_0000);
     assert.throws(() => setup({ options: { dma: high } }).nic.init(), /below 4 GiB/);
-    const nophy = setup({ options: { phyAddress: 5 } });
-    assert.throws(() => nophy.nic.init(), /no PHY answers at address 5/);
+    const nophy = setup({ options: { phyAddress: 5 }, modelPhyAddress: null });
+    assert.throws(() => nophy.nic.init(), /no PHY answers at address 5, nor at any other address 0-31/);
     assert.throws(() => setup().nic.send(frame(60)), /init\(\) first/);
     assert.throws(() => setup().nic.pollLink(), /init\(\) first/);
     assert.throws(() => setup().nic.onInterrupt(), /init\(\) first/);
     assert.throws(() => setup().nic.mdioRead(0, 1), /init\(\) first/);
+  });
+
+  test("PHY at the configured address: taken without a scan, onPhyFound not called", () => {
+    const found: string[] = [];
+    const r = setup({ options: { onPhyFound: (f, c) => void found.push(`${f.address} ${c}`) } });
+    const reads = spyReads(r.nic);
+    r.nic.init();
+    assert.equal(reads.filter(([, reg]) => reg === 2).map(([phy]) => phy), [h.phy.address], "PHYID1 read at the configured address only");
+    assert.is(r.nic.phy.address, h.phy.address);
+    assert.equal(found, []);
+  });
+
+  test("no PHY at the configured address: every other address read once from 0, the first that answers taken and reported", () => {
+    // The configured 3 is empty; the model's PHY answers at 9 (as QEMU's ENET2 PHY at 1 for a board that says 0).
+    const found: { address: number; id: number; configured: number }[] = [];
+    const r = setup({ options: { phyAddress: 3, onPhyFound: (f, configured) => void found.push({ ...f, configured }) }, modelPhyAddress: 9 });
+    const reads = spyReads(r.nic);
+    r.nic.init();
+    assert.equal(reads.filter(([, reg]) => reg === 2).map(([phy]) => phy), [3, 0, 1, 2, 4, 5, 6, 7, 8, 9]);
+    assert.equal(found, [{ address: 9, id: h.phy.id, configured: 3 }]);
+    assert.is(r.nic.phy.address, 9);
+    assert.is(r.nic.phyAddress, 3);
+    assertInitialised(r);
+    assert.ok(r.nic.pollLink(), "the PHY found is the one whose link is polled");
+    // A second init() looks where the PHY was found: no scan, nothing reported again.
+    reads.length = 0;
+    r.nic.init();
+    assert.equal(reads.filter(([, reg]) => reg === 2).map(([phy]) => phy), [9]);
+    assert.is(found.length, 1);
+  });
+
+  test("no PHY on the bus: each of 0-31 read once, then an error naming the configured address, not a hang", () => {
+    const r = setup({ options: { phyAddress: 4 }, modelPhyAddress: null });
+    const reads = spyReads(r.nic);
+    assert.throws(() => r.nic.init(), /no PHY answers at address 4, nor at any other address 0-31/);
+    const scanned = reads.filter(([, reg]) => reg === 2).map(([phy]) => phy);
+    assert.equal(scanned, [4, ...Array.from({ length: 32 }, (_, i) => i).filter((i) => i !== 4)]);
+    assert.equal(r.model.phy.writes, [], "nothing written to a PHY that is not there");
   });
 
   test("MDIO: reads and writes the PHY at its address; other addresses read 0xffff; arguments checked", () => {

@@ -57,6 +57,17 @@ test("sifive_u's Cadence GEM joins slirp through the legacy -net nic option (the
   assert.equal(args, ["-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80", "-net", "nic,model=cadence_gem,netdev=n0"]);
 });
 
+test("usbarmory-mk2-lan: slirp on the second -net nic, which QEMU's mcimx6ul-evk gives ENET2; the first, ENET1, on a restricted slirp of its own", () => {
+  const lan = loadBoard("usbarmory-mk2-lan");
+  const { machine, args } = networkQemuArgs(lan, parseForwards(lan, ["tcp:8080:80"]));
+  assert.is(machine, "mcimx6ul-evk");
+  assert.equal(args, [
+    "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80",
+    "-netdev", "user,id=enet1,restrict=on", "-net", "nic,model=imx.enet,netdev=enet1",
+    "-net", "nic,model=imx.enet,netdev=n0",
+  ]);
+});
+
 test("parseOptions lets a `multiple` option repeat and still refuses other repeats", () => {
   const opts = { forward: { type: "string" as const, multiple: true }, board: { type: "string" as const } };
   assert.equal(parseOptions(["--forward", "tcp:1:2", "--forward", "tcp:3:4"], opts).values.forward, ["tcp:1:2", "tcp:3:4"]);

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { repoPath } from "../../../tools/lib/paths.ts";
 import { maxLimit } from "../../support/memory-limit.ts";
+import { parseRunTimeout, RUN_TIMEOUT_DEFAULT_S } from "../../../tools/lib/options.ts";
 
 const test = suite("command-line option checks");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "tsmetal-options-"));
@@ -32,15 +33,37 @@ test("CLI: --memory-limit out of range or malformed, exit 1 before building", ()
   refusedBeforeBuild(["qemu", "--memory-limit", "0"], /--memory-limit takes a number of bytes of at least 1.*got '0'/);
 });
 
-test("CLI: --timeout above Node's timer range, negative, zero or not a number is refused by every command", () => {
+test("CLI: --timeout above Node's timer range, negative or not a number is refused by every command", () => {
   const re = /--timeout takes seconds, a number greater than 0 and at most 2147483 \(24\.8 days\); got '/;
+  const run = /--timeout takes seconds, 0 for none or a number greater than 0 and at most 2147483 \(24\.8 days\); got '/;
   // 2^31 ms and more fired after 1 ms: the run stopped at once as "timed out".
-  refusedBeforeBuild(["qemu", "--timeout", "2147484"], re);
-  refusedBeforeBuild(["sim", "--timeout", "3000000"], re);
-  refusedBeforeBuild(["linux", "--timeout=-5"], re);
+  refusedBeforeBuild(["qemu", "--timeout", "2147484"], run);
+  refusedBeforeBuild(["sim", "--timeout", "3000000"], run);
+  refusedBeforeBuild(["linux", "--timeout=-5"], run);
   refusedBeforeBuild(["conformance", "--timeout", "NaN"], re);
-  refusedBeforeBuild(["qemu", "--timeout", "Infinity"], re);
-  refusedBeforeBuild(["sim", "--timeout", "0"], re);
+  refusedBeforeBuild(["qemu", "--timeout", "Infinity"], run);
+  // Only the commands a person watches take 0 (none): conformance and fuzz always end.
+  refusedBeforeBuild(["conformance", "--timeout", "0"], re);
+  refusedBeforeBuild(["fuzz", "--timeout", "0"], re);
+});
+
+test("CLI: --timeout 0 (none) is taken by qemu, sim and linux", () => {
+  // The next check, --app, is what refuses these: --timeout 0 got past the parser.
+  for (const command of ["qemu", "sim", "linux"]) {
+    refusedBeforeBuild([command, "--timeout", "0", "--app", path.join(tmp, "missing.ts")], /^tsmetal: --app .*missing\.ts: no such file/);
+  }
+});
+
+test("parseRunTimeout: 0 is none, no option is none at a terminal and 60 s otherwise", () => {
+  assert.is(parseRunTimeout("0", false), Infinity);
+  assert.is(parseRunTimeout("0.0", false), Infinity);
+  assert.is(parseRunTimeout(undefined, true), Infinity);
+  assert.is(parseRunTimeout(undefined, false), RUN_TIMEOUT_DEFAULT_S);
+  assert.is(RUN_TIMEOUT_DEFAULT_S, 60, "tests and CI rely on the old default");
+  assert.is(parseRunTimeout("2.5", true), 2.5);
+  assert.is(parseRunTimeout("2147483", false), 2147483);
+  assert.throws(() => parseRunTimeout("-1", true), /0 for none/);
+  assert.throws(() => parseRunTimeout("1e3", false), /0 for none/);
 });
 
 test("CLI: an --app that is not a TypeScript/JavaScript file is refused before tsc sees it", () => {

@@ -1,7 +1,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { networkUnitUsed, webUnits, webUnitsUsed } from "../../../tools/lib/units.ts";
+import { loadsUnit, networkUnitUsed, optionalUnits, unitsFor, webUnits, webUnitsUsed } from "../../../tools/lib/units.ts";
+import { bundle, bundleUnit } from "../../../tools/lib/bundle.ts";
 import { loadBoard } from "../../../tools/lib/boards.ts";
 import { WEB_GLOBALS } from "../../../runtime/web/web-globals.ts";
 import { repoPath } from "../../../tools/lib/paths.ts";
@@ -23,6 +24,11 @@ test("a firmware carries only the web units whose globals its code names", () =>
     assert.equal((await webUnitsUsed([none])).map((u) => u.name), []);
     assert.equal((await webUnitsUsed([none, url])).map((u) => u.name), ["url"]);
     assert.equal((await webUnitsUsed([both])).map((u) => u.name), ["encoding", "abort"]);
+    // Words in comments and messages, properties and local names are not the globals.
+    const words = writeIn(dir, "d.js", '/** for the sockets and fetch */\nx.fetch(); const m = "a socket or fetch"; function f() { class Response {} return new Response(); }');
+    assert.equal((await webUnitsUsed([words])).map((u) => u.name), []);
+    const named = writeIn(dir, "e.js", 'const a = "TextEncoder" in globalThis; const r = globalThis.Response; typeof fetch;');
+    assert.equal((await webUnitsUsed([named])).map((u) => u.name), ["encoding", "http"]);
   }));
 
 test("the network unit is in a firmware of a family that has one only when its app names `network`", () =>
@@ -35,5 +41,38 @@ test("the network unit is in a firmware of a family that has one only when its a
     // A family without soc/<family>/network-unit.ts has none to add.
     assert.equal(await networkUnitUsed(loadBoard("pizero"), net), []);
   }));
+
+test("a bundle loads a unit only by its literal name", () => {
+  assert.ok(loadsUnit('import_hal.image.load("net").defaultNetwork()', "net"));
+  assert.ok(loadsUnit("image.load( 'http' )", "http"));
+  assert.not.ok(loadsUnit('image.load("network")', "net"));
+  assert.not.ok(loadsUnit('image.load("net" + x)', "net"));
+  assert.not.ok(loadsUnit('const net = "net"; load(net)', "net"));
+});
+
+/** The units a firmware of `app` (source text) gets on `board`, beyond main and the shared ones, as the build picks them. */
+async function unitsOfApp(board: string, app: string): Promise<string[]> {
+  return inTempDir("tsmetal-units-app-", async (dir) => {
+    const b = loadBoard(board);
+    const main = writeIn(dir, "main.ts", app);
+    const bundles = [await bundle(b, main, dir), ...(await Promise.all(unitsFor(b).map((u) => bundleUnit(b, u.name, u.entry, dir))))];
+    return (await optionalUnits(b, bundles, (u) => bundleUnit(b, u.name, u.entry, dir))).map((u) => u.unit).sort();
+  });
+}
+
+test("the network API brings in its units: nothing, fetch(, new TCP(, serve(, network(", async () => {
+  assert.equal(await unitsOfApp("microvm", 'console.log("fetching Responses", x.Headers_);'), []);
+  // The http unit loads "net" and names URL, TextEncoder, AbortController...; "net" needs the family's "network".
+  const http = ["abort", "encoding", "http", "net", "network", "url"];
+  assert.equal(await unitsOfApp("microvm", 'fetch("http://10.0.2.2/").then((r) => console.log(r.status));'), http);
+  assert.equal(await unitsOfApp("microvm", 'import { serve } from "tsmetal";\nserve({ port: 80 }, () => new Response("hi"));'), http);
+  const net = ["net", "network"];
+  assert.equal(await unitsOfApp("microvm", 'import { TCP } from "tsmetal";\nnew TCP({ address: "10.0.2.2", port: 80, onReadable() {} });'), net);
+  assert.equal(await unitsOfApp("microvm", 'import { network } from "tsmetal";\nnetwork().then((n) => console.log(n.address));'), net);
+  // board().network() alone: the NIC, no stack.
+  assert.equal(await unitsOfApp("microvm", 'import { board } from "tsmetal";\nconsole.log(board().network!().mtu);'), ["network"]);
+  // A family without a NIC unit: "net" still comes, and says there is no network when used.
+  assert.equal(await unitsOfApp("pizero", 'import { TCP } from "tsmetal";\nnew TCP({ address: "10.0.2.2", port: 80, onReadable() {} });'), ["net"]);
+});
 
 test.run();

@@ -26,8 +26,11 @@ function startLoop(): void {
   loopState = 1;
   try {
     if (__host.hasUnit("loop")) __host.loadUnit("loop");
-  } finally {
     loopState = 2;
+  } catch (e) {
+    // As the engine (engine/src/engine.c): every later use of the loop throws the unit's error again.
+    loopState = 0;
+    throw e;
   }
 }
 

@@ -28,4 +28,20 @@ test("the pushed data is copied, not kept by reference", () => {
   assert.equal(Array.from(q.take(2)), [1, 2]);
 });
 
+test("take() of exactly the first chunk hands it over; later pushes and takes do not touch it", () => {
+  const q = new ByteQueue(16);
+  q.push(Uint8Array.from([1, 2, 3]));
+  q.push(Uint8Array.from([4, 5]));
+  const first = q.take(3);
+  assert.equal(Array.from(first), [1, 2, 3]);
+  assert.is(q.length, 2);
+  assert.is(q.free, 14);
+  q.push(Uint8Array.from([6, 7, 8]));
+  assert.equal(Array.from(q.take(1)), [4]);
+  assert.equal(Array.from(q.take(99)), [5, 6, 7, 8]);
+  assert.equal(Array.from(first), [1, 2, 3]);
+  assert.is(q.length, 0);
+  assert.equal(Array.from(q.take(5)), []);
+});
+
 test.run();

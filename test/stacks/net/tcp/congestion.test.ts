@@ -51,6 +51,29 @@ test("third duplicate ACK: ssthresh = max(flight / 2, 2 SMSS), cwnd = ssthresh +
   assert.is(cc.cwnd, 2 * MSS);
 });
 
+test("limited transmit (RFC 3042): one SMSS beyond cwnd per duplicate, two at most, none in recovery; not counted in ssthresh", () => {
+  const cc = new NewReno(0, 1 << 20);
+  cc.start(MSS);
+  assert.is(cc.limitedTransmit, 0);
+  const una = 1000;
+  assert.not.ok(cc.onDuplicateAck(una, una + 3 * MSS));
+  assert.is(cc.limitedTransmit, MSS);
+  assert.is(cc.cwnd, 3 * MSS, "cwnd does not change");
+  // The sender used it: one more segment is in flight at the next duplicate.
+  assert.not.ok(cc.onDuplicateAck(una, una + 4 * MSS));
+  assert.is(cc.limitedTransmit, 2 * MSS);
+  assert.ok(cc.onDuplicateAck(una, una + 5 * MSS));
+  assert.is(cc.ssthresh, 2 * MSS, "FlightSize / 2 of the three segments before limited transmit is under 2 SMSS");
+  assert.is(cc.limitedTransmit, 0);
+  cc.onNewAck(una + 5 * MSS, 5 * MSS, 5 * MSS);
+  assert.is(cc.limitedTransmit, 0, "a new ACK ends it");
+  // A larger window: ssthresh is half of what was in flight at the first duplicate.
+  assert.not.ok(cc.onDuplicateAck(una + 5 * MSS, una + 15 * MSS));
+  assert.not.ok(cc.onDuplicateAck(una + 5 * MSS, una + 16 * MSS));
+  assert.ok(cc.onDuplicateAck(una + 5 * MSS, una + 17 * MSS));
+  assert.is(cc.ssthresh, 5 * MSS);
+});
+
 test("RFC 6582 step 2: no second fast retransmit for losses of a window already recovered", () => {
   const cc = new NewReno(0, 1 << 20);
   cc.start(MSS);

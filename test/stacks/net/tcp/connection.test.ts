@@ -4,7 +4,7 @@ import { parseIpv4 } from "../../../../stacks/net/address.ts";
 import type { TcpCloseReason, TcpConnection } from "../../../../stacks/net/tcp/connection.ts";
 import { decode, ethernet, ipv4, tcp, toHex } from "../../../support/net/frames.ts";
 import { HOST_IP, HOST_MAC, makeHost, PEER_IP, PEER_MAC } from "../../../support/net/host.ts";
-import { bytes, connectOut, establish, MSS_1460, Peer } from "../../../support/net/tcp-peer.ts";
+import { bytes, connectOut, establish, MSS_1460, Peer, type Established } from "../../../support/net/tcp-peer.ts";
 
 function closes(conn: TcpConnection): TcpCloseReason[] {
   const reasons: TcpCloseReason[] = [];
@@ -309,19 +309,45 @@ test("fast retransmit on the third duplicate ACK (RFC 5681 3.2), before any time
   // The first of those is lost: three duplicate ACKs.
   const lost = hostSeq + 4380;
   peer.send({ seq: 1001, ack: lost });
+  // Limited transmit (RFC 3042): the first duplicate lets one new segment beyond cwnd; the second
+  // would too, but the peer's window (8192) has no room for another.
+  assert.equal(peer.take().map((s) => s.seq - hostSeq), [10220]);
   peer.send({ seq: 1001, ack: lost });
   assert.is(peer.take().length, 0);
   peer.send({ seq: 1001, ack: lost });
-  // The lost segment at once, then one new one: cwnd = ssthresh + 3 SMSS = 2920 + 4380 covers
-  // the 5840 in flight and one more (RFC 5681 3.2 steps 2-4).
-  assert.equal(peer.take().map((s) => [s.seq - hostSeq, s.payload.length]), [[4380, 1460], [10220, 1460]]);
+  // The lost segment at once. ssthresh = max(FlightSize / 2, 2 SMSS) = 2920 from the 5840 in
+  // flight before limited transmit, cwnd = ssthresh + 3 SMSS = 7300, all of it in flight (RFC
+  // 5681 3.2 steps 2-4).
+  assert.equal(peer.take().map((s) => [s.seq - hostSeq, s.payload.length]), [[4380, 1460]]);
+  assert.is(conn.congestionWindow, 7300);
   assert.is(h.stack.counters.get("tcp_fast_retransmit"), 1);
   assert.is(h.time.now(), 0, "no timer was needed");
   // The ACK for everything up to the recovery point ends recovery; cwnd deflates to
-  // min(ssthresh, flight + SMSS) = 2920 (RFC 6582 3.2 step 3): one segment more goes out.
-  peer.send({ seq: 1001, ack: lost + 4 * 1460 });
+  // min(ssthresh, max(flight, SMSS) + SMSS) = 2920 (RFC 6582 3.2 step 3): two segments go out.
+  peer.send({ seq: 1001, ack: lost + 5 * 1460 });
   assert.is(conn.congestionWindow, 2920);
-  assert.equal(peer.take().map((s) => s.seq - hostSeq), [11680]);
+  assert.equal(peer.take().map((s) => s.seq - hostSeq), [11680, 13140]);
+});
+
+test("limited transmit (RFC 3042): a loss in a window too small for three duplicates is repaired without a timeout", () => {
+  const { peer, conn, hostSeq, h } = establish();
+  conn.write(bytes(16000));
+  // The initial window: three segments. The first is lost; the other two bring two duplicates.
+  assert.equal(peer.take().map((s) => s.seq - hostSeq), [0, 1460, 2920]);
+  peer.send({ seq: 1001, ack: hostSeq });
+  assert.equal(peer.take().map((s) => s.seq - hostSeq), [4380], "one new segment beyond cwnd");
+  peer.send({ seq: 1001, ack: hostSeq });
+  assert.equal(peer.take().map((s) => s.seq - hostSeq), [5840], "and one more on the second duplicate");
+  // Those two bring the third duplicate: fast retransmit, before the retransmission timer.
+  peer.send({ seq: 1001, ack: hostSeq });
+  assert.equal(peer.take().map((s) => s.seq - hostSeq), [0]);
+  assert.is(h.stack.counters.get("tcp_fast_retransmit"), 1);
+  assert.is(h.stack.counters.get("tcp_rto_expired"), 0);
+  assert.is(h.time.now(), 0);
+  // ssthresh counts the 4380 in flight before limited transmit: max(2190, 2 SMSS) = 2920.
+  assert.is(conn.congestionWindow, 2920 + 3 * 1460);
+  peer.send({ seq: 1001, ack: hostSeq + 7300 });
+  assert.is(conn.congestionWindow, 2920);
 });
 
 test("NewReno (RFC 6582 3.2 step 3): a partial ACK in recovery resends the next hole at once", () => {
@@ -332,7 +358,9 @@ test("NewReno (RFC 6582 3.2 step 3): a partial ACK in recovery resends the next 
   peer.take();
   // Two segments of the window are lost (at 4380 and 7300): three duplicate ACKs for the first.
   for (let i = 0; i < 3; i++) peer.send({ seq: 1001, ack: hostSeq + 4380 });
-  assert.equal(peer.take().map((s) => s.seq - hostSeq), [4380, 10220]);
+  // One new segment by limited transmit (RFC 3042; the peer's window takes no second), then the
+  // fast retransmission.
+  assert.equal(peer.take().map((s) => s.seq - hostSeq), [10220, 4380]);
   // The retransmission fills the first hole; the ACK stops at the second, below the recovery point.
   peer.send({ seq: 1001, ack: hostSeq + 7300 });
   const r = peer.take();
@@ -559,6 +587,135 @@ test("without keepalive an idle connection sends nothing and holds no timer", ()
   assert.is(h.time.timerCount, 0);
   h.time.advance(10 * 3_600_000);
   assert.is(peer.take().length, 0);
+});
+
+// The close paths a simple peer does not reach: a BSD peer (QEMU's slirp) resends its FIN with each
+// ACK while its own FIN is not yet acknowledged, so in a simultaneous close (RFC 9293 3.6, figure
+// 13) the ACK of our FIN comes in a segment with SEG.SEQ = RCV.NXT - 1 (RFC 9293 3.10.7.4, first
+// check: all of it, FIN included, already received); and FINs that arrive out of order, with
+// data, or to a zero window.
+
+/** Nothing more is sent for a long time (no FIN retransmitted by a timeout), and no segment was refused. */
+function quietAfterClose({ h, peer }: Established): void {
+  h.time.advance(10_000);
+  assert.equal(peer.take().map((s) => s.flags), [], "nothing retransmitted");
+  assert.is(h.stack.counters.get("tcp_rto_expired"), 0);
+  assert.is(h.stack.counters.get("tcp_retransmitted_segments"), 0);
+  assert.is(h.stack.counters.get("tcp_out_of_window"), 0);
+}
+
+test("simultaneous close (RFC 9293 figure 13): the peer's FIN resent with the ACK of ours ends CLOSING at once", () => {
+  const e = establish({ timeWaitMs: 60_000 });
+  const { peer, conn, hostSeq, h } = e;
+  const reasons = closes(conn);
+  conn.close();
+  const fin = peer.one();
+  assert.is(fin.flags, "FA");
+  assert.is(fin.seq, hostSeq);
+  peer.send({ seq: 1001, ack: hostSeq, flags: "FA" });
+  const a = peer.one();
+  assert.equal([a.flags, a.seq, a.ack], ["A", (hostSeq + 1) >>> 0, 1002]);
+  assert.is(conn.state, "CLOSING");
+  peer.send({ seq: 1001, ack: hostSeq + 1, flags: "FA" });
+  const b = peer.one();
+  assert.equal([b.flags, b.seq, b.ack], ["A", (hostSeq + 1) >>> 0, 1002]);
+  assert.is(conn.state, "TIME_WAIT");
+  assert.equal(reasons, ["closed"]);
+  assert.is(h.stack.counters.get("tcp_duplicate_segment"), 1);
+  quietAfterClose(e);
+  peer.send({ seq: 1001, ack: hostSeq + 1, flags: "FA" });
+  assert.is(peer.one().ack, 1002);
+  h.time.advance(59_999);
+  assert.is(conn.state, "TIME_WAIT", "the resent FIN restarted the timer");
+  h.time.advance(1);
+  assert.is(conn.state, "CLOSED");
+  assert.is(h.stack.tcp.connectionCount, 0);
+  assert.is(h.time.timerCount, 0);
+  assert.equal(reasons, ["closed"]);
+});
+test("simultaneous close with data before both FINs, the peer's data and FIN in one segment, its ACKs in either order", () => {
+  const cases: { first: number; then: number[] }[] = [{ first: 0, then: [5, 6] }, { first: 0, then: [6] }, { first: 5, then: [6] }, { first: 6, then: [6] }];
+  for (const { first, then } of cases) {
+    const what = `ACK +${first}, then ${then.map((n) => `+${n}`).join(", ")}`;
+    const e = establish();
+    const { peer, conn, hostSeq } = e;
+    const reasons = closes(conn);
+    let ended = 0;
+    conn.events.onEnd = () => ended++;
+    conn.write(bytes(5));
+    conn.close();
+    assert.equal(peer.take().map((s) => [s.flags, s.seq, s.payload.length]), [["PA", hostSeq, 5], ["FA", (hostSeq + 5) >>> 0, 0]], what);
+    peer.send({ seq: 1001, ack: hostSeq + first, flags: "FPA", payload: bytes(7, 100) });
+    assert.is(peer.one().ack, 1009, what);
+    assert.is(conn.state, first === 6 ? "TIME_WAIT" : "CLOSING", what);
+    assert.is(ended, 1, what);
+    for (const ack of then) {
+      peer.send({ seq: 1001, ack: hostSeq + ack, flags: "FPA", payload: bytes(7, 100) });
+      assert.is(peer.one().ack, 1009, what);
+      assert.is(conn.state, ack === 6 ? "TIME_WAIT" : "CLOSING", what);
+    }
+    assert.equal(reasons, ["closed"], what);
+    assert.is(ended, 1, `${what}: onEnd once`);
+    assert.is(toHex(conn.read()), toHex(bytes(7, 100)), `${what}: the peer's bytes once, the resent copies dropped`);
+    quietAfterClose(e);
+  }
+});
+test("passive close: the peer's FIN resent with the ACK of ours is answered in LAST_ACK, and the connection ends at once", () => {
+  const e = establish();
+  const { peer, conn, hostSeq, h } = e;
+  const reasons = closes(conn);
+  peer.send({ seq: 1001, ack: hostSeq, flags: "FA" });
+  assert.is(peer.one().ack, 1002);
+  assert.is(conn.state, "CLOSE_WAIT");
+  conn.close();
+  assert.is(peer.one().flags, "FA");
+  assert.is(conn.state, "LAST_ACK");
+  peer.send({ seq: 1001, ack: hostSeq + 1, flags: "FA" });
+  const a = peer.one();
+  assert.equal([a.flags, a.seq, a.ack], ["A", (hostSeq + 1) >>> 0, 1002], "the peer's FIN acknowledged again");
+  assert.is(conn.state, "CLOSED");
+  assert.equal(reasons, ["closed"]);
+  assert.is(h.stack.tcp.connectionCount, 0);
+  assert.is(h.time.timerCount, 0);
+  quietAfterClose(e);
+});
+test("a FIN out of order, in a segment spanning data already held, is kept until the gap fills", () => {
+  for (const end of [1601, 1701]) {
+    const { peer, conn, h } = establish();
+    let ended = 0;
+    conn.events.onEnd = () => ended++;
+    peer.send({ seq: 1401, payload: bytes(200, 400) });
+    assert.is(peer.one().ack, 1001);
+    peer.send({ seq: 1201, flags: "FPA", payload: bytes(end - 1201, 200) });
+    assert.is(peer.one().ack, 1001, "a duplicate ACK: the gap is still there");
+    assert.is(conn.state, "ESTABLISHED");
+    peer.send({ seq: 1001, payload: bytes(200) });
+    assert.is(peer.one().ack, end + 1, `resend ending at ${end}: all data and the FIN acknowledged`);
+    assert.is(conn.state, "CLOSE_WAIT");
+    assert.is(ended, 1);
+    assert.is(toHex(conn.read()), toHex(bytes(end - 1001)));
+    assert.is(h.stack.counters.get("tcp_out_of_order_dropped"), 0);
+  }
+});
+test("held data the peer placed after its FIN is not delivered", () => {
+  const { peer, conn } = establish();
+  peer.send({ seq: 1101, payload: bytes(100, 100) });
+  assert.is(peer.one().ack, 1001);
+  peer.send({ seq: 1001, flags: "FPA", payload: bytes(100) });
+  assert.is(peer.one().ack, 1102);
+  assert.is(conn.state, "CLOSE_WAIT");
+  assert.is(toHex(conn.read()), toHex(bytes(100)));
+});
+test("a zero window takes a FIN that follows data already received in the same segment", () => {
+  const { peer, conn, h } = establish({ receiveBufferBytes: 1000 });
+  peer.send({ seq: 1001, payload: bytes(1000) });
+  h.time.advance(200);
+  assert.is(peer.one().window, 0);
+  peer.send({ seq: 1001, flags: "FPA", payload: bytes(1000) });
+  const a = peer.one();
+  assert.is(a.ack, 2002);
+  assert.is(conn.state, "CLOSE_WAIT");
+  assert.is(toHex(conn.read()), toHex(bytes(1000)));
 });
 
 test.run();

@@ -22,6 +22,31 @@ test("pieces come out in order once the gap before them fills, overlaps trimmed"
   assert.is(r.bytes, 0);
 });
 
+test("new data spanning a held piece keeps its parts on both sides, and the FIN after them", () => {
+  for (const end of [30, 40]) {
+    const r = new Reassembly(100);
+    assert.ok(r.insert(20, bytes(20, 10), false));
+    assert.ok(r.insert(10, bytes(10, end - 10), true));
+    assert.is(r.bytes, end - 10);
+    const got: number[] = [];
+    let next = 10;
+    let fin = false;
+    for (let p = r.takeAt(next); p; p = fin ? null : r.takeAt(next)) {
+      got.push(...p.data);
+      next += p.data.length;
+      fin = p.fin;
+    }
+    assert.equal(got, Array.from(bytes(10, end - 10)), `data 10..${end}`);
+    assert.ok(fin, `the FIN at ${end} kept`);
+  }
+  // A FIN inside data already held contradicts it: not kept.
+  const r = new Reassembly(100);
+  r.insert(20, bytes(20, 10), false);
+  r.insert(22, new Uint8Array(0), true);
+  assert.is(r.takeAt(20)!.fin, false);
+  assert.ok(r.empty);
+});
+
 test("bounded: what does not fit is refused and nothing is stored", () => {
   const r = new Reassembly(16);
   assert.ok(r.insert(100, bytes(0, 10), false));

@@ -89,6 +89,33 @@ test("a retransmitted SYN gets the SYN-ACK again, not a second connection", () =
   assert.is(h.stack.tcp.connectionCount, 1);
 });
 
+test("a connection reset and opened again on the same ports is a new one (no stale demultiplexing)", () => {
+  const h = makeHost({}, { resolvePeers: true });
+  const accepted: TcpConnection[] = [];
+  h.stack.tcpListen({ port: 80, onConnection: (c) => accepted.push(c) });
+  const p = new Peer(h);
+  const open = (isn: number) => {
+    p.send({ seq: isn, flags: "S" });
+    const sa = p.one();
+    assert.is(sa.flags, "SA");
+    p.ack = sa.seq + 1;
+    p.send({ seq: isn + 1 });
+  };
+  open(100);
+  // Data on the first connection makes it the one the last segment went to.
+  p.send({ seq: 101, flags: "PA", payload: Uint8Array.from([1, 2, 3]) });
+  assert.is(accepted[0].read().length, 3);
+  p.take();
+  p.send({ seq: 104, flags: "R" });
+  assert.is(accepted[0].state, "CLOSED");
+  assert.is(h.stack.tcp.connectionCount, 0);
+  open(5000);
+  assert.is(accepted.length, 2);
+  assert.is(accepted[1].state, "ESTABLISHED");
+  p.send({ seq: 5001, flags: "PA", payload: Uint8Array.from([7]) });
+  assert.equal(Array.from(accepted[1].read()), [7]);
+});
+
 test("the connection cap: SYNs beyond it are dropped, TIME_WAIT slots are reused first", () => {
   const h = makeHost({ tcp: { maxConnections: 2, timeWaitMs: 60_000 } }, { resolvePeers: true });
   const accepted: TcpConnection[] = [];
