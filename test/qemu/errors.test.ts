@@ -1,6 +1,8 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
 import { boot, build, fixture } from "./boot.ts";
+import { repoPath } from "../../tools/lib/paths.ts";
 import { heapLayout } from "../../tools/lib/heap-layout.ts";
 import { requireTool, run } from "../../tools/lib/toolchain.ts";
 import { halArgsOutput } from "../support/hal-args-output.ts";
@@ -49,6 +51,25 @@ for (const board of ["pizero", "linux-amd64", ...Object.keys(exitPaths)]) {
     assert.equal([h.start, h.end], [symbol("__heap_start"), symbol("__heap_end")]);
   });
 }
+
+// A one-line arrow's code never leaves its first line, so QuickJS kept no line table for it and
+// printed `at nested (firmware.js)` (engine/patches/0015-line-of-one-line-functions.patch).
+for (const board of ["pizero", "microvm"]) {
+  test(`${board}: frames of top-level and nested arrow functions map to .ts lines`, async () => {
+    const r = await boot(fixture("arrow-throw.ts"), { board });
+    const frames = ["inner (test/fixtures/arrow-throw.ts:4)", "nested (test/fixtures/arrow-throw.ts:8)",
+      "outer (test/fixtures/arrow-throw.ts:9)", "<anonymous> (test/fixtures/arrow-throw.ts:11)"];
+    assert.ok(r.output.endsWith(`Uncaught Error: arrow boom 2\n${frames.map((f) => `    at ${f}\n`).join("")}`), r.output);
+    assert.is(r.code, 1);
+  });
+}
+
+test("trace paths are relative to the project root whatever folder the command runs in", () => {
+  const r = spawnSync(process.execPath, [repoPath("bin/tsmetal.mjs"), "qemu", "--board", "pizero", "--app", "fixtures/arrow-throw.ts", "--timeout", "60"],
+    { cwd: repoPath("test"), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 240_000 });
+  assert.match(r.stdout, /\n {4}at nested \(test\/fixtures\/arrow-throw\.ts:8\)\n/, `${r.stdout}${r.stderr}`);
+  assert.is(r.status, 1, r.stderr);
+});
 
 test("an unhandled promise rejection is reported with its location, exit 1", async () => {
   const r = await boot(fixture("rejection.ts"));

@@ -5,7 +5,7 @@ import { runSim, simMachineFor, type SimRun } from "../../tools/sim/run.ts";
 import { loadBoard } from "../../tools/lib/boards.ts";
 import { defaultApp } from "../../tools/lib/build.ts";
 import { repoPath } from "../../tools/lib/paths.ts";
-import { fixture } from "../qemu/boot.ts";
+import { boot, fixture } from "../qemu/boot.ts";
 import { nodeOutput } from "../support/node-output.ts";
 import { templateLines } from "../support/template-output.ts";
 import { halArgsOutput } from "../support/hal-args-output.ts";
@@ -144,6 +144,28 @@ test("the example shell answers on the simulated console; board facts from the F
   assert.is(shell.code, 7);
   const info = await sim(fixture("fu540-services.ts"), { board: "sifive_u" });
   assert.match(info.output, /^board sifive_u serial 00000001\nclocks \{"hfclk":33333333,"core":33333333,"tlclk":16666667,"rtc":1000000\}\n/);
+});
+
+// Each printed exactly as pizero under QEMU prints it, and as it should be (issue 16 item 6).
+test("Dates print as on the target: no simulator class name (pizero under QEMU)", async () => {
+  const app = fixture("sim/dates.ts");
+  const [target, simulated] = await Promise.all([boot(app), sim(app)]);
+  assert.is(
+    target.output,
+    "1970-01-01T00:00:00.000Z\n{ when: 1970-01-01T00:00:00.000Z, list: [ 1970-01-02T00:00:00.000Z ] }\nThu Jan 01 1970 00:00:00 GMT+0000\nInvalid Date\n",
+  );
+  assert.is(target.code, 0);
+  assert.fixture(simulated.output, target.output);
+  assert.is(simulated.code, target.code);
+});
+
+test("a rejection re-thrown by catch and dropped is reported and exits 1, as on the target (pizero under QEMU)", async () => {
+  const app = fixture("sim/rethrown-rejection.ts");
+  const [target, simulated] = await Promise.all([boot(app), sim(app)]);
+  assert.is(target.output, "dropped\nUncaught (in promise) Error: x\n    at <anonymous> (test/fixtures/sim/rethrown-rejection.ts:3)\n");
+  assert.is(target.code, 1);
+  assert.fixture(simulated.output, target.output);
+  assert.is(simulated.code, target.code);
 });
 
 test("Pi board services in the simulator: mailbox answers through DMA memory, RNG, GPIO, watchdog reboot", async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -29,6 +29,27 @@ export const projectRoot = findProjectRoot(process.cwd());
 export const buildRoot = process.env.TSMETAL_BUILD_DIR
   ? path.resolve(process.env.TSMETAL_BUILD_DIR)
   : path.join(projectRoot, "build");
+
+/**
+ * A source path as a stack trace shows it: relative to the project root (the same whatever folder
+ * the command ran from), the SDK's own sources as the project reaches them
+ * (node_modules/tsmetal/...), anything else absolute, never a ../../ path.
+ */
+export function projectPath(p: string, root = projectRoot, sdk = repoRoot): string {
+  const inside = (dir: string): string | null => {
+    const rel = path.relative(dir, p);
+    return rel === "" || rel.startsWith("..") || path.isAbsolute(rel) ? null : rel;
+  };
+  const inProject = inside(root);
+  if (inProject !== null) return inProject;
+  const inSdk = inside(sdk);
+  const installed = path.join(root, "node_modules", "tsmetal");
+  // esbuild resolves a `file:` dependency's symlink to the SDK's own folder: show it as installed.
+  if (inSdk !== null && existsSync(installed) && realpathSync(installed) === realpathSync(sdk)) {
+    return path.join("node_modules", "tsmetal", inSdk);
+  }
+  return p;
+}
 
 /** A path as the user should read it: relative to the working directory when inside it. */
 export function displayPath(p: string): string {

@@ -10,10 +10,12 @@ import { Timers } from "./timers.ts";
 import { SimIrq } from "./irq.ts";
 import { SimClock, DEFAULT_EPOCH_MS } from "./clock.ts";
 import { installEngineFixes } from "./engine-fixes.ts";
+import { installRejectionTracking, takeUnhandled } from "./rejections.ts";
 import { WEB_GLOBALS } from "../../../runtime/web/web-globals.ts";
 import { addressArg, integerArg, portArg, valueArg } from "./args.ts";
 
 installEngineFixes();
+installRejectionTracking();
 
 /** What turn() tells the host: go on, the loop is done, or sleep (for a while, or until an interrupt). */
 export const TURN_AGAIN = 0;
@@ -145,17 +147,16 @@ g.performance = {
 // Date on the board clock, like newlib's gettimeofday over tsm_clock_wall_us.
 const HostDate = Date;
 const wallMs = () => (ensureClock() ? clock.wallMs() : DEFAULT_EPOCH_MS);
-class BoardDate extends HostDate {
-  constructor(...args: unknown[]) {
-    if (args.length === 0) super(wallMs());
-    else super(...(args as [number]));
-  }
-  static now(): number {
-    return wallMs();
-  }
-}
-// Called without new, Date() returns the current time as a string.
-g.Date = new Proxy(BoardDate, { apply: () => new BoardDate().toString() });
+// The engine's own Date behind a proxy, not a subclass: a subclass's name and prototype would show
+// in console.log ("BoardDate 1970-…") where the targets print a plain Date.
+const BoardDate = new Proxy(HostDate, {
+  construct: (target, args: unknown[], newTarget: Function) => Reflect.construct(target, args.length === 0 ? [wallMs()] : args, newTarget),
+  // Called without new, Date() returns the current time as a string.
+  apply: () => new HostDate(wallMs()).toString(),
+});
+Object.defineProperty(HostDate, "now", { value: function now(): number { return wallMs(); }, writable: true, configurable: true });
+Object.defineProperty(HostDate.prototype, "constructor", { value: BoardDate, writable: true, configurable: true });
+g.Date = BoardDate;
 
 // The board's loop unit replaces getRandomValues when it has a random source (runtime/crypto.ts).
 const placeholder = function getRandomValues(array: unknown): unknown {
@@ -213,7 +214,7 @@ function turn(): number {
 }
 /** The first rejection of a watched promise, once (the host reports it as the engine does). */
 function takeRejection(): unknown[] {
-  const r = rejection;
+  const r = rejection ?? takeUnhandled();
   rejection = undefined;
   return r ? [r.reason] : [];
 }
