@@ -18,9 +18,12 @@ import { VIRTIO_ID_NET, VirtioNet } from "../../drivers/net/virtio-net.ts";
 import { parseVirtioMmioDevices, type VirtioMmioDevice } from "../../drivers/virtio/cmdline.ts";
 import { VirtioMmio, hex } from "../../drivers/virtio/mmio.ts";
 
-/** What QEMU needs for a network device on this family (docs/boards/microvm.md, "Network"). */
+/**
+ * What QEMU's microvm machine needs for a network device (docs/boards/microvm.md, "Network"); a
+ * board whose VMM differs gives its own in board.json (config.networkHint).
+ */
 export const NO_NETWORK_HINT =
-  "run with --forward (npm run qemu -- --board microvm --forward tcp:8080:80), or give QEMU " +
+  `run with --forward (npm run qemu -- --board ${name} --forward tcp:8080:80), or give QEMU ` +
   "-M microvm,acpi=off -global virtio-mmio.force-legacy=false -netdev user,id=n0 " +
   "-device virtio-net-device,netdev=n0,bus=virtio-mmio-bus.0";
 
