@@ -32,7 +32,8 @@ export interface ConnectionHost {
   handle(request: Request): Promise<Response>;
   /** A response body stream failed after its head was sent. */
   report(error: unknown): void;
-  release(conn: ServerConnection): void;
+  /** The connection takes no more requests; `over` resolves when TCP has ended it. */
+  release(conn: ServerConnection, over: Promise<void>): void;
 }
 
 type Phase = "idle" | "head" | "body" | "handler" | "write";
@@ -71,8 +72,7 @@ export class ServerConnection {
       }
     } finally {
       this.timer.stop();
-      this.finish();
-      this.host.release(this);
+      this.host.release(this, this.finish());
     }
   }
 
@@ -262,21 +262,28 @@ export class ServerConnection {
     this.stream.fail(new HttpTimeoutError(`${phase} timeout`));
   }
 
-  /** Closes our side and discards what still arrives for lingerMs (RFC 9112 9.6), then aborts if the peer holds on. */
-  private finish(): void {
+  /**
+   * Closes our side and discards what still arrives for lingerMs (RFC 9112 9.6), then aborts if
+   * the peer holds on. Resolves when the connection is over (CLOSED or TIME_WAIT).
+   */
+  private finish(): Promise<void> {
     const conn = this.conn;
     conn.close();
-    if (conn.state === "CLOSED" || conn.state === "TIME_WAIT") return;
+    if (conn.state === "CLOSED" || conn.state === "TIME_WAIT") return Promise.resolve();
     conn.events.onReadable = () => void conn.read();
     conn.read();
-    const linger = new Timer(this.host.timers, () => {
-      if (conn.state !== "CLOSED" && conn.state !== "TIME_WAIT") conn.abort();
+    return new Promise<void>((resolve) => {
+      const linger = new Timer(this.host.timers, () => {
+        if (conn.state !== "CLOSED" && conn.state !== "TIME_WAIT") conn.abort();
+        resolve();
+      });
+      linger.start(this.host.limits.lingerMs);
+      const onClose = conn.events.onClose;
+      conn.events.onClose = (reason) => {
+        linger.stop();
+        onClose?.(reason);
+        resolve();
+      };
     });
-    linger.start(this.host.limits.lingerMs);
-    const onClose = conn.events.onClose;
-    conn.events.onClose = (reason) => {
-      linger.stop();
-      onClose?.(reason);
-    };
   }
 }

@@ -56,7 +56,7 @@ export interface HttpServerStats {
 
 export interface HttpServer {
   readonly addr: { readonly hostname: string; readonly port: number };
-  /** Resolves once the server has shut down and its last connection is done. */
+  /** Resolves once the server has shut down and its last connection is over (answer and FIN through, the peer's FIN back or the linger run out). */
   readonly finished: Promise<void>;
   /** Stops listening, closes idle connections, lets the busy ones answer (with Connection: close); resolves as `finished` does. */
   shutdown(): Promise<void>;
@@ -81,6 +81,8 @@ class Server implements HttpServer, ConnectionHost {
   readonly stats: HttpServerStats = { accepted: 0, rejected: 0, requests: 0, errors: 0 };
   closing = false;
   private readonly active = new Set<ServerConnection>();
+  /** Released connections whose TCP close is not yet through. */
+  private draining = 0;
   private readonly listener: TcpListener;
   private resolveFinished: () => void = () => undefined;
 
@@ -152,9 +154,15 @@ class Server implements HttpServer, ConnectionHost {
     console.error("HTTP response failed:", error);
   }
 
-  release(conn: ServerConnection): void {
+  release(conn: ServerConnection, over: Promise<void>): void {
     this.active.delete(conn);
-    this.checkFinished();
+    // shutdown() waits for these too: its promise means every answer is through, the FIN
+    // included, so a firmware may power off when it resolves.
+    this.draining++;
+    void over.then(() => {
+      this.draining--;
+      this.checkFinished();
+    });
   }
 
   private accept(conn: TcpConnection): void {
@@ -178,7 +186,7 @@ class Server implements HttpServer, ConnectionHost {
   }
 
   private checkFinished(): void {
-    if (this.closing && this.active.size === 0) this.resolveFinished();
+    if (this.closing && this.active.size === 0 && this.draining === 0) this.resolveFinished();
   }
 }
 

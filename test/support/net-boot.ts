@@ -49,7 +49,11 @@ export async function bootWithClient<T>(fw: Firmware, client: (port: number) => 
     forwards: [{ protocol: "tcp", hostPort: port, guestPort: 80 }],
     onOutput: (text) => {
       seen += text;
-      if (answer === undefined && seen.includes("listening on 80\n")) answer = client(port);
+      if (answer === undefined && seen.includes("listening on 80\n")) {
+        answer = client(port);
+        // Awaited by the caller after the run; a failure before then must not end the test process.
+        answer.catch(() => undefined);
+      }
     },
   });
   return { run, answer };

@@ -19,11 +19,20 @@ export interface LinkOptions {
 
 export class LossyLink {
   readonly stats = { frames: 0, lost: 0, reordered: 0, duplicated: 0 };
+  private isCut = false;
+
+  /** From now on nothing arrives, frames already on the way included: a host powered off or a peer gone. */
+  cut(): void {
+    this.isCut = true;
+  }
 
   constructor(time: FakeTime, a: FakeNic, b: FakeNic, o: LinkOptions) {
     const rnd = seededRandom(o.seed);
     const chance = () => rnd() / 0x100000000;
     const wire = (from: FakeNic, to: FakeNic) => {
+      const arrive = (frame: Uint8Array) => {
+        if (!this.isCut) to.deliver(frame);
+      };
       from.onSend = (frame) => {
         from.sent.length = 0;
         this.stats.frames++;
@@ -36,10 +45,10 @@ export class LossyLink {
           this.stats.reordered++;
           delay += 1 + (rnd() % (4 * o.delayMs));
         }
-        time.set(delay, () => to.deliver(frame));
+        time.set(delay, () => arrive(frame));
         if (chance() < o.duplicate) {
           this.stats.duplicated++;
-          time.set(delay + 1, () => to.deliver(frame));
+          time.set(delay + 1, () => arrive(frame));
         }
       };
     };
