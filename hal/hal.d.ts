@@ -12,6 +12,7 @@ declare module "hal" {
     write16(addr: number, value: number): void;
     write32(addr: number, value: number): void;
   }
+/** Reads and writes of memory-mapped registers (drivers reach them through hal/mmio-bus.ts). */
   export const mmio: Mmio;
   /**
    * The x86 I/O port space (Intel SDM vol. 1, 18.2): ports 0..0xffff, accesses aligned to their
@@ -32,6 +33,7 @@ declare module "hal" {
     dsb(): void;
     isb(): void;
   };
+/** The CPU: ending the firmware, seeding Math.random, the job budget, and what the arch offers besides. */
   export const cpu: {
     /** Ends the firmware with `code` (QEMU: the emulator's exit status; hardware: halt). */
     exit(code: number): never;
@@ -146,8 +148,10 @@ declare module "hal" {
     readonly maskBit: number;
     readonly banks: readonly VectoredIrqBank[];
   }
+/** The interrupt controllers the native top half can drive; hal.irq.attach() takes one. */
   export type IrqController = BankedIrqController | ClaimIrqController | VectoredIrqController;
 
+/** Options of hal.irq.on(). */
   export interface IrqHandlerOptions {
     /**
      * Whether a handler on this line keeps the event loop alive (default true). Drivers set it
@@ -166,6 +170,7 @@ declare module "hal" {
     /** Removes the handler and disables the line. */
     off(line: number): void;
   }
+/** Interrupts: handlers per line (run by the event loop), the controller, and per-line counts. docs/interrupts.md. */
   export const irq: IrqRouter & {
     /** Installs the interrupt controller (once, from the board/SoC module). */
     attach(controller: IrqController): void;
@@ -184,6 +189,7 @@ declare module "hal" {
     readonly kind: "mmio64";
     readonly address: number;
   }
+/** The free-running counters the event loop's clock can read. */
   export type ClockCounter = SplitCounter | WideCounter;
   /**
    * The CPU's own timer, read and armed natively (hal/arch: the ARMv7 generic timer's CNTPCT and
@@ -209,6 +215,7 @@ declare module "hal" {
      */
     arm(deadline: number): void;
   }
+/** The event loop's clock: attached once by the board, then read for timers, Date and performance.now(). */
   export const clock: {
     /** Makes `source` the loop's clock (once, from the board/SoC module); time starts here. */
     attach(source: ClockSource | CpuTimerClockSource): void;
@@ -230,12 +237,15 @@ declare module "hal" {
     /** The same bytes as an ArrayBuffer (length = the requested size). */
     readonly buffer: ArrayBuffer;
   }
+/** Allocates from the uncached DMA region. */
   export interface DmaAllocator {
     /** `size` bytes aligned to `align` (a power of two, default 16); throws RangeError when the region is full. */
     alloc(size: number, align?: number): DmaBuffer;
   }
+/** The DMA region's allocator (board.json dmaSize; 1 MiB by default). */
   export const dma: DmaAllocator;
 
+/** The engine heap's figures. */
   export const mem: {
     /** Engine heap: bytes in use now, high-water mark, and the runtime's memory limit. */
     stats(): { used: number; peak: number; limit: number };
@@ -248,5 +258,14 @@ declare module "hal" {
   export const image: {
     /** Evaluates the unit once and returns its module namespace; throws if there is none. */
     load(name: string): unknown;
+    /**
+     * REPL builds only (`npm run repl`, docs/repl.md); absent elsewhere. Runs a one-unit image of
+     * script bytecode the host compiled, after the checks every image unit gets, in the global
+     * scope, and returns its completion value; a refused image is a TypeError saying why.
+     */
+    exec?(image: Uint8Array): unknown;
+    /** REPL builds only: once interrupt `line` is taken, running JS stops with
+        "InternalError: interrupted" (the host's Ctrl-C); -1 stops watching. */
+    watchBreak?(line: number): void;
   };
 }

@@ -50,6 +50,7 @@ export interface PolledDeviceOptions extends DeviceOptions {
   readonly maxPolls?: number;
 }
 
+/** A register's width in bits. */
 export type RegisterWidth = 8 | 16 | 32;
 
 /** Read-write, read-only, write-only, write-1-to-clear, write-1-to-set. */
@@ -179,6 +180,7 @@ export interface Modifiable<F extends number> {
   modify(field: F, bits: number): void;
 }
 
+/** What a register knows of itself: its name, address, width and access, for messages and tests. */
 export interface RegisterInfo {
   /** "BLOCK.REG" (or "REG" when the block has no name), for error messages. */
   readonly name: string;
@@ -279,6 +281,7 @@ export type RegisterBlock<M extends RegisterMap> = {
     : M[K] extends RegisterSpec<infer F, infer A> ? Register<F, A> : never;
 };
 
+/** The register declarations of a block by name (what defineRegisters takes). */
 export type RegisterMap = { readonly [name: string]: RegisterSpec<number, Access> };
 
 /** A declared block: the declarations by name, plus `at()` to instantiate it. */

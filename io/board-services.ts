@@ -9,7 +9,9 @@ import type { Digital, DigitalReadableCallback } from "./digital.ts";
 import type { Canvas } from "../drivers/video/graphics/canvas.ts";
 import type { Watchdog } from "../drivers/interfaces/watchdog.ts";
 import type { NetworkInterface } from "../drivers/interfaces/network-interface.ts";
+import type { BlockStore } from "../stacks/fat/block-store.ts";
 
+/** Options of board().openSerial(): as SerialOptions, without the port and interrupt the board supplies. */
 export interface OpenSerialOptions {
   readonly format?: SerialFormat;
   readonly bufferSize?: number;
@@ -31,20 +33,27 @@ export interface BoardInfo {
   readonly clocks?: Readonly<Record<string, number>>;
 }
 
+/** Options of board().openDigital(): the pin (numbered as the board's page says), its mode, and for inputs the edges to report. */
 export interface OpenDigitalOptions {
+  /** The pin number as the board's page numbers it (docs/boards/: the LEDs there; i.MX: 32 * (n - 1) + m for GPIOn_IOm). */
   readonly pin: number;
   /** Digital.Input, Digital.InputPullUp, Digital.InputPullDown or Digital.Output. */
   readonly mode: number;
+  /** Inputs: Digital.Rising, Digital.Falling or both (a bit mask); needed by onReadable. */
   readonly edge?: number;
+  /** Called after an edge of `edge` on the pin (from the event loop, not interrupt context). */
   readonly onReadable?: DigitalReadableCallback;
 }
 
 /** What a board offers apps, from tsmetal's board(). Optional members are what some boards lack. */
 export interface BoardServices {
+  /** The board's name: its folder under boards/. */
   readonly name: string;
   /** Opens the console UART for interrupt-driven input (exclusive: a second open before close() throws). */
   openSerial(options?: OpenSerialOptions): Serial;
+  /** Facts about the board: revision, serial number, memory, clocks (what it can tell). */
   info?(): BoardInfo;
+  /** The board's watchdog, where it has one: a starved watchdog resets the board. */
   readonly watchdog?: Watchdog;
   /** A GPIO pin as an ECMA-419 Digital (exclusive until closed). */
   openDigital?(options: OpenDigitalOptions): Digital;
@@ -57,6 +66,12 @@ export interface BoardServices {
    * machine needs when it has no network device (docs/boards/microvm.md, "Network").
    */
   network?(): NetworkInterface;
+  /**
+   * The board's disk (its card slot; virtio-blk on the VMs), a block device of
+   * drivers/block/block-device.ts: started on the first call, later calls return the same one.
+   * Throws an Error naming what the machine needs when it has none (docs/storage.md).
+   */
+  disk?(): BlockStore;
 }
 
 let registered: BoardServices | undefined;

@@ -123,6 +123,7 @@ function dispatch(port: DigitalPort, share: LineShare): void {
   }
 }
 
+/** ECMA-419 Digital: one GPIO pin as an input (with edge callbacks) or an output; from board().openDigital(). */
 export class Digital {
   static readonly Input = 0;
   static readonly InputPullUp = 1;

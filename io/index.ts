@@ -24,6 +24,16 @@ export { Canvas, RGB } from "../drivers/video/graphics/canvas.ts";
 // The network: stubs that load the image units "net" and "http" on first use.
 export { network, serve, TCP, UDP, Listener } from "./network.ts";
 export type { Handler, HttpServer, Network, NetworkOptions, ServeOptions, StaticIpv4 } from "./network.ts";
+// The command table both the serial shell and SSH sessions run; the SSH server ("ssh" unit, on first use).
+export { commandShell, helpLines, COMMAND_NOT_FOUND } from "./shell.ts";
+export type { Command, Commands, CommandShell, Print } from "./shell.ts";
+export { serveSsh } from "./ssh.ts";
+// Files on the board's disk: a stub that loads the image unit "storage" on first use.
+export { files, mount } from "./files.ts";
+export type { BlockStore, Dirent, FileData, FileHandle, Files, FsErrorCode, OpenFlags, ReadResult, Stats, WriteResult } from "./files.ts";
+// Live app updates: what a deployed app confirms (docs/updates.md; the agent is io/update/agent.ts).
+export { update } from "./update/api.ts";
+export type { ServeSshOptions, SshServer, SshSession, SessionHandler } from "./ssh.ts";
 
 /** The loop unit's exports this module uses. */
 interface LoopUnit {

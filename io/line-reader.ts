@@ -12,6 +12,7 @@ import type { Serial } from "./serial.ts";
 import { encodeScalar, encodeUtf8 } from "../runtime/utf8.ts";
 import { REPLACEMENT, UTF8_BROKEN, UTF8_MORE, Utf8Decoder } from "../runtime/web/utf8-decoder.ts";
 
+/** What a LineReader reads from, what it calls with each line, and how it edits. */
 export interface LineReaderOptions {
   readonly serial: Serial;
   /** Called with each line, without its line end. */
@@ -33,6 +34,7 @@ const ERASE = /* @__PURE__ */ new Uint8Array([BS, 0x20, BS]);
 // SS3 (ESC O, arrow keys in a terminal's application mode) until the next character.
 const ESC_NONE = 0, ESC_START = 1, ESC_CSI = 2, ESC_SS3 = 3;
 
+/** Lines of text from a Serial (UTF-8, CR, LF or CRLF ending a line), echoed and edited for a terminal unless `echo` is false. */
 export class LineReader {
   private readonly serial: Serial;
   private readonly onLine: (line: string) => void;

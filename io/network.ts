@@ -20,8 +20,8 @@ export type NetUnitFitsHttp = Holds<typeof NetUnit extends HttpUnit.NetUnit ? tr
 
 let boardGiven = false;
 
-/** The unit "net", told the board's services the first time. */
-function netUnit(): typeof NetUnit {
+/** The unit "net", told the board's services the first time (io/ssh.ts uses it too). */
+export function netUnit(): typeof NetUnit {
   const unit = image.load("net") as typeof NetUnit;
   if (!boardGiven) {
     unit.useBoard(board());
@@ -61,10 +61,13 @@ function lazyClass<K extends "TCP" | "UDP" | "Listener">(name: K): (typeof NetUn
 // Each a value and a type, as a class is: `const t: TCP = new TCP({...})`.
 /** ECMA-419 TCP socket on the default network (io/net/unit.ts). */
 export const TCP = /* @__PURE__ */ lazyClass("TCP");
+/** An ECMA-419 TCP socket, the instance type of the TCP class. */
 export type TCP = InstanceType<typeof NetUnit.TCP>;
 /** ECMA-419 UDP socket on the default network (io/net/unit.ts). */
 export const UDP = /* @__PURE__ */ lazyClass("UDP");
+/** An ECMA-419 UDP socket, the instance type of the UDP class. */
 export type UDP = InstanceType<typeof NetUnit.UDP>;
 /** ECMA-419 TCP listener on the default network (io/net/unit.ts). */
 export const Listener = /* @__PURE__ */ lazyClass("Listener");
+/** An ECMA-419 TCP listener, the instance type of the Listener class. */
 export type Listener = InstanceType<typeof NetUnit.Listener>;

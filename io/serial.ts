@@ -16,10 +16,13 @@ import type { IrqRouter } from "hal";
 import { ByteRing } from "./ring-buffer.ts";
 import type { SerialPort } from "../drivers/interfaces/serial-port.ts";
 
+/** What Serial.read() returns: "number", one byte at a time, or "buffer", an ArrayBuffer of what is buffered. */
 export type SerialFormat = "number" | "buffer";
 
+/** Serial's onReadable: called with `this` the Serial and the number of bytes buffered, after bytes arrive. */
 export type SerialReadableCallback = (this: Serial, count: number) => void;
 
+/** What a Serial is made from: the port and its interrupt, which a board's openSerial() supplies, and the app's options. */
 export interface SerialOptions {
   readonly port: SerialPort;
   readonly irq: IrqRouter;
@@ -45,14 +48,17 @@ export interface SerialOverflows {
   readonly hardware: number;
 }
 
+/** The receive ring's capacity in bytes when SerialOptions.bufferSize is not given. */
 export const DEFAULT_SERIAL_BUFFER_SIZE = 4096;
 
+/** ECMA-419 Serial: interrupt-driven input into a ring buffer, polled output; from board().openSerial(). */
 export class Serial {
   /** Called with the number of buffered bytes after bytes arrive; may be set at any time. */
   onReadable: SerialReadableCallback | undefined;
   private readonly port: SerialPort;
   private readonly irq: IrqRouter;
-  private readonly line: number;
+  /** The port's interrupt line (the REPL agent watches it for Ctrl-C: io/repl/agent.ts). */
+  readonly line: number;
   private readonly ring: ByteRing;
   private fmt: SerialFormat;
   /** Receive interrupts masked because the ring is full; read() unmasks them. */

@@ -44,6 +44,18 @@ export interface SimMachine {
    * is the CPU's interrupt acknowledge.
    */
   takeVector?(): number;
+  /** The GPIO pins the outside can drive (npm run sim --pin), on machines with a GPIO model. */
+  readonly pins?: SimGpio;
   /** Address ranges the CPU may access (device registers); anything else is a simulated fault. */
   readonly mapped: ReadonlyArray<{ readonly base: number; readonly size: number }>;
+}
+
+/** A machine's GPIO pins as the outside world sees them, in the board's own pin numbering. */
+export interface SimGpio {
+  /** How the board numbers its pins, for messages ("0-53", "32 * (n - 1) + m for GPIOn_IOm"). */
+  readonly numbering: string;
+  /** Whether the board has pin `pin`. */
+  check(pin: number): boolean;
+  /** Drives pin `pin` to `level` from outside (an input sees it; edge and level events follow). */
+  drive(pin: number, level: boolean): void;
 }

@@ -81,12 +81,17 @@ export function getRandomValuesWith(fill: RandomFill): GetRandomValues {
   };
 }
 
-/** Defines `globalThis.crypto = { getRandomValues }`, drawing from `fill`. */
+/**
+ * Makes `crypto.getRandomValues` draw from `fill`, on the global crypto object as it is (the
+ * engine's placeholder until now): what else it holds stays, crypto.subtle, randomUUID and seed
+ * included, which a firmware that uses them defines at its start (runtime/web/crypto/prelude.ts),
+ * before its board installs this; and a reference to crypto taken early sees the new source.
+ */
 export function installCrypto(fill: RandomFill): void {
-  Object.defineProperty(globalThis, "crypto", {
-    value: { getRandomValues: getRandomValuesWith(fill) },
+  Object.defineProperty((globalThis as unknown as { crypto: object }).crypto, "getRandomValues", {
+    value: getRandomValuesWith(fill),
     writable: true,
     configurable: true,
-    enumerable: false,
+    enumerable: true,
   });
 }

@@ -210,6 +210,28 @@ export class SplitVirtqueue {
     return -1;
   }
 
+  /**
+   * Points descriptor `id` (from take()) at `length` bytes at `addr` with `flags` and `next`
+   * (2.7.5), for devices whose requests are descriptor chains (virtio-blk, 5.2.6); put the
+   * chain's head with putChain(). `addr` may lie outside this queue's own buffers.
+   */
+  describe(id: number, addr: number, length: number, flags: DESC_F | 0, next: number): void {
+    const v = this.ring;
+    const d = DESC_BYTES * id;
+    v.setUint32(d, addr >>> 0, true);
+    v.setUint32(d + 4, ((addr - (addr >>> 0)) / 0x1_0000_0000) >>> 0, true);
+    v.setUint32(d + 8, length, true);
+    v.setUint16(d + 12, flags, true);
+    v.setUint16(d + 14, next, true);
+  }
+
+  /** Puts the chain headed by descriptor `id` (set up with describe()) in the available ring. */
+  putChain(id: number): void {
+    this.ring.setUint16(this.availOffset + 4 + 2 * (this.availIdx & this.mask), id, true);
+    this.availIdx = (this.availIdx + 1) & 0xffff;
+    this.held[id] = 1;
+  }
+
   /** Gives descriptor `id` (from takeUsed()) back to the free list. */
   release(id: number): void {
     this.freeList[this.freeCount++] = id;

@@ -7,6 +7,8 @@
  *   tsmc <out.bin> <unit> <script-name> <bundle.js> [<unit> <script-name> <bundle.js>]...
  *       compile each bundle as a module named <script-name> (what stack traces show) into an
  *       image whose units are named <unit>; the first unit is the firmware itself
+ *   tsmc --script <out.bin> <unit> <script-name> <input.js>
+ *       the same, compiled as a global script (a REPL input: tools/lib/repl-compile.ts)
  *   tsmc --fingerprint
  *       print this engine's fingerprint and id
  */
@@ -73,6 +75,9 @@ static void print_exception(JSContext *ctx)
 }
 
 /* Compiles one bundle to bytecode; returns NULL (after printing why) on failure. */
+/* JS_EVAL_TYPE_MODULE, or JS_EVAL_TYPE_GLOBAL with --script. */
+static int eval_type = JS_EVAL_TYPE_MODULE;
+
 static uint8_t *compile(JSContext *ctx, const char *path, const char *script_name, size_t *len)
 {
     size_t src_len;
@@ -82,7 +87,7 @@ static uint8_t *compile(JSContext *ctx, const char *path, const char *script_nam
         return NULL;
     }
     JSValue module = JS_Eval(ctx, src, src_len, script_name,
-                             JS_EVAL_TYPE_MODULE | JS_EVAL_FLAG_COMPILE_ONLY);
+                             eval_type | JS_EVAL_FLAG_COMPILE_ONLY);
     free(src);
     if (JS_IsException(module)) {
         print_exception(ctx);
@@ -100,6 +105,11 @@ int main(int argc, char **argv)
     if (argc == 2 && strcmp(argv[1], "--fingerprint") == 0) {
         printf("%08x %s\n", tsm_engine_fingerprint(), tsm_engine_id());
         return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "--script") == 0) {
+        eval_type = JS_EVAL_TYPE_GLOBAL;
+        argv++;
+        argc--;
     }
     int n_units = (argc - 2) / 3;
     if (argc < 5 || (argc - 2) % 3 != 0) {

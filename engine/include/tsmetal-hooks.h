@@ -209,6 +209,8 @@ int64_t tsm_clock_wall_us(void);
    handlers (hal.irq.on) one per turn. */
 /* Whether a taken line waits for its handler; called with interrupts masked before sleeping. */
 int tsm_irq_queued(void);
+/* Whether interrupt `line` was taken and waits for its handler (the REPL's Ctrl-C, repl.c). */
+int tsm_irq_line_queued(uint32_t line);
 /* Runs the handler of the lowest queued line and unmasks it: 1 if one ran, 0 if none was
    queued, -1 if the handler threw (the exception is pending in ctx). */
 int tsm_irq_dispatch_one(JSContext *ctx);

@@ -77,4 +77,13 @@ void tsm_heap_get_stats(tsm_heap_stats *out);
    setJobBudget); -1 with an exception pending in ctx. */
 int tsm_budget_set(JSContext *ctx, uint32_t ms, const char *source);
 
+#ifdef TSM_REPL
+/* The REPL build only (engine/src/repl.c, docs/repl.md): runs a one-unit image of script bytecode
+   after the image checks (hal.image.exec), and arms (line >= 0) or disarms (-1) the interrupt
+   handler that stops running JS once interrupt `line` is taken (hal.image.watchBreak); -1 with an
+   exception pending in ctx. */
+JSValue tsm_repl_exec(JSContext *ctx, const uint8_t *data, size_t size);
+int tsm_repl_watch_break(JSContext *ctx, int line);
+#endif
+
 #endif

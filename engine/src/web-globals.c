@@ -1,6 +1,7 @@
 /*
  * The web globals (TextEncoder, TextDecoder, URL, URLSearchParams, AbortController, AbortSignal,
- * EventTarget, Event, DOMException, fetch, Request, Response, Headers) are TypeScript in image units loaded on first use
+ * EventTarget, Event, DOMException, fetch, Request, Response, Headers, atob, btoa, structuredClone,
+ * reportError, and ES2021's WeakRef and FinalizationRegistry) are TypeScript in image units loaded on first use
  * (tools/lib/units.ts, runtime/web/). Nothing of them exists before: not even their names, which
  * would cost snapshot heap and so boot instructions. QuickJS calls handle_miss
  * (engine/patches/0012) when a global is looked up and not found (a global variable, typeof,
@@ -34,6 +35,12 @@ static const lazy_global lazy_globals[] = {
     { "Request", "http" },
     { "Response", "http" },
     { "Headers", "http" },
+    { "atob", "html" },
+    { "btoa", "html" },
+    { "structuredClone", "html" },
+    { "reportError", "html" },
+    { "WeakRef", "weakref" },
+    { "FinalizationRegistry", "weakref" },
 };
 #define N_LAZY_GLOBALS (sizeof(lazy_globals) / sizeof(lazy_globals[0]))
 

@@ -1,14 +1,10 @@
 /**
- * The shell's commands: one table, so that `help` and the dispatcher cannot disagree. Output goes
- * through console.log, which writes to the same UART the shell reads from.
+ * The shell's commands: one table (io/shell.ts), so that `help` and the dispatcher cannot
+ * disagree, run by the serial shell (main.ts) and by SSH sessions (examples/secure-shell). Each
+ * prints through the `print` it is given: the UART's console.log, or the SSH channel.
  */
 import { cpu, irq, mem, mmio } from "hal";
-
-export interface Command {
-  readonly usage: string;
-  readonly help: string;
-  readonly run: (args: readonly string[]) => void;
-}
+import { commandShell, helpLines, type Commands } from "tsmetal";
 
 /** A hexadecimal argument, with or without 0x (addresses and register values read best in hex). */
 function hex(arg: string | undefined, what: string): number {
@@ -18,33 +14,31 @@ function hex(arg: string | undefined, what: string): number {
 
 const word = (v: number) => "0x" + (v >>> 0).toString(16).padStart(8, "0");
 
-export const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Commands = {
   help: {
     usage: "help",
     help: "list the commands",
-    run: () => {
-      for (const name of Object.keys(COMMANDS)) console.log(`  ${COMMANDS[name].usage.padEnd(22)} ${COMMANDS[name].help}`);
-    },
+    run: (_args, print) => helpLines(COMMANDS).forEach((line) => print(line)),
   },
   uptime: {
     usage: "uptime",
     help: "time since the clock started",
-    run: () => console.log(`up ${(performance.now() / 1000).toFixed(3)} s`),
+    run: (_args, print) => print(`up ${(performance.now() / 1000).toFixed(3)} s`),
   },
   mem: {
     usage: "mem",
     help: "engine heap in use, peak and limit",
-    run: () => {
+    run: (_args, print) => {
       const { used, peak, limit } = mem.stats();
-      console.log(`heap: ${used} bytes in use, peak ${peak}, limit ${limit}`);
+      print(`heap: ${used} bytes in use, peak ${peak}, limit ${limit}`);
     },
   },
   peek: {
     usage: "peek <addr>",
     help: "read a 32-bit register (hex)",
-    run: ([addr]) => {
+    run: ([addr], print) => {
       const a = hex(addr, "address");
-      console.log(`${word(a)}: ${word(mmio.read32(a))}`);
+      print(`${word(a)}: ${word(mmio.read32(a))}`);
     },
   },
   poke: {
@@ -55,10 +49,10 @@ export const COMMANDS: Record<string, Command> = {
   irq: {
     usage: "irq",
     help: "interrupts taken per line",
-    run: () => {
+    run: (_args, print) => {
       const counts = irq.counts();
-      if (counts.length === 0) console.log("no interrupts");
-      for (const { line, count } of counts) console.log(`line ${line}: ${count}`);
+      if (counts.length === 0) print("no interrupts");
+      for (const { line, count } of counts) print(`line ${line}: ${count}`);
     },
   },
   exit: {
@@ -72,18 +66,10 @@ export const COMMANDS: Record<string, Command> = {
   },
 };
 
-/** Runs one command line; errors are printed, never thrown, so the shell keeps going. */
+/** The interpreter over the table: shell.run(line, print) returns the exit status. */
+export const shell = commandShell(COMMANDS);
+
+/** Runs one command line on the console; errors are printed, never thrown, so the shell keeps going. */
 export function execute(line: string): void {
-  const [name, ...args] = line.trim().split(/\s+/);
-  if (!name) return;
-  const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (!command) {
-    console.log(`unknown command: ${name} (try help)`);
-    return;
-  }
-  try {
-    command.run(args);
-  } catch (e) {
-    console.log(e instanceof Error ? `${e.name}: ${e.message}` : `error: ${String(e)}`);
-  }
+  shell.run(line, (text) => console.log(text));
 }

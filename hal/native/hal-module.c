@@ -155,6 +155,30 @@ static JSValue image_load(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     return ns;
 }
 
+#ifdef TSM_REPL
+/* image.exec(bytes) and image.watchBreak(line): the REPL build only (engine/src/repl.c). */
+static JSValue image_exec(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t offset, length, elem;
+    JSValue buf = JS_GetTypedArrayBuffer(ctx, argv[0], &offset, &length, &elem);
+    if (JS_IsException(buf))
+        return buf;
+    size_t size;
+    uint8_t *data = JS_GetArrayBuffer(ctx, &size, buf);
+    JSValue r = data ? tsm_repl_exec(ctx, data + offset, length) : JS_EXCEPTION;
+    JS_FreeValue(ctx, buf);
+    return r;
+}
+
+static JSValue image_watch_break(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    int32_t line;
+    if (JS_ToInt32(ctx, &line, argv[0]) < 0 || tsm_repl_watch_break(ctx, line < 0 ? -1 : line) < 0)
+        return JS_EXCEPTION;
+    return JS_UNDEFINED;
+}
+#endif
+
 #ifdef __x86_64__
 /* cpu.commandLine(): the boot loader's command line (tsm_arch_command_line, tsmetal-hooks.h),
    "" where the arch has none; a RangeError when it was too long to be copied whole. Only on
@@ -202,6 +226,10 @@ static const JSCFunctionListEntry mem_funcs[] = {
 
 static const JSCFunctionListEntry image_funcs[] = {
     JS_CFUNC_DEF("load", 1, image_load),
+#ifdef TSM_REPL
+    JS_CFUNC_DEF("exec", 1, image_exec),
+    JS_CFUNC_DEF("watchBreak", 1, image_watch_break),
+#endif
 };
 
 static const int mmio_count = countof(mmio_funcs), barrier_count = countof(barrier_funcs),

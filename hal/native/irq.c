@@ -151,6 +151,12 @@ TSM_TOP_HALF_ATTR void tsm_irq_top_half(void)
     }
 }
 
+int tsm_irq_line_queued(uint32_t line)
+{
+    int b = bank_of(line);
+    return b >= 0 && ((queued[b] >> (line - banks[b].first_line)) & 1);
+}
+
 int tsm_irq_queued(void)
 {
     for (int b = 0; b < n_banks; b++) {

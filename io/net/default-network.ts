@@ -55,6 +55,7 @@ export interface NetworkPingOptions {
   readonly timeoutMs?: number;
 }
 
+/** The default network, from network(): the interface's addresses (DHCP or static), DNS, and the sockets' stack. */
 export interface Network {
   readonly stack: NetStack;
   /** Resolves with this network once it has an address (DHCP bound, or at once when static). */

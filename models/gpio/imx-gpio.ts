@@ -7,6 +7,11 @@
  */
 import type { MemoryBus } from "../memory-bus.ts";
 
+export interface ImxGpioModelOptions {
+  /** Called when the interrupt outputs for pins 0-15 and 16-31 may have changed. */
+  readonly onIrq?: (low: boolean, high: boolean) => void;
+}
+
 const DR = 0x00, GDIR = 0x04, PSR = 0x08, ICR1 = 0x0c, ICR2 = 0x10, IMR = 0x14, ISR = 0x18, EDGE_SEL = 0x1c;
 
 export class ImxGpioModel {
@@ -19,10 +24,10 @@ export class ImxGpioModel {
   private isr = 0;
   private edgeSel = 0;
 
-  constructor(bus: MemoryBus, base: number) {
+  constructor(bus: MemoryBus, base: number, private readonly options: ImxGpioModelOptions = {}) {
     const reg = (off: number, get: () => number, set: (v: number) => void) => {
       bus.onRead(base + off, () => get() >>> 0);
-      bus.onWrite(base + off, (v) => set(v >>> 0));
+      bus.onWrite(base + off, (v) => { set(v >>> 0); this.notify(); });
     };
     reg(DR, () => this.dr, (v) => { this.dr = v; });
     reg(GDIR, () => this.gdir, (v) => { this.gdir = v; });
@@ -44,6 +49,7 @@ export class ImxGpioModel {
       if (this.edgeSel & bit || (mode === 2 && level) || (mode === 3 && !level)) this.isr |= bit;
     }
     this.levels();
+    this.notify();
   }
 
   get psr(): number {
@@ -54,6 +60,10 @@ export class ImxGpioModel {
   get irq(): [boolean, boolean] {
     const p = this.isr & this.imr;
     return [(p & 0xffff) !== 0, (p >>> 16) !== 0];
+  }
+
+  private notify(): void {
+    if (this.options.onIrq) this.options.onIrq(...this.irq);
   }
 
   private mode(n: number): number {

@@ -5,7 +5,7 @@
  * for the BCM2835 family (models/machines.ts).
  */
 import { MemoryBus } from "../memory-bus.ts";
-import type { SimMachine } from "../machine.ts";
+import type { SimGpio, SimMachine } from "../machine.ts";
 import { Pl011Model } from "../uart/pl011.ts";
 import { Bcm2835SysTimerModel } from "../timer/bcm2835-systimer.ts";
 import { Bcm2835IrqModel } from "../irq/bcm2835.ts";
@@ -36,6 +36,12 @@ export class Bcm2835Machine implements SimMachine {
   readonly dma = new SimDma(DMA_START, DMA_SIZE);
   readonly mapped: Array<{ base: number; size: number }>;
   resetRequested = false;
+  /** GPIO 0-53 (ARM Peripherals 6.1). */
+  readonly pins: SimGpio = {
+    numbering: "0-53",
+    check: (pin) => Number.isInteger(pin) && pin >= 0 && pin <= 53,
+    drive: (pin, level) => this.gpio.drive(pin, level),
+  };
 
   /**
    * `busAlias`: how the VideoCore sees ARM RAM (0x40000000 on BCM2835, 0xC0000000 on BCM2836);

@@ -104,6 +104,11 @@ export class ImxUartModel extends UartModel {
     return moduleClockHz / rfdiv / ((16 * (this.ubmr + 1)) / (this.ubir + 1));
   }
 
+  /** Free places in the RX FIFO; none while the receiver is off (UCR1.UARTEN, UCR2.RXEN). */
+  get rxSpace(): number {
+    return this.ucr1 & UARTEN && this.ucr2 & RXEN ? DEPTH - this.rx.length : 0;
+  }
+
   get interrupt(): boolean {
     return this.rxReady && (this.ucr1 & RRDYEN) !== 0;
   }

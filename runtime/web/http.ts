@@ -38,9 +38,24 @@ function defaultNetwork(): Network {
   return (image.load("net") as NetUnit).defaultNetwork();
 }
 
-/** serve()'s options, as Deno.serve's: the default network's stack is the server's. */
-export type ServeOptions = Omit<StackServeOptions, "net" | "clock">;
-const SERVE_KEYS = ["port", "hostname", "signal", "limits", "onError", "onListen"] as const;
+/**
+ * serve()'s `tls` option (io/tls/unit.ts's TlsServeOptions, checked against it there): HTTPS with
+ * the TLS 1.3 server of the unit "tls", in the image only when the app names `tls`
+ * (tools/lib/units.ts). Structural, so that this unit imports none of stacks/tls.
+ */
+export interface TlsOptions {
+  readonly cert: string | Uint8Array | ArrayBuffer;
+  readonly key: string | Uint8Array | ArrayBuffer;
+  readonly onHandshake?: (info: { readonly serverName: string | null; readonly alpn: string | null; readonly cipherSuite: string; readonly signatureScheme: number }) => void;
+  readonly onAlert?: (description: string, sent: boolean) => void;
+}
+export interface TlsUnit {
+  tlsServer(options: TlsOptions): NonNullable<StackServeOptions["secure"]>;
+}
+
+/** serve()'s options, as Deno.serve's: the default network's stack is the server's; `tls` makes it HTTPS. */
+export type ServeOptions = Omit<StackServeOptions, "net" | "clock" | "secure"> & { readonly tls?: TlsOptions };
+const SERVE_KEYS = ["port", "hostname", "signal", "limits", "onError", "onListen", "tls"] as const;
 
 /**
  * An HTTP/1.1 server on `options.port` of the board's default network (stacks/http/server.ts;
@@ -50,7 +65,10 @@ const SERVE_KEYS = ["port", "hostname", "signal", "limits", "onError", "onListen
 export function serve(options: ServeOptions, handler: Handler): HttpServer {
   checkServeOptions(options as unknown);
   if (typeof handler !== "function") throw new TypeError(`serve: the handler must be a function, not ${describe(handler)}`);
-  return serveOn({ ...options, net: defaultNetwork().stack }, handler);
+  const { tls, ...rest } = options;
+  // The certificate and key are checked (and the TLS unit loaded) before the port is taken.
+  const secure = tls === undefined ? undefined : (image.load("tls") as TlsUnit).tlsServer(tls);
+  return serveOn({ ...rest, net: defaultNetwork().stack, secure }, handler);
 }
 
 function describe(value: unknown): string {
@@ -68,7 +86,7 @@ function checkServeOptions(o: unknown): asserts o is Record<string, unknown> {
   for (const key of Object.keys(options)) {
     if (!(SERVE_KEYS as readonly string[]).includes(key)) throw new TypeError(`serve: unknown option "${key}" (options: ${SERVE_KEYS.join(", ")})`);
   }
-  const { port, hostname, signal, limits, onError, onListen } = options;
+  const { port, hostname, signal, limits, onError, onListen, tls } = options;
   if (typeof port !== "number") throw new TypeError(`serve: port must be a number, not ${describe(port)}`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`serve: port must be an integer 1..65535, not ${port}`);
   if (hostname !== undefined && typeof hostname !== "string") throw new TypeError(`serve: hostname must be a string, not ${describe(hostname)}`);
@@ -77,6 +95,7 @@ function checkServeOptions(o: unknown): asserts o is Record<string, unknown> {
   for (const [name, f] of [["onError", onError], ["onListen", onListen]] as const) {
     if (f !== undefined && typeof f !== "function") throw new TypeError(`serve: ${name} must be a function, not ${describe(f)}`);
   }
+  if (tls !== undefined) checkTlsOptions(tls);
 }
 
 const timers: TimerScheduler = {
@@ -140,4 +159,21 @@ export async function fetch(input: string | URL | Request, init?: RequestInit): 
   if (request.abortSignal?.aborted) throw request.abortSignal.reason;
   if (request.url.startsWith("http:")) await configured(request.abortSignal);
   return coreFetch()(request);
+}
+
+const TLS_KEYS = ["cert", "key", "onHandshake", "onAlert"] as const;
+
+function checkTlsOptions(o: unknown): void {
+  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new TypeError(`serve: tls must be an object ({ cert, key }), not ${describe(o)}`);
+  const tls = o as Record<string, unknown>;
+  for (const key of Object.keys(tls)) {
+    if (!(TLS_KEYS as readonly string[]).includes(key)) throw new TypeError(`serve: unknown tls option "${key}" (options: ${TLS_KEYS.join(", ")})`);
+  }
+  for (const name of ["cert", "key"] as const) {
+    const v = tls[name];
+    if (typeof v !== "string" && !(v instanceof Uint8Array) && !(v instanceof ArrayBuffer)) throw new TypeError(`serve: tls.${name} must be PEM text, a Uint8Array or an ArrayBuffer, not ${describe(v)}`);
+  }
+  for (const name of ["onHandshake", "onAlert"] as const) {
+    if (tls[name] !== undefined && typeof tls[name] !== "function") throw new TypeError(`serve: tls.${name} must be a function, not ${describe(tls[name])}`);
+  }
 }

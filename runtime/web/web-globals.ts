@@ -9,4 +9,8 @@ export const WEB_GLOBALS: Readonly<Record<string, readonly string[]>> = {
   abort: ["AbortController", "AbortSignal", "EventTarget", "Event", "DOMException"],
   // stacks/http's Fetch API over the board's default network (runtime/web/http.ts).
   http: ["fetch", "Request", "Response", "Headers"],
+  // The HTML Standard's atob, btoa, structuredClone and reportError (runtime/web/html.ts).
+  html: ["atob", "btoa", "structuredClone", "reportError"],
+  // ES2021's WeakRef and FinalizationRegistry, which the engine lacks (runtime/web/weakref.ts).
+  weakref: ["WeakRef", "FinalizationRegistry"],
 };

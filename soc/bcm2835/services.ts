@@ -17,6 +17,8 @@ import { Bcm2835Watchdog } from "../../drivers/watchdog/bcm2835-watchdog.ts";
 import { Bcm2835Gpio } from "../../drivers/gpio/bcm2835.ts";
 import { Bcm2835Framebuffer } from "../../drivers/video/bcm2835-fb.ts";
 import type { Bcm2835 } from "./bcm2835.ts";
+import type * as DiskUnit from "./disk-unit.ts";
+import { loadDiskUnit } from "../disk-unit.ts";
 
 // Offsets from the peripheral base (BCM2835 ARM Peripherals; mailbox: the firmware wiki).
 const MAILBOX_OFFSET = 0xb880;
@@ -36,6 +38,7 @@ export function bcm2835Services(name: string, soc: () => Pick<Bcm2835, "uart0">,
   let mailbox: Bcm2835Mailbox | undefined;
   let gpio: Bcm2835Gpio | undefined;
   let canvas: Canvas | undefined;
+  let disk: ReturnType<NonNullable<BoardServices["disk"]>> | undefined;
   const mbox = () => (mailbox ??= new Bcm2835Mailbox({ base: base + MAILBOX_OFFSET, dma, busAlias: o.busAlias, barrier: barrier.dsb }));
   const watchdog = new Bcm2835Watchdog({ base: base + PM_OFFSET });
 
@@ -61,6 +64,8 @@ export function bcm2835Services(name: string, soc: () => Pick<Bcm2835, "uart0">,
       };
     },
     watchdog,
+    // The SD card on the Arasan SDHCI (the family's "disk" unit, in firmware that keeps files only).
+    disk: () => (disk ??= loadDiskUnit<typeof DiskUnit>().openDisk(base)),
     openDigital(options) {
       if (!gpio) {
         gpio = new Bcm2835Gpio({ base: base + GPIO_OFFSET });

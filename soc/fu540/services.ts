@@ -13,6 +13,8 @@ import { FU540_RTC_HZ } from "../../drivers/timer/clint.ts";
 import type { NetworkInterface } from "../../drivers/interfaces/network-interface.ts";
 import type * as NetworkUnit from "./network-unit.ts";
 import { loadNetworkUnit } from "../network-unit.ts";
+import type * as DiskUnit from "./disk-unit.ts";
+import { loadDiskUnit } from "../disk-unit.ts";
 import { IRQ_UART0, OTP_BASE, type Fu540 } from "./fu540.ts";
 
 
@@ -21,9 +23,12 @@ export function fu540Services(name: string, soc: () => Pick<Fu540, "uart0" | "pr
   const otp = new SifiveOtp({ base: OTP_BASE });
   let openSerial: BoardServices["openSerial"] | undefined;
   let nic: NetworkInterface | undefined;
+  let disk: ReturnType<NonNullable<BoardServices["disk"]>> | undefined;
   return {
     // The GEM, started on the first call; later calls return it.
     network: () => (nic ??= loadNetworkUnit<typeof NetworkUnit>().openNetwork(soc().prci)),
+    // The SD card on QSPI2 (the "disk" unit, in firmware that keeps files only).
+    disk: () => (disk ??= loadDiskUnit<typeof DiskUnit>().openDisk(soc().prci.tlclkHz())),
     name,
     openSerial: (options) => (openSerial ??= serialOpener(soc().uart0, irq, IRQ_UART0, "console UART"))(options),
     info(): BoardInfo {

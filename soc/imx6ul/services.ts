@@ -19,6 +19,8 @@ import { ImxWdog } from "../../drivers/watchdog/imx-wdog.ts";
 import type { NetworkInterface } from "../../drivers/interfaces/network-interface.ts";
 import type * as NetworkUnit from "./network-unit.ts";
 import { loadNetworkUnit } from "../network-unit.ts";
+import type * as DiskUnit from "./disk-unit.ts";
+import { loadDiskUnit } from "../disk-unit.ts";
 import {
   IMX6UL_CAAM_BASE, IMX6UL_GPIO_BASES, IMX6UL_OCOTP_BASE, IMX6UL_SNVS_HP_BASE, IMX6UL_WDOG_BASES, IMX6ULL_RNGB_BASE, IRQ_GPIO_HIGH, IRQ_GPIO_LOW,
   imx6ulDigprog, isImx6ull, type Imx6ul,
@@ -59,9 +61,12 @@ export function imx6ulServices(name: string, soc: () => Pick<Imx6ul, "console" |
   const ocotp = new ImxOcotp({ base: IMX6UL_OCOTP_BASE });
   let openSerial: BoardServices["openSerial"] | undefined;
   let nic: NetworkInterface | undefined;
+  let disk: ReturnType<NonNullable<BoardServices["disk"]>> | undefined;
   return {
     // The board's ENET (board.json config.enet), started on the first call; later calls return it.
     network: () => (nic ??= loadNetworkUnit<typeof NetworkUnit>().openNetwork()),
+    // The card in uSDHC1 (the "disk" unit, in firmware that keeps files only).
+    disk: () => (disk ??= loadDiskUnit<typeof DiskUnit>().openDisk()),
     name,
     openSerial: (options) => (openSerial ??= serialOpener(soc().console, irq, soc().consoleLine, "console UART"))(options),
     info(): BoardInfo {

@@ -10,6 +10,9 @@ import { serialOpener, type BoardInfo, type BoardServices } from "../../io/board
 import type { NetworkInterface } from "../../drivers/interfaces/network-interface.ts";
 import type * as NetworkUnit from "./network-unit.ts";
 import { loadNetworkUnit } from "../network-unit.ts";
+import type * as DiskUnit from "./disk-unit.ts";
+import { loadDiskUnit } from "../disk-unit.ts";
+import type { BlockDevice } from "../../drivers/block/block-device.ts";
 import { installCrypto } from "../../runtime/crypto.ts";
 import { IRQ_COM1, type PcLegacy } from "./pc-legacy.ts";
 
@@ -41,9 +44,12 @@ export function pcServices(name: string, soc: () => Pick<PcLegacy, "com1">, conf
   }
   let openSerial: BoardServices["openSerial"] | undefined;
   let nic: NetworkInterface | undefined;
+  let blk: BlockDevice | undefined;
   return {
     // The first virtio network device, started on the first call; later calls return it.
     network: () => (nic ??= loadNetworkUnit<typeof NetworkUnit>().openNetwork(configureLevel)),
+    // The first virtio block device (the "disk" unit, in firmware that keeps files only).
+    disk: () => (blk ??= loadDiskUnit<typeof DiskUnit>().openDisk(configureLevel)),
     name,
     openSerial: (options) => (openSerial ??= serialOpener(soc().com1, irq, IRQ_COM1, "console UART"))(options),
     info(): BoardInfo {

@@ -4,7 +4,6 @@
  * with the timeouts of limits.ts. A request's body is read in full, within maxBodyBytes, before
  * the handler runs.
  */
-import type { TcpConnection } from "../net/tcp/connection.ts";
 import { Timer, type TimerScheduler } from "../net/time.ts";
 import { ConnectionClosedError, HttpParseError, HttpTimeoutError } from "./errors.ts";
 import { connectionOptions, fieldValues } from "./fields.ts";
@@ -17,7 +16,7 @@ import { fieldsWithout, targetUrl } from "./request-target.ts";
 import { Response } from "./response.ts";
 import { chunk, concat, LAST_CHUNK, responseHead, type WireField } from "./serialize.ts";
 import { isNullBodyStatus, reasonPhrase } from "./status.ts";
-import { TcpStream } from "./tcp-stream.ts";
+import { TcpStream, type StreamConnection } from "./tcp-stream.ts";
 
 /** What a connection needs from its server. */
 export interface ConnectionHost {
@@ -53,7 +52,7 @@ export class ServerConnection {
 
   constructor(
     private readonly host: ConnectionHost,
-    readonly conn: TcpConnection,
+    readonly conn: StreamConnection,
   ) {
     this.stream = new TcpStream(conn);
     this.reader = new MessageReader({ maxHeadBytes: host.limits.maxHeadBytes, maxFields: host.limits.maxFields });

@@ -13,6 +13,7 @@ import type { Request } from "./request.ts";
 import { Response } from "./response.ts";
 import { concat, responseHead } from "./serialize.ts";
 import { ServerConnection, type ConnectionHost } from "./server-connection.ts";
+import type { StreamConnection } from "./tcp-stream.ts";
 
 /** What the server needs of the network stack (a NetStack has it). */
 export interface ServerNet {
@@ -21,6 +22,7 @@ export interface ServerNet {
   readonly ipv4: { readonly address: number };
 }
 
+/** What serve() calls for each request: the Response to send, or a promise of it. */
 export type Handler = (request: Request) => Response | Promise<Response>;
 
 export interface ServeOptions {
@@ -41,6 +43,8 @@ export interface ServeOptions {
   readonly onError?: (error: unknown) => Response | Promise<Response>;
   /** Called once listening. */
   readonly onListen?: (addr: { hostname: string; port: number }) => void;
+  /** Wraps each accepted connection, e.g. in TLS (stacks/tls/connection.ts): HTTPS. */
+  readonly secure?: (conn: TcpConnection) => StreamConnection;
 }
 
 export interface HttpServerStats {
@@ -54,6 +58,7 @@ export interface HttpServerStats {
   errors: number;
 }
 
+/** A running HTTP server, from serve(): its address and port, counters, and shutdown. */
 export interface HttpServer {
   readonly addr: { readonly hostname: string; readonly port: number };
   /** Resolves once the server has shut down and its last connection is over (answer and FIN through, the peer's FIN back or the linger run out). */
@@ -170,6 +175,12 @@ class Server implements HttpServer, ConnectionHost {
       conn.abort();
       return;
     }
+    if (this.active.size >= this.limits.maxConnections && this.options.secure) {
+      // A plaintext 503 means nothing to a TLS client: the connection is refused outright.
+      this.stats.rejected++;
+      conn.abort();
+      return;
+    }
     if (this.active.size >= this.limits.maxConnections) {
       // RFC 9110 15.6.4: 503 for an overload the client may retry later.
       this.stats.rejected++;
@@ -180,7 +191,7 @@ class Server implements HttpServer, ConnectionHost {
       return;
     }
     this.stats.accepted++;
-    const c = new ServerConnection(this, conn);
+    const c = new ServerConnection(this, this.options.secure ? this.options.secure(conn) : conn);
     this.active.add(c);
     void c.run();
   }

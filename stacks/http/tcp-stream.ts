@@ -9,6 +9,9 @@ import { ConnectionClosedError } from "./errors.ts";
 
 type Waiter = { resolve: () => void; reject: (e: unknown) => void };
 
+/** What a stream needs of a connection: a TcpConnection, or one with its interface (stacks/tls/connection.ts). */
+export type StreamConnection = Pick<TcpConnection, "events" | "state" | "readable" | "writable" | "read" | "write" | "close" | "abort">;
+
 export class TcpStream {
   private readWaiter: Waiter | null = null;
   private writeWaiter: Waiter | null = null;
@@ -21,7 +24,7 @@ export class TcpStream {
   /** Called when the peer closes its direction (its FIN), e.g. while fetch's pool holds the connection idle. */
   onEnd: (() => void) | null = null;
 
-  constructor(readonly conn: TcpConnection) {
+  constructor(readonly conn: StreamConnection) {
     conn.events = {
       onConnect: () => this.wake("connect"),
       onReadable: () => this.wake("read"),

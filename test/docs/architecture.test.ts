@@ -17,10 +17,15 @@ const allowed: Record<string, readonly string[]> = {
   "runtime/": ["runtime/", "hal"],
   // The web unit "http": stacks/http as the Fetch globals (it reaches the network through hal.image.load("net")).
   "runtime/web/http.ts": ["runtime/", "stacks/", "hal"],
+  // The web unit "webcrypto": crypto.subtle over the audited @noble/* cryptography.
+  "runtime/web/crypto/": ["runtime/", "hal", "@noble/"],
   "drivers/interfaces/": ["drivers/interfaces/"],
   "drivers/": ["drivers/", "hal/", "runtime/", "hal"],
-  "stacks/": ["stacks/", "drivers/interfaces/"],
+  // stacks/tls (and the other secure stacks) also the audited @noble/* cryptography.
+  "stacks/": ["stacks/", "drivers/interfaces/", "@noble/"],
   "io/": ["io/", "drivers/interfaces/", "drivers/video/graphics/", "runtime/", "stacks/", "hal"],
+  // The update agent's signature check: Ed25519 from the audited @noble/curves (docs/updates.md).
+  "io/update/verify.ts": ["@noble/"],
   "soc/": ["soc/", "drivers/", "io/", "runtime/", "hal/", "hal", "tsmetal:board"],
   "boards/": ["boards/", "soc/", "drivers/", "io/", "runtime/", "hal/", "hal", "tsmetal:board"],
   // models/ run in Node: only the native module's types ("hal" has no value there).

@@ -76,7 +76,7 @@ test("bad input to serve() and fetch() is a clear error at once, and fetch witho
   const lines = r.output.split("\n");
   assert.equal(lines.slice(0, 5), [
     "serve port RangeError: serve: port must be an integer 1..65535, not 0",
-    'serve option TypeError: serve: unknown option "net" (options: port, hostname, signal, limits, onError, onListen)',
+    'serve option TypeError: serve: unknown option "net" (options: port, hostname, signal, limits, onError, onListen, tls)',
     "serve handler TypeError: serve: the handler must be a function, not \"hi\"",
     'fetch url TypeError: Request: cannot parse URL "not a url" (a relative URL needs a base, which has none here)',
     "fetch https TypeError: fetch failed: https: is not supported yet (https://10.0.2.2/)",

@@ -54,7 +54,7 @@ test("the packed SDK installs offline into an empty project whose new firmware t
     const fwPkg = JSON.parse(readFileSync(path.join(fw, "package.json"), "utf8")) as { dependencies: Record<string, string>; scripts: Record<string, string> };
     assert.is(fwPkg.dependencies.tsmetal, `file:../../${packed.filename}`);
     assert.is(fwPkg.dependencies.typescript, sdkTypescript);
-    for (const s of ["build", "qemu", "sim", "linux", "flash", "test"]) assert.ok(fwPkg.scripts[s]?.length, `no ${s} script`);
+    for (const s of ["build", "qemu", "sim", "linux", "flash", "test", "repl"]) assert.ok(fwPkg.scripts[s]?.length, `no ${s} script`);
     ok("npm ci --offline (fw)", installOffline(fw));
 
     // Its own tsc sees "tsmetal", "hal" and "tsmetal:board" through node_modules, and catches an error.

@@ -97,7 +97,7 @@ test("npm run new makes a project that depends on this SDK, in the caller's fold
     assert.match(pkg.dependencies.tsmetal, /^file:/);
     assert.is(path.resolve(dir, pkg.dependencies.tsmetal.slice("file:".length)), repoPath());
     assert.is(pkg.dependencies.typescript, JSON.parse(readFileSync(repoPath("package.json"), "utf8")).dependencies.typescript);
-    for (const script of ["build", "qemu", "sim", "linux", "flash", "test"]) assert.match(pkg.scripts[script], /^(tsc -p tsconfig\.json && )?tsmetal /);
+    for (const script of ["build", "qemu", "sim", "linux", "flash", "test", "repl"]) assert.match(pkg.scripts[script], /^(tsc -p tsconfig\.json && )?tsmetal /);
     const tsconfig = JSON.parse(readFileSync(path.join(dir, "tsconfig.json"), "utf8"));
     assert.equal(tsconfig.compilerOptions.paths, { tsmetal: ["./node_modules/tsmetal/io/index.ts"] });
     assert.ok(tsconfig.files.includes("node_modules/tsmetal/hal/hal.d.ts"));

@@ -139,28 +139,50 @@ test("an empty array is returned without calling fill; fill's errors pass throug
   assert.throws(() => failing(new Uint8Array(1)), /RNG timed out/);
 });
 
-test("installCrypto defines globalThis.crypto.getRandomValues over the fill", () => {
+/** Runs `f` with globalThis.crypto the engine's placeholder (engine/src/crypto.c), restoring Node's after. */
+function withPlaceholder(f: (placeholder: object) => void): void {
   const saved = Object.getOwnPropertyDescriptor(globalThis, "crypto");
+  const placeholder = {};
+  Object.defineProperty(placeholder, "getRandomValues", { value: () => "placeholder", writable: true, configurable: true });
+  Object.defineProperty(globalThis, "crypto", { value: placeholder, writable: true, configurable: true });
   try {
+    f(placeholder);
+  } finally {
+    if (saved) Object.defineProperty(globalThis, "crypto", saved);
+    else delete (globalThis as { crypto?: unknown }).crypto;
+  }
+}
+
+test("installCrypto makes the global crypto's getRandomValues draw from the fill", () =>
+  withPlaceholder((placeholder) => {
     const { fill } = counter();
     installCrypto(fill);
-    const desc = Object.getOwnPropertyDescriptor(globalThis, "crypto");
-    assert.ok(desc && desc.writable && desc.configurable && !desc.enumerable);
     const c = (globalThis as unknown as { crypto: { getRandomValues<T extends IntegerTypedArray>(a: T): T } }).crypto;
+    assert.is(c, placeholder, "the same object: a reference taken before sees the new source");
     assert.equal(Object.keys(c), ["getRandomValues"]);
     const a = new Uint16Array(2);
     assert.is(c.getRandomValues(a), a);
     assert.equal(Array.from(a), [0x0201, 0x0403]);
     assert.is(outcome(() => c.getRandomValues(new Float32Array(1) as unknown as Uint8Array)), "TypeMismatchError");
-  } finally {
-    if (saved) Object.defineProperty(globalThis, "crypto", saved);
-    else delete (globalThis as { crypto?: unknown }).crypto;
-  }
-});
+  }));
 
-test("with the BCM2835 RNG: getRandomValues draws the generator's words, low byte first", () => {
-  const saved = Object.getOwnPropertyDescriptor(globalThis, "crypto");
-  try {
+test("installCrypto keeps what the global crypto holds besides getRandomValues (crypto.subtle, randomUUID, seed)", () =>
+  withPlaceholder((placeholder) => {
+    // The Web Crypto prelude's members (runtime/web/crypto/prelude.ts), defined before the board installs its source.
+    const subtle = {};
+    Object.defineProperties(placeholder, {
+      subtle: { get: () => subtle, configurable: true, enumerable: true },
+      randomUUID: { value: () => "uuid", writable: true, configurable: true, enumerable: true },
+    });
+    installCrypto(counter().fill);
+    const c = (globalThis as unknown as { crypto: { getRandomValues(a: Uint8Array): Uint8Array; subtle: object; randomUUID(): string } }).crypto;
+    assert.is(c.subtle, subtle);
+    assert.is(c.randomUUID(), "uuid");
+    assert.equal(Array.from(c.getRandomValues(new Uint8Array(2))), [1, 2]);
+  }));
+
+test("with the BCM2835 RNG: getRandomValues draws the generator's words, low byte first", () =>
+  withPlaceholder(() => {
     const bus = new MemoryBus();
     const model = new Bcm2835RngModel(bus, 0x2010_4000, { source: (i) => i, numbersPerStatusRead: 0x40000 + 8 });
     const rng = new Bcm2835Rng({ base: 0x2010_4000, bus, maxPolls: 10 });
@@ -170,11 +192,7 @@ test("with the BCM2835 RNG: getRandomValues draws the generator's words, low byt
     const a = c.getRandomValues(new Uint32Array(3));
     assert.equal(Array.from(a), [0x40000, 0x40001, 0x40002]);
     assert.is(model.underflows, 0);
-  } finally {
-    if (saved) Object.defineProperty(globalThis, "crypto", saved);
-    else delete (globalThis as { crypto?: unknown }).crypto;
-  }
-});
+  }));
 
 test("runtime/crypto.ts imports nothing, so no native module", () => {
   const source = readFileSync(new URL("../../runtime/crypto.ts", import.meta.url), "utf8");

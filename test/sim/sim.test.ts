@@ -168,6 +168,36 @@ test("a rejection re-thrown by catch and dropped is reported and exits 1, as on 
   assert.is(simulated.code, target.code);
 });
 
+// tools/sim/async-tracking.ts: quickjs-emscripten makes these promises where the guest cannot see them.
+test("dropped rejections of async functions, async methods and new Promise: all reported in order, exit 1, as on the target (pizero under QEMU)", async () => {
+  const app = fixture("sim/dropped-rejections.ts");
+  const [target, simulated] = await Promise.all([boot(app), sim(app)]);
+  const at = (line: number) => `(test/fixtures/sim/dropped-rejections.ts:${line})`;
+  assert.is(
+    target.output,
+    [
+      "dropped",
+      "caught by await",
+      "Uncaught (in promise) Error: x",
+      `    at f ${at(5)}`,
+      `    at <anonymous> ${at(7)}`,
+      "Uncaught (in promise) Error: y",
+      `    at <anonymous> ${at(8)}`,
+      "    at Promise (native)",
+      `    at <anonymous> ${at(8)}`,
+      "Uncaught (in promise) RangeError: method",
+      `    at read ${at(16)}`,
+      `    at <anonymous> ${at(19)}`,
+      "Uncaught (in promise) Error: after an await",
+      `    at later ${at(11)}`,
+      "",
+    ].join("\n"),
+  );
+  assert.is(target.code, 1);
+  assert.fixture(simulated.output, target.output);
+  assert.is(simulated.code, target.code);
+});
+
 test("Pi board services in the simulator: mailbox answers through DMA memory, RNG, GPIO, watchdog reboot", async () => {
   for (const [board, revision, memory] of [["pizero", "920092", "1c000000"], ["pi2", "a21041", "3c000000"]] as const) {
     const r = await sim(fixture("pi-services.ts"), { board });

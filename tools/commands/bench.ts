@@ -4,7 +4,8 @@
  *   boot_insns       guest instructions from reset to the first console store of main.ts's first
  *                    statement (QEMU TCG plugin tools/plugin/insn-count.c); for a console in I/O
  *                    port space, which the plugin cannot see, board.json earlyConsole.txMark
- *                    names the native port-write function instead (bootMark below)
+ *                    names the native port-write function instead (bootMark below); on a UEFI
+ *                    board from the payload's entry, not reset (docs/boards/uefi-x64.md)
  *   total_insns      guest instructions of the whole run, exit included
  *   heap_peak_bytes  the engine allocator's high-water mark at the end of hello world
  *   idle_insns_per_s guest instructions per second of guest time while a 1 s timer is waited
@@ -13,25 +14,35 @@
  *                    that ends that wait, to the timer callback's first statement
  * and, for a board with a network device under QEMU (board.json qemu.network), only there,
  *   tcp_rx_insns_per_kib, tcp_tx_insns_per_kib, http_insns_per_request, http_image_growth_bytes
- *                    (tools/lib/net-bench.ts)
+ *                    (tools/lib/net-bench.ts), and ssh_kex_insns: the server's side of one SSH key
+ *                    exchange (tools/lib/ssh-bench.ts), and tls_handshake_insns, tls_insns_per_kib,
+ *                    tls_connection_heap_bytes: stacks/tls's server (tools/lib/tls-bench.ts)
+ * and, for a board with a disk slot under QEMU and a disk unit (microvm), blk_read_insns_per_kib
+ *                    and fat_write_insns_per_kib (tools/lib/storage-bench.ts)
  * The loop figures run under -icount shift=0,sleep=off: guest time is instruction-driven and
  * skips ahead while the CPU sleeps, so they are deterministic and the run takes no real second.
- * --profile N prints the N functions that executed the most instructions (to stderr).
+ * --profile N prints the N C functions and the N JS functions (with their .ts lines) that executed
+ * the most instructions (to stderr; tools/lib/js-profile.ts, docs/debugging.md#profiling).
+ * --app <entry.ts> measures that app instead, boot to exit (tools/commands/bench-app.ts).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseCount, parseOptions } from "../lib/options.ts";
+import { checkAppFile, parseCount, parseOptions } from "../lib/options.ts";
 import { buildFirmware } from "../lib/build.ts";
 import { buildInsnCountPlugin, insnCountQemuArgs, readInsnCount, type InsnCount } from "../lib/insn-count.ts";
 import { buildRoot, repoPath } from "../lib/paths.ts";
 import { runQemu } from "../lib/qemu.ts";
 import { UserError } from "../lib/errors.ts";
-import { profileByFunction } from "../lib/profile.ts";
 import { codeSymbols, symbolAddress } from "../lib/symbols.ts";
 import type { Firmware } from "../lib/build.ts";
 import { DEFAULT_BOARD } from "../lib/boards.ts";
+import { jsProfileArgs, printProfile } from "../lib/js-profile.ts";
 import { netBench, type NetBenchResult, type NetBenchSizes } from "../lib/net-bench.ts";
+import { sshKexInsns } from "../lib/ssh-bench.ts";
+import { deployFigures } from "../lib/deploy-bench.ts";
+import { tlsBench, type TlsBenchResult } from "../lib/tls-bench.ts";
+import { storageBench, storageBenchable, type StorageBenchResult } from "../lib/storage-bench.ts";
 
 export interface BenchResult {
   board: string;
@@ -47,14 +58,15 @@ export interface BenchResult {
 }
 
 /** With a network device under QEMU the network figures too; without one they are absent. */
-export type BenchFigures = BenchResult & Partial<NetBenchResult>;
+export type BenchFigures = BenchResult & Partial<NetBenchResult> & { ssh_kex_insns?: number } & Partial<TlsBenchResult> & Partial<StorageBenchResult>;
 
 /** The native function behind performance.now(), whose executions the loop bench marks. */
 const PERFORMANCE_NOW = "js_performance_now";
 
 /** Runs `fw` under QEMU without input, with `extraArgs` (the counting plugin); its console output, or an error naming `what` unless it exits 0. */
 async function runMeasured(fw: Firmware, what: string, extraArgs: string[]): Promise<string> {
-  const r = await runQemu({ board: fw.board, elf: fw.elf, timeoutS: 120, input: "", onOutput: () => {}, extraArgs });
+  // OVMF's start-up under the counting plugin and -icount takes minutes of TCG time on its own.
+  const r = await runQemu({ board: fw.board, elf: fw.elf, timeoutS: fw.board.qemu.uefi ? 900 : 120, input: "", onOutput: () => {}, extraArgs });
   if (r.code !== 0) throw new UserError(`${what} exited with ${r.code}:\n${r.output}${r.stderr}`);
   return r.output;
 }
@@ -86,7 +98,28 @@ async function loopFigures(boardName: string, plugin: string, tmp: string): Prom
  * port-write function after the first port read. The 16550 driver reads LSR.THRE before every
  * byte it sends and its init only writes, so that is the first byte's THR write.
  */
-async function bootMark(fw: Firmware): Promise<{ opts: { store?: number; hits?: number[] }; find: (insns: InsnCount) => number | null }> {
+export async function bootMark(fw: Firmware): Promise<{ opts: { store?: number; hits?: number[] }; find: (insns: InsnCount) => number | null }> {
+  // A UEFI board counts from the firmware's own entry, not the machine's reset: the UEFI
+  // firmware's start-up and its loader stub are not tsmetal's boot (docs/boards/uefi-x64.md).
+  if (fw.board.qemu.uefi) return fromEntry(await bootMarkFromReset(fw), symbolAddress(await codeSymbols(fw.board, fw.elf), "tsm_pvh_start32"));
+  return bootMarkFromReset(fw);
+}
+
+type BootMark = { opts: { store?: number; hits?: number[] }; find: (insns: InsnCount) => number | null };
+
+/** `mark` counted from the first execution of `entry` (the payload's PVH entry). */
+function fromEntry(mark: BootMark, entry: number): BootMark {
+  return {
+    opts: { ...mark.opts, hits: [...(mark.opts.hits ?? []), entry] },
+    find: (insns) => {
+      const start = insns.hits.get(entry)?.[0];
+      const at = mark.find(insns);
+      return start === undefined || at === null ? null : at - start;
+    },
+  };
+}
+
+async function bootMarkFromReset(fw: Firmware): Promise<BootMark> {
   const mark = fw.board.earlyConsole.txMark;
   if (!mark) return { opts: { store: Number(fw.board.earlyConsole.txRegister) }, find: (insns) => insns.storeMark };
   const symbols = await codeSymbols(fw.board, fw.elf);
@@ -108,21 +141,23 @@ export async function bench(boardName: string, profileTop = 0, netSizes?: NetBen
   const mark = await bootMark(fw);
   try {
     const out = path.join(tmp, "insns.json");
+    const js = profileTop > 0 ? await jsProfileArgs(fw, path.join(tmp, "jsprofile.txt")) : undefined;
     const output = await runMeasured(fw, "bench firmware", insnCountQemuArgs(plugin, out, {
       ...mark.opts,
       profile: profileTop > 0 ? path.join(tmp, "profile.txt") : undefined,
+      js,
     }));
     const heap = /bench-heap (\d+) (\d+)/.exec(output);
     if (!heap) throw new UserError(`bench firmware printed no heap figures:\n${output}`);
     const insns = await readInsnCount(out);
-    if (profileTop > 0) {
-      const rows = await profileByFunction(fw.board, fw.elf, path.join(tmp, "profile.txt"));
-      for (const [fn, n] of rows.slice(0, profileTop)) console.error(`${String(n).padStart(10)}  ${fn}`);
-    }
+    if (js) await printProfile(fw, path.join(tmp, "profile.txt"), js, profileTop);
     const bootInsns = mark.find(insns);
     if (bootInsns === null) throw new UserError("bench: the firmware never wrote to its console");
     const loop = fw.board.loopModule ? await loopFigures(boardName, plugin, tmp) : { idle: null, latency: null };
     const network = fw.board.qemu.network ? await netBench(boardName, plugin, tmp, fw.sizes.imageBytes, netSizes) : {};
+    const ssh = fw.board.qemu.network ? { ssh_kex_insns: await sshKexInsns(boardName, plugin, tmp) } : {};
+    const tls = fw.board.qemu.network ? await tlsBench(boardName, plugin, tmp) : {};
+    const storage = storageBenchable(fw.board) ? await storageBench(boardName, plugin, tmp) : {};
     return {
       board: fw.board.name,
       image_bytes: fw.sizes.imageBytes,
@@ -134,6 +169,9 @@ export async function bench(boardName: string, profileTop = 0, netSizes?: NetBen
       idle_insns_per_s: loop.idle,
       irq_latency_insns: loop.latency,
       ...network,
+      ...ssh,
+      ...tls,
+      ...storage,
     };
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -144,12 +182,22 @@ export const benchOptions = {
   board: { type: "string", default: DEFAULT_BOARD },
   json: { type: "boolean", default: false },
   profile: { type: "string" },
+  app: { type: "string" },
+  deploy: { type: "boolean", default: false },
 } as const;
 
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv, benchOptions);
   const profileTop = values.profile === undefined ? 0 : parseCount("profile", values.profile);
-  const result = await bench(values.board, profileTop);
+  if (values.app !== undefined) {
+    // Imported here: bench-app.ts imports this module's bootMark.
+    const { benchApp } = await import("./bench-app.ts");
+    console.log(JSON.stringify(await benchApp(values.board, checkAppFile(values.app), profileTop)));
+    return 0;
+  }
+  const measured = await bench(values.board, profileTop);
+  // deploy_insns on request: it builds an updatable firmware of its own (docs/updates.md).
+  const result = values.deploy ? { ...measured, ...(await deployFigures(values.board)) } : measured;
   if (values.json) {
     console.log(JSON.stringify(result));
   } else {

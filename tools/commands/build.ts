@@ -32,7 +32,9 @@ export function firmwareOptions(
   if (values.out !== undefined) checkOutDir(values.out);
   const maxJobMs = parseMaxJobMs(values["max-job-ms"]);
   const defines = parseDefines(values.define ?? []);
-  return { board, app: values.app, out: values.out, enableEval: values["enable-eval"], memoryLimit, maxJobMs, defines, log };
+  // A cold build's progress (tools/lib/engine.ts) goes to stderr whichever command builds.
+  const progress = (line: string) => void process.stderr.write(`${line}\n`);
+  return { board, app: values.app, out: values.out, enableEval: values["enable-eval"], memoryLimit, maxJobMs, defines, log, progress };
 }
 
 /** --memory-limit 512k / 4m / 1g / 1048576 → bytes (at least 1; the board's heap bounds it). */

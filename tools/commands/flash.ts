@@ -3,6 +3,7 @@ import { loadBoard } from "../lib/boards.ts";
 import { UserError } from "../lib/errors.ts";
 import { flash } from "../lib/flash/flash.ts";
 import { flashImx } from "../lib/flash/imx.ts";
+import { flashUefi } from "../lib/flash/uefi.ts";
 import { buildOptions, describeSizes, firmwareOptions } from "./build.ts";
 import { parseOptions } from "../lib/options.ts";
 
@@ -41,6 +42,13 @@ export async function flashCommand(argv: string[]): Promise<number> {
         return { imxImage: fw.imxImage };
       },
     });
+    return 0;
+  }
+  if (board.flash?.kind === "uefi") {
+    if (values.firmware !== undefined) throw new UserError("--firmware is the Raspberry Pi's boot firmware; a UEFI board is started by the PC's own firmware");
+    if (values.usb) throw new UserError(`--usb is for i.MX boards (USB serial download); board '${board.name}' is flashed with --to`);
+    if (!values.to) throw new UserError("flash needs --to <target>: a USB stick or disk (/dev/sdX) or a disk image file");
+    await flashUefi({ ...plan, to: values.to, build });
     return 0;
   }
   if (values.usb) throw new UserError(`--usb is for i.MX boards (USB serial download); board '${board.name}' is flashed with --to`);

@@ -13,6 +13,12 @@ import { boardsCommand } from "./boards.ts";
 import { newCommand } from "./new.ts";
 import { benchCommand, benchOptions } from "./bench.ts";
 import { fuzzCommand, fuzzOptions } from "./fuzz.ts";
+import { docsCommand, docsOptions } from "./docs.ts";
+import { replCommand, replOptions } from "./repl.ts";
+import { deployCommand, deployOptions } from "./deploy.ts";
+import { sshKeysCommand, sshKeysOptions } from "./ssh-keys.ts";
+import { tlsKeysCommand, tlsKeysOptions } from "./tls-keys.ts";
+import { diskCommand, diskOptions } from "./disk.ts";
 import { MAX_TIMEOUT_S, RUN_TIMEOUT_DEFAULT_S } from "../lib/options.ts";
 
 interface OptionSpec {
@@ -57,13 +63,22 @@ export const commands: Readonly<Record<string, Command>> = {
       timeout: runTimeout,
       screenshot: "<file.png>: save the last picture the display showed",
       forward: "<tcp|udp:HOSTPORT:GUESTPORT>: forward a host port to the guest's network (repeatable)",
+      updatable: "build the app as a unit beside the update agent; npm run deploy replaces it while it runs (docs/updates.md)",
+      "update-key": "<public.pem>: with --updatable, run only app units signed with this Ed25519 key's pair (npm run deploy -- --keygen)",
+      "app-version": "<n>: with --updatable, the built-in app's version (default 1)",
+      "confirm-s": "<s>: with --updatable, how long a deployed app has to call update.confirm() (default 10)",
+      disk: "<image>: attach a raw disk image (FAT: npm run disk) to the board's card slot: virtio-blk on microvm, the SD card on the Pi, i.MX and sifive_u boards (docs/storage.md)",
+      gdb: "<port>: (the port is optional) start halted with QEMU's gdbstub on this port (default 1234), no timeout unless --timeout; prints the gdb-multiarch command (docs/debugging.md)",
     },
   }),
   sim: command({
     run: simCommand,
     summary: "run the firmware in Node over the peripheral models, in simulated time",
     options: simOptions,
-    help: { board: "<name>: the board (default pizero)", app: build.app, timeout: runTimeout, "max-job-ms": build["max-job-ms"], define: build.define },
+    help: {
+      board: "<name>: the board (default pizero)", app: build.app, timeout: runTimeout, "max-job-ms": build["max-job-ms"], define: build.define,
+      pin: "<PIN=LEVEL@TIME,...>: drive GPIO input PIN (the board's numbering) to 0 or 1 at TIME since boot (us, ms or s), e.g. 17=1@500ms,0@900ms (repeatable, one per pin; docs/simulator.md)",
+    },
   }),
   linux: command({
     run: linuxCommand,
@@ -74,6 +89,7 @@ export const commands: Readonly<Record<string, Command>> = {
       board: "<linux-amd64|linux-arm|linux-riscv64>: the board (default linux-amd64)",
       timeout: runTimeout,
       "allow-no-seccomp": "run even if the seccomp filter cannot be installed (else exit 8)",
+      gdb: "<port>: (the port is optional) linux-amd64 only: start halted under gdbserver on this port (default 1234), no timeout unless --timeout; prints the gdb-multiarch command (docs/debugging.md)",
     },
   }),
   conformance: command({
@@ -95,13 +111,83 @@ export const commands: Readonly<Record<string, Command>> = {
       usb: "load an i.MX board over USB serial download (imx_usb)",
     },
   }),
+  repl: command({
+    run: replCommand,
+    summary: "a REPL on the device: inputs compiled here to bytecode and run there, eval still off",
+    options: replOptions,
+    help: {
+      board: "<name>: the board (default pizero; under QEMU unless --port)",
+      port: "<device>: a board running the REPL firmware behind this serial device, e.g. /dev/ttyUSB0",
+      baud: "<rate>: the serial device's speed with --port (default 115200)",
+    },
+  }),
+  deploy: command({
+    run: deployCommand,
+    summary: "build an app unit for a running updatable firmware, sign it and send it over the console line (docs/updates.md)",
+    options: deployOptions,
+    help: {
+      board: "<name>: the board (default pizero); its last updatable build (build/<board>/update-base.json) is the base",
+      app: "<entry.ts>: the app to deploy",
+      "app-version": "<n>: the unit's version, above the running one (default: the time in seconds)",
+      key: "<file.pem>: the Ed25519 private key to sign with (default ~/.config/tsmetal/update/update_ed25519.pem)",
+      keygen: "make the signing key pair in the key folder and stop",
+      "key-dir": "<dir>: the key folder (default ~/.config/tsmetal/update; never inside the repository)",
+      port: "<device>: a board running the updatable firmware behind this serial device, e.g. /dev/ttyUSB0",
+      baud: "<rate>: the serial device's speed with --port (default 115200)",
+      socket: "<file>: the console socket of npm run qemu -- --updatable (default build/<board>/console.sock)",
+    },
+  }),
+  "ssh-keys": command({
+    run: sshKeysCommand,
+    summary: "make the firmware's SSH host key outside the repository and print the --define flags for a build",
+    options: sshKeysOptions,
+    help: {
+      out: "<dir>: where the host key is kept (default ~/.config/tsmetal/ssh; never inside the repository)",
+      "authorized-keys": "<file>: the keys that may log in (default: the ssh-ed25519 keys of ~/.ssh/*.pub)",
+    },
+  }),
+  "tls-keys": command({
+    run: tlsKeysCommand,
+    summary: "make the firmware's TLS key and self-signed certificate outside the repository (openssl) and print the --define flags for a build",
+    options: tlsKeysOptions,
+    help: {
+      out: "<dir>: where the key and certificate are kept (default ~/.config/tsmetal/tls; never inside the repository)",
+      algorithm: "<ed25519|p256>: the key's algorithm (default ed25519; p256 is ECDSA P-256)",
+      name: "<dns-name|ipv4>: a name the certificate is also for, besides localhost and 127.0.0.1 (repeatable)",
+      days: "<n>: how long the certificate is valid (default 3650)",
+      force: "replace an existing key and certificate",
+    },
+  }),
+  disk: command({
+    run: diskCommand,
+    summary: "make a FAT disk image from a folder (mkfs.vfat and mtools) for --disk (docs/storage.md)",
+    options: diskOptions,
+    help: {
+      out: "<image>: the image to make (required; an existing file is refused)",
+      from: "<dir>: the folder whose files and subfolders go on it (default: an empty volume)",
+      size: "<bytes>: the image's size, with K, M or G (default 32M)",
+      fat: "<12|16|32>: the FAT type (default: mkfs.vfat's choice for the size)",
+    },
+  }),
   boards: command({ run: boardsCommand, summary: "list the boards with arch, SoC and QEMU machine", options: {}, help: {} }),
   new: command({ run: newCommand, summary: "create a firmware project from firmware-template/", operands: "<dir>", options: {}, help: {} }),
   bench: command({
     run: benchCommand,
     summary: "deterministic figures: image size, boot instructions, heap peak, idle and IRQ latency",
     options: benchOptions,
-    help: { board: "<name>: the board (default pizero)", json: "print one JSON object", profile: "<n>: also print the n functions that ran the most instructions" },
+    help: {
+      board: "<name>: the board (default pizero)",
+      json: "print one JSON object",
+      profile: "<n>: also print the n C functions and the n JS functions (.ts file:line) that ran the most instructions",
+      app: "<entry.ts>: measure this app instead, boot to exit (image, instructions, heap peak), as JSON",
+      deploy: "also deploy_insns: receive, verify (Ed25519) and switch to a signed app unit with a 64 KiB body (docs/updates.md)",
+    },
+  }),
+  docs: command({
+    run: docsCommand,
+    summary: "regenerate the API reference (docs/api/) and the board pages' facts (docs/boards/)",
+    options: docsOptions,
+    help: { check: "write nothing; exit 1 naming the pages that are stale", out: "<dir>: the docs folder to write or check (default docs/)" },
   }),
   fuzz: command({
     run: fuzzCommand,

@@ -41,15 +41,19 @@ export interface Board {
       `symbol` after the first execution of `after` (bench boot_insns). */
   earlyConsole: { driver: string; base: string; txRegister: string; txMark?: { symbol: string; after: string } };
   /** consoleSerial: which of the machine's serial ports is the console (QEMU numbers them in
-      -serial order; default 0). The ports before it get `-serial null`. */
-  qemu: { machine: string; args?: string[]; consoleSerial?: number; network?: QemuNetwork };
+      -serial order; default 0). The ports before it get `-serial null`. gdbInferior: the gdb
+      inferior (QEMU CPU cluster) the firmware runs on when it is not the first (sifive_u: the
+      U54s after the E51; tools/lib/gdb.ts). */
+  qemu: { machine: string; args?: string[]; consoleSerial?: number; network?: QemuNetwork; gdbInferior?: number; uefi?: QemuUefi };
   /** "binary": the raw memory image from loadAddress (objcopy -O binary); "elf": the ELF itself,
-      debug info stripped, for loaders that read program headers and notes (PVH VMMs). */
-  image: { name: string; format: "binary" | "elf" };
+      debug info stripped, for loaders that read program headers and notes (PVH VMMs); "efi": a
+      PE32+ EFI application carrying the ELF (tools/lib/efi-image.ts). */
+  image: { name: string; format: "binary" | "elf" | "efi" };
   /** How `npm run flash` writes the boot medium (tools/lib/flash/); without it the board cannot
       be flashed. "rpi-boot": the Raspberry Pi's FAT boot partition (kernel.img + config.txt);
-      "imx": the i.MX boot ROM's image over USB serial download, or 1 KiB into an SD card. */
-  flash?: { kind: "rpi-boot" } | { kind: "imx" };
+      "imx": the i.MX boot ROM's image over USB serial download, or 1 KiB into an SD card;
+      "uefi": a GPT disk with an EFI system partition (tools/lib/flash/uefi.ts). */
+  flash?: { kind: "rpi-boot" } | { kind: "imx" } | { kind: "uefi" };
   /** An i.MX boot image (IVT + DCD in front of the binary image) made with u-boot-tools'
       `mkimage -T imximage` from boards/<name>/<config> (tools/lib/imx-image.ts); "imx" flashing
       writes or loads it. */
@@ -62,6 +66,16 @@ export interface Board {
       soc/<family>/loop-unit.ts if the family has one. */
   loopModule?: string;
   target: Target;
+}
+
+/** A board QEMU boots through UEFI firmware (uefi-x64): the firmware's code and variable store
+    (pflash images from the Debian package named), and the machine that boots the same ELF through
+    its PVH note when there is no boot disk beside it (the engine snapshot maker, tools/lib/qemu.ts). */
+export interface QemuUefi {
+  code: string;
+  vars: string;
+  debianPackage: string;
+  pvhMachine: string;
 }
 
 /** How the board's NIC is attached under QEMU (`npm run qemu -- --forward`, tools/lib/forward.ts). */

@@ -10,6 +10,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { Board } from "./boards.ts";
 import { UserError } from "./errors.ts";
 import { displayPath } from "./paths.ts";
+import { checkEfiImage } from "./efi-image.ts";
 
 /** Exit code of a refused image (docs/build-pipeline.md). */
 export const EXIT_IMAGE_REFUSED = 2;
@@ -100,6 +101,7 @@ export function checkElf(board: Board, file: string): void {
  */
 export function checkBootImage(board: Board, file: string): void {
   if (board.image.format === "elf") return checkElf(board, file);
+  if (board.image.format === "efi") return checkEfiImage(file);
   const { fd, size } = openFile(file);
   closeSync(fd);
   if (size === 0) throw refuse(file, "is empty");

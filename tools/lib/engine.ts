@@ -7,10 +7,11 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { buildRoot, repoPath } from "./paths.ts";
 import { sdkPackageDir } from "./packages.ts";
-import { pool, requireTool, run } from "./toolchain.ts";
+import { pool, requireTool, run, semaphore, type PoolOptions } from "./toolchain.ts";
 import { UserError } from "./errors.ts";
 import type { Board } from "./boards.ts";
 import type { Target } from "./targets.ts";
@@ -36,6 +37,7 @@ const targetOnlySources = [
   "engine/src/timers.c",
   "engine/src/crypto.c",
   "engine/src/web-globals.c",
+  "engine/src/repl.c",
   "hal/native/hal-module.c",
   "hal/native/irq.c",
   "hal/native/clock.c",
@@ -126,7 +128,7 @@ async function sourceHash(files: string[], flags: string[]): Promise<string> {
 }
 
 /** Builds build/host/tsmc-<hash>: the host bytecode compiler. */
-export async function buildHostCompiler(): Promise<string> {
+export async function buildHostCompiler(progress?: (line: string) => void): Promise<string> {
   const srcDir = await patchedSourceDir();
   const cc = await requireTool({ command: "gcc", debianPackage: "gcc" });
   const files = [...quickjsSources.map((f) => path.join(srcDir, f)), ...engineSources.map((f) => repoPath(f)), repoPath("engine/host/tsmc.c")];
@@ -140,9 +142,10 @@ export async function buildHostCompiler(): Promise<string> {
   const objs = await pool(
     files.map((f) => async () => {
       const o = path.join(objDir, path.basename(f) + ".o");
-      await run(cc, [...flags, "-c", f, "-o", o], `compiling ${path.basename(f)} for the host`);
+      await compileSlot(() => run(cc, [...flags, "-c", f, "-o", o], `compiling ${path.basename(f)} for the host`));
       return o;
     }),
+    compileProgress("host bytecode compiler", files, progress),
   );
   await run(cc, ["-o", `${out}.tmp`, ...objs, "-lm"], "linking the host compiler");
   await rename(`${out}.tmp`, out);
@@ -165,6 +168,24 @@ export interface EngineLibrary {
 export interface EngineOptions {
   /** Compile in eval() and new Function() from strings (off by default: attack surface). */
   enableEval?: boolean;
+  /** The REPL's engine side, hal.image.exec and watchBreak (engine/src/repl.c; npm run repl only). */
+  repl?: boolean;
+  /** Progress lines of a cold build (what is compiled, for which board, how far); a cached one prints none. */
+  progress?: (line: string) => void;
+}
+
+/** One compiler process per core across the engine's and the host compiler's builds together. */
+const compileSlot = semaphore(availableParallelism());
+
+/**
+ * pool() options that report a cold compile as it goes: a first line saying what is built on how
+ * many cores, then "<what>: 12/40 objects (quickjs.c)" as each object is done. A cold engine
+ * takes a minute or more per board (quickjs.c alone most of it), so silence would look like a hang.
+ */
+export function compileProgress(what: string, files: readonly string[], progress?: (line: string) => void, width = availableParallelism()): PoolOptions {
+  if (!progress) return { width };
+  progress(`${what}: compiling ${files.length} objects on ${width} cores (once; cached after)`);
+  return { width, onDone: (done, total, i) => progress(`${what}: ${done}/${total} objects (${path.basename(files[i])})`) };
 }
 
 /** board.json's memoryMap as a C initializer for hal/arch/<arch>/mmu.c. */
@@ -205,6 +226,7 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
     "-fdata-sections",
     "-fno-strict-aliasing",
     ...(opts.enableEval ? ["-DTSM_ENABLE_EVAL"] : []),
+    ...(opts.repl ? ["-DTSM_REPL"] : []),
     "-DTSM_FREESTANDING",
     `-DTSM_EARLY_CONSOLE_BASE=${board.earlyConsole.base}`,
     `-DTSM_MEMORY_MAP=${memoryMapInitializer(board)}`,
@@ -227,8 +249,9 @@ export async function buildEngineLibrary(board: Board, opts: EngineOptions = {})
       // Upstream QuickJS is compiled as it is, warnings and all; our own code must be clean.
       const warn = ownCode(f) ? ["-Wall", "-Wno-unused-parameter"] : ["-w"];
       const obj = path.join(tmp, path.basename(objects[i]));
-      await run(cc, [...cflags, ...includesOf(f), ...warn, "-c", f, "-o", obj], `compiling ${path.basename(f)} for ${board.name}`);
+      await compileSlot(() => run(cc, [...cflags, ...includesOf(f), ...warn, "-c", f, "-o", obj], `compiling ${path.basename(f)} for ${board.name}`));
     }),
+    compileProgress(`engine ${board.name}`, files, opts.progress),
   );
   await writeFile(path.join(tmp, ".complete"), "");
   if (existsSync(path.join(dir, ".complete"))) await rm(tmp, { recursive: true, force: true });

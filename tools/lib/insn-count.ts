@@ -68,13 +68,26 @@ function hexArg(name: string, value: number | undefined): string {
 export function insnCountQemuArgs(
   soPath: string,
   outJson: string,
-  opts: { store?: number; pc?: number; hits?: number[]; profile?: string },
+  opts: { store?: number; pc?: number; hits?: number[]; profile?: string; js?: JsProfileArgs },
 ): string[] {
   const esc = (s: string) => s.replaceAll(',', ',,');
-  const profile = opts.profile ? `,profile=${esc(opts.profile)}` : '';
+  const range = (name: string, [start, end]: readonly [number, number]) => {
+    if (!(end > start)) throw new RangeError(`insn-count: ${name} must end after it starts`);
+    return `${hexArg(name, start)}-${end.toString(16)}`.replace(`=0x`, '=');
+  };
+  const js = opts.js ? `${range('interp', opts.js.interp)}${range('bytecode', opts.js.bytecode)},jsprofile=${esc(opts.js.out)}` : '';
+  const profile = (opts.profile ? `,profile=${esc(opts.profile)}` : '') + js;
   if ((opts.hits?.length ?? 0) > 4) throw new RangeError('insn-count: at most 4 hits addresses');
   const hits = (opts.hits ?? []).map((a) => hexArg('hits', a)).join('');
   return ['-plugin', `${esc(soPath)},out=${esc(outJson)}${hexArg('store', opts.store)}${hexArg('pc', opts.pc)}${hits}${profile}`];
+}
+
+/** The plugin's JS attribution (bench --profile, tools/lib/profile.ts): instructions per
+    bytecode address the interpreter's code (`interp`) loaded from the image (`bytecode`). */
+export interface JsProfileArgs {
+  interp: readonly [number, number];
+  bytecode: readonly [number, number];
+  out: string;
 }
 
 /** Reads the JSON the plugin writes when QEMU exits. */

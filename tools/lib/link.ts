@@ -6,6 +6,7 @@ import { requireTool, run } from "./toolchain.ts";
 import type { Board } from "./boards.ts";
 import type { EngineLibrary } from "./engine.ts";
 import { checkBootImage } from "./elf-check.ts";
+import { makeEfiImage } from "./efi-image.ts";
 
 export interface Linked {
   elf: string;
@@ -84,8 +85,13 @@ export async function link(
   // The snapshot maker only ever runs under QEMU, which loads the ELF: it needs no boot image.
   const image = path.join(outDir, board.image.name);
   if (!opts.snapshotMode) {
-    const format = board.image.format === "elf" ? ["--strip-debug"] : ["-O", "binary"];
-    await run(await requireTool(t.objcopy), [...format, elf, image], "making the boot image");
+    if (board.image.format === "efi") {
+      // BOOTX64.EFI around the ELF's flat binary, and the GPT disk QEMU boots (tools/lib/efi-image.ts).
+      await makeEfiImage(board, elf, outDir);
+    } else {
+      const format = board.image.format === "elf" ? ["--strip-debug"] : ["-O", "binary"];
+      await run(await requireTool(t.objcopy), [...format, elf, image], "making the boot image");
+    }
     // The linker checks imageMax against the sections; this checks the file that gets booted.
     checkBootImage(board, image);
   }

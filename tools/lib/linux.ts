@@ -14,6 +14,8 @@ import { constants } from "node:os";
 import { requireTool } from "./toolchain.ts";
 import { EXIT_TIMEOUT, type QemuResult } from "./qemu.ts";
 import { UserError } from "./errors.ts";
+import { endWithCli, stoppingSignal } from "./child-signals.ts";
+import { gdbserverArgs, gdbserverChildExit, gdbserverTool } from "./gdb.ts";
 import { boardNames, loadBoard, type Board } from "./boards.ts";
 import type { LineMapper } from "./source-map.ts";
 import { ConsoleStream } from "./console-stream.ts";
@@ -44,7 +46,16 @@ export interface LinuxRun {
       without it such a firmware refuses to run, exit 8 (hal/arch/linux/boot.c). Always so under
       qemu-user, which refuses every guest filter (docs/boards/linux.md). */
   allowNoSeccomp?: boolean;
+  /** Start it halted under gdbserver on this loopback port (`npm run linux --gdb`; not under
+      qemu-user: LINUX_GDB_EMULATED says why; docs/debugging.md). */
+  gdbPort?: number;
 }
+
+/** Why --gdb is refused on the Linux boards that run under qemu-user. */
+export const LINUX_GDB_EMULATED =
+  "qemu-user's gdbstub (-g) is a descriptor of the emulator's own in the same process as the firmware, " +
+  "and the firmware's boot closes every descriptor above 5 (close_range(2), hal/arch/linux/boot.c), that one too, " +
+  "so the first breakpoint would kill it with SIGTRAP; the firmware cannot tell the emulator's descriptor from an inherited one (docs/debugging.md)";
 
 /** hal/arch/linux/boot.c's ALLOW_NO_SECCOMP_ARG. */
 export const ALLOW_NO_SECCOMP_ARG = "--tsm-allow-no-seccomp";
@@ -77,9 +88,16 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
   checkElf(r.board, r.executable);
   const emulator = r.board.target.linux?.emulator;
   const flags = emulator || r.allowNoSeccomp ? [REGISTERS_ARG, ALLOW_NO_SECCOMP_ARG] : [REGISTERS_ARG];
-  const [command, args] = emulator ? [await requireTool(emulator), [r.executable, ...flags]] : [r.executable, flags];
+  if (r.gdbPort !== undefined && emulator) throw new UserError(`--gdb works on linux-amd64 only, not under ${emulator.command}: ${LINUX_GDB_EMULATED}`);
+  const [command, args] = emulator
+    ? [await requireTool(emulator), [r.executable, ...flags]]
+    : r.gdbPort !== undefined
+      ? [await requireTool(gdbserverTool), gdbserverArgs(r.gdbPort, r.executable, flags)]
+      : [r.executable, flags];
   const machine = await registerMachineFor(r.board);
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"], env: {}, cwd: "/" });
+  // A signal to the CLI ends the firmware (or its qemu-user) too (tools/lib/child-signals.ts).
+  endWithCli(child);
   const shown = new ConsoleStream(r.mapLine, r.onOutput);
   let stderr = "";
   let inputOffered = false;
@@ -144,6 +162,13 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
   shown.add("", true);
   const output = shown.output;
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
-  const { code, note } = exitCodeOf(ended.code, ended.signal);
+  // Ended with the CLI (a signal to it): not the firmware's fault.
+  if (stoppingSignal() !== undefined) return { code: ended.code ?? 1, timedOut, stopped: true, output, stderr };
+  // Under gdbserver the firmware's own end is in gdbserver's report, not its exit status.
+  const debugged = r.gdbPort === undefined ? undefined : gdbserverChildExit(stderr);
+  const signalName = (n: number) => (Object.keys(constants.signals) as NodeJS.Signals[]).find((k) => constants.signals[k] === n) ?? null;
+  const { code, note } = debugged
+    ? exitCodeOf(debugged.code, debugged.signal === null ? null : signalName(debugged.signal))
+    : exitCodeOf(ended.code, ended.signal);
   return { code, timedOut, output, stderr: note ? `${stderr}${note}` : stderr };
 }

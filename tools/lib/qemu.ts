@@ -14,6 +14,11 @@ import { ConsoleFile } from "./console-file.ts";
 import { EXIT_RESET, RESET_MESSAGE, resetTraceArgs, traceShowsReset } from "./qemu-reset.ts";
 import { checkElf } from "./elf-check.ts";
 import { networkQemuArgs, type Forward } from "./forward.ts";
+import { diskQemuArgs } from "./disk.ts";
+import { EFI_DISK_NAME } from "./efi-image.ts";
+import { EfiConsoleGate } from "./efi-console.ts";
+import { UserError } from "./errors.ts";
+import { endWithCli, stoppingSignal } from "./child-signals.ts";
 
 /** Exit code when the guest did not finish in time (as timeout(1) reports it). */
 export const EXIT_TIMEOUT = 124;
@@ -39,16 +44,43 @@ export interface QemuRun {
   cwd?: string;
   /** User-mode networking with these host port forwards (the board's qemu.network: --forward). */
   forwards?: readonly Forward[];
+  /** A raw disk image attached to the board's card slot (--disk, tools/lib/disk.ts). */
+  disk?: string;
   /** Ends QEMU when aborted (a test stopping a firmware that serves until stopped): the result has `stopped`. */
   signal?: AbortSignal;
 }
 
-export function qemuArgs(board: Board, elf: string, extra: string[] = [], forwards?: readonly Forward[]): string[] {
+/**
+ * A UEFI board (board.json qemu.uefi) boots the GPT disk the build put beside the ELF through
+ * OVMF: its code read-only, its variable store in a throw-away overlay (snapshot=on), the disk
+ * likewise. An ELF with no disk beside it (the engine snapshot maker) boots through its PVH note
+ * on the board's pvhMachine, in a fraction of OVMF's start-up time.
+ */
+function uefiBoot(board: Board, elf: string): { machine?: string; args: string[] } | undefined {
+  const uefi = board.qemu.uefi;
+  if (!uefi) return undefined;
+  const disk = path.join(path.dirname(elf), EFI_DISK_NAME);
+  if (!existsSync(disk)) return { machine: uefi.pvhMachine, args: ["-kernel", elf] };
+  for (const fd of [uefi.code, uefi.vars]) {
+    if (!existsSync(fd)) throw new UserError(`${fd} not found: install the Debian package ${uefi.debianPackage} (npm run setup installs everything tsmetal needs)`);
+  }
+  return {
+    args: [
+      "-drive", `if=pflash,format=raw,unit=0,readonly=on,file=${uefi.code}`,
+      "-drive", `if=pflash,format=raw,unit=1,snapshot=on,file=${uefi.vars}`,
+      "-drive", `format=raw,snapshot=on,file=${disk}`,
+    ],
+  };
+}
+
+export function qemuArgs(board: Board, elf: string, extra: string[] = [], forwards?: readonly Forward[], disk?: string): string[] {
   const net = forwards === undefined ? undefined : networkQemuArgs(board, forwards);
+  const drive = disk === undefined ? undefined : diskQemuArgs(board, disk);
+  const uefi = uefiBoot(board, elf);
   // Not -nographic: it multiplexes the monitor onto the serial console, whose Ctrl-A escape eats
   // 0x01 bytes of the guest's input. With a plain stdio serial, Ctrl-C ends QEMU.
   return [
-    "-M", net?.machine ?? board.qemu.machine,
+    "-M", drive?.machine ?? net?.machine ?? uefi?.machine ?? board.qemu.machine,
     "-display", "none", "-monitor", "none",
     ...Array.from({ length: board.qemu.consoleSerial ?? 0 }, () => ["-serial", "null"]).flat(),
     "-serial", "stdio",
@@ -58,7 +90,8 @@ export function qemuArgs(board: Board, elf: string, extra: string[] = [], forwar
     ...board.target.qemuExitArgs,
     ...(board.qemu.args ?? []),
     ...(net?.args ?? []),
-    "-kernel", elf,
+    ...(drive?.args ?? []),
+    ...(uefi?.args ?? ["-kernel", elf]),
     ...extra,
   ];
 }
@@ -79,7 +112,8 @@ export const INPUT_HOLD_MS = 3000;
 export interface QemuResult {
   code: number;
   timedOut: boolean;
-  /** QEMU was ended through QemuRun.signal; `code` is then QEMU's own status. */
+  /** QEMU was ended through QemuRun.signal or with the CLI (tools/lib/child-signals.ts); `code`
+      is then QEMU's own status. */
   stopped?: boolean;
   output: string;
   stderr: string;
@@ -108,11 +142,15 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
   };
   // What opens the gate: the awaited text, else any output (INPUT_HOLD_MS).
   const gateOpen = () => (r.inputAfter !== undefined ? shown.seen.includes(r.inputAfter) : shown.seen.length > 0);
+  // OVMF's own console text before the firmware's is dropped (tools/lib/efi-console.ts).
+  const gate = r.board.qemu.uefi && existsSync(path.join(path.dirname(r.elf), EFI_DISK_NAME)) ? new EfiConsoleGate() : undefined;
   const capture = new ConsoleFile((c) => {
-    shown.add(c);
+    shown.add(gate ? gate.push(c) : c);
     if (!inputSent && r.input !== undefined && gateOpen()) sendInput();
   });
-  const child = spawn(qemu, qemuArgs(r.board, r.elf, [...resetTraceArgs(traceLog), ...(r.extraArgs ?? [])], r.forwards), { stdio: [stdin, capture.writeFd, "pipe"], cwd: r.cwd });
+  const child = spawn(qemu, qemuArgs(r.board, r.elf, [...resetTraceArgs(traceLog), ...(r.extraArgs ?? [])], r.forwards, r.disk), { stdio: [stdin, capture.writeFd, "pipe"], cwd: r.cwd });
+  // A signal to the CLI ends QEMU too (tools/lib/child-signals.ts).
+  endWithCli(child);
   let stderr = "";
   child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
   // No input at all need not wait; other input waits for the console (INPUT_HOLD_MS).
@@ -157,7 +195,7 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
     r.signal?.removeEventListener("abort", onAbort);
     capture.close();
   });
-  shown.add("", true);
+  shown.add(gate?.end() ?? "", true);
   const output = shown.output;
   let reset: boolean;
   try {
@@ -166,7 +204,8 @@ export async function runQemu(r: QemuRun): Promise<QemuResult> {
     rmSync(traceDir, { recursive: true, force: true });
   }
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
-  if (stopped) return { code, timedOut, stopped, output, stderr };
+  // Ended with the CLI (a signal to it): no reset or failure to report.
+  if (stopped || stoppingSignal() !== undefined) return { code, timedOut, stopped: true, output, stderr };
   if (reset) return { code: EXIT_RESET, timedOut, output, stderr: `${stderr}${RESET_MESSAGE}` };
   const decode = r.board.target.decodeExit;
   if (!decode) return { code, timedOut, output, stderr };

@@ -16,13 +16,14 @@ import { runQemu } from "./qemu.ts";
 
 /** The snapshot file, or null for targets that start without one (Target.linux: their executable
     has no channel to save a file through, docs/boards/linux.md). */
-export async function engineSnapshot(board: Board, engine: EngineLibrary): Promise<string | null> {
+export async function engineSnapshot(board: Board, engine: EngineLibrary, progress?: (line: string) => void): Promise<string | null> {
   if (board.target.linux) return null;
   const layout = [board.loadAddress, board.imageMax, board.ramEnd, board.stackSize, board.qemu.machine, ...(board.dmaSize === DEFAULT_DMA_SIZE ? [] : [board.dmaSize])];
   const key = createHash("sha256").update(JSON.stringify(layout)).digest("hex").slice(0, 12);
   const file = path.join(engine.dir, `snapshot-${key}.bin`);
   if (existsSync(file)) return file;
   await mkdir(engine.dir, { recursive: true });
+  progress?.(`engine ${board.name}: snapshot (booting the engine once under QEMU ${board.qemu.machine})`);
   const work = await mkdtemp(path.join(engine.dir, "snapshot-"));
   try {
     const maker = await link(board, engine, null, work, { snapshotMode: true, elfName: "snapshot-maker.elf" });

@@ -72,13 +72,16 @@ export async function globalsNamed(js: string, names: readonly string[]): Promis
 /**
  * The family's network unit (soc/<family>/network-unit.ts: the NIC driver and its discovery,
  * loaded by board().network()), for a firmware whose app bundle (`mainJs`, unit "main") names
- * `network` as a word: a firmware that never asks for the network carries none of it (bench
+ * `network` as a word outside comments: a firmware that never asks for the network carries none of it (bench
  * image_bytes). A name built at run time misses it, and board().network() then says the image
  * has no network unit.
  */
 export async function networkUnitUsed(board: Board, mainJs: string): Promise<LazyUnit[]> {
   const entry = familyNetworkEntry(board);
-  return entry && /\bnetwork\b/.test(await readFile(mainJs, "utf8")) ? [{ name: "network", entry }] : [];
+  if (!entry) return [];
+  // Outside comments: esbuild's `// io/network.ts` file marker is in every bundle that imports "tsmetal".
+  const { code } = await transform(await readFile(mainJs, "utf8"), { format: "esm", minifyWhitespace: true, legalComments: "none", logLevel: "silent" });
+  return /\bnetwork\b/.test(code) ? [{ name: "network", entry }] : [];
 }
 
 function familyNetworkEntry(board: Board): string | undefined {
@@ -94,6 +97,61 @@ function familyNetworkEntry(board: Board): string | undefined {
  */
 export const netUnit: LazyUnit = { name: "net", entry: repoPath("io/net/unit.ts") };
 
+/**
+ * The unit "ssh" (io/ssh/unit.ts: stacks/ssh and its cryptography, about as big as "http"): in an
+ * image only when a bundle loads it, which the "tsmetal" stub serveSsh does (io/ssh.ts).
+ */
+export const sshUnit: LazyUnit = { name: "ssh", entry: repoPath("io/ssh/unit.ts") };
+
+/**
+ * The unit "storage" (io/storage/unit.ts: stacks/fat and the files API): in an image only when a
+ * bundle loads it, which the "tsmetal" stubs files() and mount() do (io/files.ts); with it the
+ * family's "disk" unit (soc/<family>/disk-unit.ts), which board().disk() loads.
+ */
+export const storageUnit: LazyUnit = { name: "storage", entry: repoPath("io/storage/unit.ts") };
+
+function familyDiskEntry(board: Board): string | undefined {
+  const entry = repoPath(path.join("soc", board.family, "disk-unit.ts"));
+  return existsSync(entry) ? entry : undefined;
+}
+
+/**
+ * The unit "webcrypto" (runtime/web/crypto/unit.ts: crypto.subtle, randomUUID and seed over
+ * @noble/*): in an image only when code uses one of them (usesWebCrypto) or loads it. The main
+ * unit of such a firmware starts with WEBCRYPTO_PRELUDE, which defines the three on the global
+ * crypto (webCryptoPreludeNeeded).
+ */
+export const webCryptoUnit: LazyUnit = { name: "webcrypto", entry: repoPath("runtime/web/crypto/unit.ts") };
+export const WEBCRYPTO_PRELUDE = repoPath("runtime/web/crypto/prelude.ts");
+
+/**
+ * Whether bundled code `js` uses Web Crypto beyond getRandomValues: names `subtle` or
+ * `randomUUID` (as a property, a destructured name or a string) or calls `crypto.seed`, outside
+ * comments. A name built at run time misses it: crypto.subtle is then undefined.
+ */
+export async function usesWebCrypto(js: string): Promise<boolean> {
+  const { code } = await transform(js, { format: "esm", minifyWhitespace: true, legalComments: "none", logLevel: "silent" });
+  return /\b(subtle|randomUUID)\b|\bcrypto\s*\.\s*seed\b/.test(code);
+}
+
+/** Whether unit "main" of `bundles` must be bundled again with WEBCRYPTO_PRELUDE: the image has the unit "webcrypto" and main does not load it yet. */
+export async function webCryptoPreludeNeeded(bundles: readonly Bundle[]): Promise<boolean> {
+  const main = bundles.find((b) => b.unit === "main");
+  return main !== undefined && bundles.some((b) => b.unit === webCryptoUnit.name) && !loadsUnit(await readFile(main.js, "utf8"), webCryptoUnit.name);
+}
+
+/**
+ * The unit "tls" (io/tls/unit.ts: stacks/tls, the TLS 1.3 server, with its @noble cryptography):
+ * the http unit loads it for serve({ tls }), so it is in an image only when unit "main" names
+ * `tls` outside comments (the option's key): a firmware that serves plain HTTP carries none of it.
+ */
+export const tlsUnit: LazyUnit = { name: "tls", entry: repoPath("io/tls/unit.ts") };
+
+export async function namesTls(js: string): Promise<boolean> {
+  const { code } = await transform(js, { format: "esm", minifyWhitespace: true, legalComments: "none", logLevel: "silent" });
+  return /\btls\b/.test(code);
+}
+
 /** Whether bundled code loads unit `name` by its literal name: hal.image.load("name"), however esbuild spells the receiver. */
 export function loadsUnit(js: string, name: string): boolean {
   return new RegExp(`\\.load\\(\\s*(["'\`])${name}\\1\\s*\\)`).test(js);
@@ -104,6 +162,9 @@ export function loadsUnit(js: string, name: string): boolean {
  * - the web units whose globals it names (webUnitsUsed), and "http" also when code loads it (the
  *   "tsmetal" serve stub does);
  * - "net" when code loads it (the "tsmetal" stubs network/TCP/UDP/Listener/serve, the http unit);
+ * - "ssh" when code loads it (the "tsmetal" stub serveSsh);
+ * - "tls" when "http" is in and unit "main" names `tls` (serve's option; namesTls);
+ * - "webcrypto" when code uses crypto.subtle, randomUUID or seed (usesWebCrypto) or loads it;
  * - the family's "network" unit (board().network()) when unit "main" names `network` or "net" is in:
  *   the net unit takes its NIC from there.
  */
@@ -117,7 +178,12 @@ export async function unitsWanted(board: Board, js: readonly { unit: string; js:
   const familyNetwork = familyNetworkEntry(board);
   const mainText = texts[js.findIndex((b) => b.unit === "main")] ?? "";
   const network = familyNetwork !== undefined && (net || /\bnetwork\b/.test(mainText));
-  return [...web, ...(net ? [netUnit] : []), ...(network && familyNetwork ? [{ name: "network", entry: familyNetwork }] : [])];
+  const ssh = texts.some((t) => loadsUnit(t, "ssh"));
+  const tls = present.has("http") && (await namesTls(mainText));
+  const webCrypto = texts.some((t) => loadsUnit(t, webCryptoUnit.name)) || (await Promise.all(texts.map(usesWebCrypto))).some(Boolean);
+  const storage = texts.some((t) => loadsUnit(t, storageUnit.name));
+  const familyDisk = storage ? familyDiskEntry(board) : undefined;
+  return [...web, ...(webCrypto ? [webCryptoUnit] : []), ...(net ? [netUnit] : []), ...(ssh ? [sshUnit] : []), ...(tls ? [tlsUnit] : []), ...(network && familyNetwork ? [{ name: "network", entry: familyNetwork }] : []), ...(storage ? [storageUnit] : []), ...(familyDisk ? [{ name: "disk", entry: familyDisk }] : [])];
 }
 
 /**

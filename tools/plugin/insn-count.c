@@ -27,6 +27,15 @@
  *               at ADDR, up to MAX_HITS: for figures between two events, such as
  *               an interrupt vector and the native function a handler calls first.
  *
+ * JS attribution (bench --profile; docs/debugging.md):
+ *   interp=START-END    the interpreter's code (JS_CallInternal): its loads get a memory callback
+ *   bytecode=START-END  the bytecode image in guest memory (tsm_bytecode_start..end); the engine
+ *                       runs function bytecode in place there (engine/patches/0004)
+ *   jsprofile=PATH      at exit, "ADDR INSNS" per bytecode address: every instruction retired is
+ *                       charged to the bytecode byte the interpreter loaded last (the opcode or
+ *                       operand being executed), native code it calls included; those before
+ *                       the first such load to address 0.
+ *
  * At exit (QEMU's atexit, reached e.g. through semihosting SYS_EXIT) writes
  *   {"total": N, "store_mark": N|null, "pc_mark": N|null, "hits": {"ADDR": [N, ...]}}
  * to out=PATH, or prints it with qemu_plugin_outs() without out=.
@@ -73,6 +82,35 @@ struct tb_profile {
     struct tb_profile *next;
 };
 static struct tb_profile *profiles;
+
+/* interp=, bytecode=, jsprofile=: instructions per bytecode address, see the header comment. */
+static uint64_t interp_start, interp_end, bc_start, bc_end;
+static const char *jsprofile_path;
+static uint64_t *bc_insns;   /* bc_end - bc_start counters, one per bytecode byte */
+static uint64_t before_js;   /* instructions before the first bytecode load */
+static uint64_t bc_current;  /* the bytecode address loaded last, 0 before the first */
+static uint64_t bc_since;    /* instructions retired when it was loaded */
+
+static void charge_current(uint64_t now)
+{
+    uint64_t n = now - bc_since;
+    if (bc_current) {
+        bc_insns[bc_current - bc_start] += n;
+    } else {
+        before_js += n;
+    }
+    bc_since = now;
+}
+
+static void on_interp_load(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
+{
+    (void)vcpu;
+    if (qemu_plugin_mem_is_store(info) || vaddr < bc_start || vaddr >= bc_end) {
+        return;
+    }
+    charge_current(__atomic_load_n(&total, __ATOMIC_RELAXED) - (uintptr_t)udata);
+    bc_current = vaddr;
+}
 
 /* userdata carries n - i, see the header comment. */
 static void record(struct mark *m, void *udata)
@@ -128,6 +166,19 @@ static void on_tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         }
     }
 
+    if (jsprofile_path) {
+        for (size_t i = 0; i < n; i++) {
+            struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+            uint64_t pc = qemu_plugin_insn_vaddr(insn);
+            /* QEMU 7.2 calls a QEMU_PLUGIN_MEM_R callback for no access at all (its filter
+               tests the flags the wrong way round), so the callback takes both and skips stores. */
+            if (pc >= interp_start && pc < interp_end) {
+                qemu_plugin_register_vcpu_mem_cb(insn, on_interp_load, QEMU_PLUGIN_CB_NO_REGS,
+                                                 QEMU_PLUGIN_MEM_RW, (void *)(uintptr_t)(n - i));
+            }
+        }
+    }
+
     bool want_store = store_mark.wanted && !__atomic_load_n(&store_mark.hit, __ATOMIC_ACQUIRE);
     bool want_pc = pc_mark.wanted && !__atomic_load_n(&pc_mark.hit, __ATOMIC_ACQUIRE);
     if (!want_store && !want_pc && n_hit_addrs == 0) {
@@ -176,12 +227,32 @@ static void write_profile(void)
     fclose(f);
 }
 
+static void write_jsprofile(void)
+{
+    charge_current(__atomic_load_n(&total, __ATOMIC_RELAXED));
+    FILE *f = fopen(jsprofile_path, "w");
+    if (!f) {
+        fprintf(stderr, "insn-count: cannot write %s\n", jsprofile_path);
+        return;
+    }
+    fprintf(f, "0 %" PRIu64 "\n", before_js);
+    for (uint64_t a = bc_start; a < bc_end; a++) {
+        if (bc_insns[a - bc_start]) {
+            fprintf(f, "%" PRIx64 " %" PRIu64 "\n", a, bc_insns[a - bc_start]);
+        }
+    }
+    fclose(f);
+}
+
 static void on_atexit(qemu_plugin_id_t id, void *udata)
 {
     (void)id;
     (void)udata;
     if (profile_path) {
         write_profile();
+    }
+    if (jsprofile_path) {
+        write_jsprofile();
     }
     char s[32], p[32];
     static char json[MAX_HIT_ADDRS * MAX_HITS * 24 + 256];
@@ -217,6 +288,17 @@ static bool parse_hex(const char *s, uint64_t *out)
     return *end == '\0';
 }
 
+/* START-END, hexadecimal, START below END */
+static bool parse_range(const char *s, uint64_t *start, uint64_t *end)
+{
+    char *dash;
+    *start = strtoull(s, &dash, 16);
+    if (dash == s || *dash != '-') {
+        return false;
+    }
+    return parse_hex(dash + 1, end) && *start < *end;
+}
+
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
                                            int argc, char **argv)
 {
@@ -234,8 +316,24 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
             n_hit_addrs++;
         } else if (strncmp(a, "profile=", 8) == 0 && a[8]) {
             profile_path = a + 8;
+        } else if (strncmp(a, "interp=", 7) == 0 && parse_range(a + 7, &interp_start, &interp_end)) {
+        } else if (strncmp(a, "bytecode=", 9) == 0 && parse_range(a + 9, &bc_start, &bc_end)) {
+        } else if (strncmp(a, "jsprofile=", 10) == 0 && a[10]) {
+            jsprofile_path = a + 10;
         } else {
-            fprintf(stderr, "insn-count: bad argument '%s' (want out=PATH, store=HEX, pc=HEX, hits=HEX (up to 4), profile=PATH)\n", a);
+            fprintf(stderr, "insn-count: bad argument '%s' (want out=PATH, store=HEX, pc=HEX, hits=HEX (up to 4), profile=PATH, "
+                            "interp=HEX-HEX, bytecode=HEX-HEX, jsprofile=PATH)\n", a);
+            return -1;
+        }
+    }
+    if (jsprofile_path) {
+        if (!interp_end || !bc_end || bc_end - bc_start > (64u << 20)) {
+            fprintf(stderr, "insn-count: jsprofile= needs interp=START-END and bytecode=START-END (at most 64 MiB)\n");
+            return -1;
+        }
+        bc_insns = calloc(bc_end - bc_start, sizeof *bc_insns);
+        if (!bc_insns) {
+            fprintf(stderr, "insn-count: no memory for the JS profile\n");
             return -1;
         }
     }

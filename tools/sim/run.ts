@@ -13,7 +13,7 @@ import { type QuickJSContext, type QuickJSHandle, type QuickJSRuntime } from "qu
 import { loadBoard, type Board } from "../lib/boards.ts";
 import { bundle, bundleUnit, typeCheck, type Bundle } from "../lib/bundle.ts";
 import type { Defines } from "../lib/defines.ts";
-import { optionalUnits, unitsFor } from "../lib/units.ts";
+import { optionalUnits, unitsFor, WEBCRYPTO_PRELUDE, webCryptoPreludeNeeded } from "../lib/units.ts";
 import { repoPath } from "../lib/paths.ts";
 import { defaultApp, defaultOutDir } from "../lib/build.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
@@ -25,7 +25,10 @@ import type { SimMachine } from "../../models/machine.ts";
 import { receiveConsoleInput, takeConsoleOutput } from "../../models/uart/console.ts";
 import { machineFor } from "../../models/machines.ts";
 import { newCappedQuickJSModule } from "./wasm-memory.ts";
-import { elideFrames } from "./stack-trace.ts";
+import { elideFrames, hideRuntimeFrames } from "./stack-trace.ts";
+import { checkPins, type PinEvent } from "./pin-schedule.ts";
+import { trackAsync } from "./async-tracking.ts";
+import { EXIT_TERMINAL_QUIT, type TerminalInput } from "./terminal.ts";
 
 /** Exit codes as the engine's (engine/include/tsmetal.h). */
 const EXIT_UNCAUGHT = 1, EXIT_OUT_OF_MEMORY = 3, EXIT_FAULT = 4, EXIT_JOB_BUDGET = 7;
@@ -54,13 +57,21 @@ export interface SimRun {
   maxJobMs?: number;
   /** Build-time strings for the app (--define NAME=VALUE, tools/lib/defines.ts). */
   defines?: Defines;
+  /** GPIO input changes at machine times (--pin, tools/sim/pin-schedule.ts), in time order. */
+  pins?: readonly PinEvent[];
+  /**
+   * A terminal typing into the console UART (tools/sim/terminal.ts), after `input`. While one is
+   * attached, machine time follows the host's when the firmware sleeps (a person is typing), and
+   * waiting for input is not the end of the run.
+   */
+  terminal?: TerminalInput;
   onOutput?: (text: string) => void;
 }
 
 export async function simMachineFor(board: Board): Promise<SimMachine> {
   // A Linux board's machine is the register space npm run linux serves; its console is native.
   if (board.target.linux) throw new UserError(`board '${board.name}' is a Linux userspace board; run it with npm run linux`);
-  const machine = machineFor(board.family);
+  const machine = machineFor(board.family, board.config);
   if (!machine) {
     throw new UserError(`board '${board.name}' has no simulator machine (no model of the SoC family '${board.family}' in models/machines.ts); use npm run qemu`);
   }
@@ -72,6 +83,7 @@ const guestRuntimeSource = (): Promise<string> => scriptBundle("tools/sim/guest/
 export async function runSim(o: SimRun): Promise<QemuResult> {
   const board = loadBoard(o.board);
   const machine = await simMachineFor(board);
+  checkPins(board.name, o.pins ?? [], machine.pins);
   const app = path.resolve(o.app ?? defaultApp());
   const outDir = defaultOutDir(`${board.name}-sim`, app);
   await mkdir(outDir, { recursive: true });
@@ -81,8 +93,11 @@ export async function runSim(o: SimRun): Promise<QemuResult> {
   // becomes the simulator's stand-in, which has no NIC to offer.
   const noNetwork = repoPath("tools/sim/guest/no-network.ts");
   bundles.push(...(await optionalUnits(board, bundles, (u) => bundleUnit(board, u.name, u.name === "network" ? noNetwork : u.entry, outDir))));
+  // crypto.subtle and randomUUID are defined by a prelude in unit "main" (tools/lib/units.ts).
+  if (await webCryptoPreludeNeeded(bundles)) bundles[0] = await bundle(board, app, outDir, o.defines, [WEBCRYPTO_PRELUDE]);
   const sources = new Map<string, string>();
-  for (const b of bundles) sources.set(b.script, await readFile(b.js, "utf8"));
+  // Each async function's and new Promise's promise is tracked (tools/sim/async-tracking.ts).
+  for (const b of bundles) sources.set(b.script, tracked(b.script, await readFile(b.js, "utf8")));
   // A WebAssembly instance of its own per run, dropped afterwards rather than disposed: a run that
   // ends by exit() or a timeout leaves the interpreter mid-call, which QuickJS cannot free cleanly.
   const wasm = await newCappedQuickJSModule(o.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
@@ -90,6 +105,16 @@ export async function runSim(o: SimRun): Promise<QemuResult> {
   // The limit is the firmware's alone (tools/sim/wasm-memory.ts).
   wasm.takeFreeMemory();
   return simulation.run();
+}
+
+/** `source` with its promises tracked; as it is, and a warning, if the TypeScript compiler cannot read it (a syntax error, or the compiler's API failed). */
+function tracked(script: string, source: string): string {
+  try {
+    return trackAsync(source);
+  } catch (e) {
+    process.stderr.write(`tsmetal sim: ${script} could not be read for rejection tracking (${(e as Error).message}): its dropped async rejections are not reported\n`);
+    return source;
+  }
 }
 
 /** A reset ends the run as under QEMU with -no-reboot (tools/lib/qemu-reset.ts). */
@@ -112,6 +137,10 @@ class Simulation {
   private accessNs = 0;
   /** Machine time skipped while waiting for an interrupt with no timer and no input. */
   private idleUs = 0;
+  /** Machine time since boot, µs. */
+  private nowUs = 0;
+  /** --pin changes not made yet, in time order. */
+  private readonly pinEvents: PinEvent[];
   private peak = 0;
   private readonly limit: number;
   /** The job budget (engine/src/budget.c): ms and the setting's name, the running job's start
@@ -132,6 +161,7 @@ class Simulation {
   ) {
     this.shown = new ConsoleStream(loadLineMapper(bundles), o.onOutput);
     this.input = typeof o.input === "string" ? new TextEncoder().encode(o.input) : (o.input ?? new Uint8Array());
+    this.pinEvents = [...(o.pins ?? [])];
     this.wallDeadline = Date.now() + o.timeoutS * 1000;
     this.limit = o.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     rt.setMemoryLimit(this.limit);
@@ -140,6 +170,10 @@ class Simulation {
     if (maxJobMs) this.budget = { ms: maxJobMs, source: "--max-job-ms" };
     rt.setInterruptHandler(() => {
       if (this.exitCode !== undefined || this.fault !== undefined || this.overran) return true;
+      if (o.terminal?.quitRequested()) {
+        this.quitByTerminal();
+        return true;
+      }
       if (Date.now() > this.wallDeadline) return (this.timedOut = true);
       if (this.budget && this.jobStart !== undefined && this.unitDepth === 0 && performance.now() - this.jobStart > this.budget.ms) return (this.overran = true);
       return false;
@@ -186,6 +220,8 @@ class Simulation {
 
   private async runGuest(): Promise<QemuResult> {
     const ctx = this.ctx;
+    // --pin changes at time 0 are there at power-on.
+    this.advance(0);
     this.check(ctx.evalCode(this.runtimeSource, "tsmetal-sim-runtime.js"));
     // image.load("main") must work while the firmware is still evaluating (the engine's namespace
     // exists from linking): the firmware imports itself and hands its namespace over first. On
@@ -221,9 +257,16 @@ class Simulation {
           this.report(rejected.error);
           continue;
         }
-        const reason = rejected.value.consume((list) => (ctx.getProp(list, "length").consume((n) => ctx.getNumber(n)) ? ctx.getProp(list, 0) : undefined));
-        if (reason) {
-          this.report(reason, "Uncaught (in promise) ");
+        // Every one is reported, then the firmware ends with the first one's code (engine/src/rejections.c).
+        const reasons = rejected.value.consume((list) => Array.from({ length: ctx.getProp(list, "length").consume((n) => ctx.getNumber(n)) }, (_, i) => ctx.getProp(list, i)));
+        if (reasons.length) {
+          let code: number | undefined;
+          for (const reason of reasons) {
+            if (code !== undefined) this.exitCode = undefined;
+            this.report(reason, "Uncaught (in promise) ");
+            code ??= this.exitCode;
+          }
+          this.exitCode = code;
           continue;
         }
         const r = this.job(() => this.check(ctx.callFunction(turn, ctx.undefined)));
@@ -233,14 +276,23 @@ class Simulation {
         if (this.machine.resetRequested) this.exitCode = EXIT_RESET;
         else if (r === TURN_DONE) this.exitCode = 0;
         else if (r === TURN_WAIT_FOR_INTERRUPT && !fed) {
-          // Skip ahead to the machine's next interrupt (a timer compare armed by a driver), but
-          // not forever: a clock's own periodic match is no reason to wait.
+          // Skip ahead to the machine's next interrupt (a timer compare armed by a driver) or
+          // --pin change, but not forever: a clock's own periodic match is no reason to wait.
+          // A terminal can always type: its run waits for it, in host time.
           const next = this.machine.nextEventIn?.();
-          if (next === undefined || (this.idleUs += next) > IDLE_LIMIT_US) this.stuck();
-          else this.machine.advance(next);
+          const pin = this.untilPinEvent();
+          if (this.o.terminal) await this.sleep(Math.min(next ?? Infinity, pin ?? Infinity));
+          else if (pin !== undefined && pin <= (next ?? Infinity)) {
+            this.idleUs = 0;
+            this.advance(pin);
+          } else if (next === undefined || (this.idleUs += next) > IDLE_LIMIT_US) this.stuck();
+          else this.advance(next);
         } else if (r !== undefined && r > 0 && !fed) {
           this.idleUs = 0;
-          this.machine.advance(r);
+          // A pin change can raise an interrupt, which ends the sleep.
+          const until = Math.min(r, this.untilPinEvent() ?? Infinity);
+          if (this.o.terminal) await this.sleep(until);
+          else this.advance(until);
         }
         if (fed) this.idleUs = 0;
         if (Date.now() > this.wallDeadline) {
@@ -283,16 +335,52 @@ class Simulation {
   private reportOverrun(rawStack = ""): void {
     if (this.exitCode !== undefined) return;
     const b = this.budget as { ms: number; source: string };
-    const stack = elideFrames(
-      rawStack
-        .replace(/(\.js:\d+):\d+/g, "$1")
-        .split("\n")
-        .filter((l) => !l.includes("(tsmetal-sim-runtime.js:"))
-        .join("\n"),
-    );
+    const stack = elideFrames(hideRuntimeFrames(rawStack.replace(/(\.js:\d+):\d+/g, "$1")));
     this.flushConsole();
     this.emitDiagnostic(`tsmetal: a job ran longer than its execution budget of ${b.ms} ms (${b.source}) and was stopped\n${stack}`);
     this.exitCode = EXIT_JOB_BUDGET;
+  }
+
+  /** Moves machine time `us` on, making the --pin changes that fall due on the way at their times. */
+  private advance(us: number): void {
+    const end = this.nowUs + us;
+    while (this.pinEvents.length && this.pinEvents[0].us <= end) {
+      const e = this.pinEvents.shift() as PinEvent;
+      if (e.us > this.nowUs) {
+        this.machine.advance(e.us - this.nowUs);
+        this.nowUs = e.us;
+      }
+      this.machine.pins?.drive(e.pin, e.level);
+    }
+    if (end > this.nowUs) this.machine.advance(end - this.nowUs);
+    this.nowUs = end;
+  }
+
+  /** Machine time until the next --pin change, or undefined if none is left. */
+  private untilPinEvent(): number | undefined {
+    return this.pinEvents.length ? Math.max(1, this.pinEvents[0].us - this.nowUs) : undefined;
+  }
+
+  /**
+   * With a terminal: sleeps up to `us` of machine time (Infinity: until a key) as host time, and
+   * moves machine time on by what passed, less if a key came first.
+   */
+  private async sleep(us: number): Promise<void> {
+    const terminal = this.o.terminal as TerminalInput;
+    const started = performance.now();
+    await terminal.wait(Math.min(us / 1000, this.wallDeadline - Date.now()));
+    if (terminal.quit) return this.quitByTerminal();
+    const passed = Math.max(1, Math.round((performance.now() - started) * 1000));
+    this.idleUs = 0;
+    this.advance(Math.min(us, passed));
+  }
+
+  /** Ctrl-A x on the terminal (tools/sim/terminal.ts). */
+  private quitByTerminal(): void {
+    if (this.exitCode !== undefined) return;
+    this.flushConsole();
+    this.emitDiagnostic("\ntsmetal sim: ended with Ctrl-A x\n");
+    this.exitCode = EXIT_TERMINAL_QUIT;
   }
 
   /** The loop waits for an interrupt that nothing can raise any more: under QEMU a hang until the timeout. */
@@ -302,8 +390,10 @@ class Simulation {
     this.exitCode = EXIT_TIMEOUT;
   }
 
-  /** Offers the pending input to the console UART; true if it took some. */
+  /** Offers the pending input (and what the terminal typed) to the console UART; true if it took some. */
   private feedInput(): boolean {
+    const typed = this.o.terminal?.take();
+    if (typed?.length) this.input = Uint8Array.from([...this.input, ...typed]);
     if (this.input.length === 0) return false;
     const n = receiveConsoleInput(this.machine.console, this.input);
     this.input = this.input.subarray(n);
@@ -340,13 +430,7 @@ class Simulation {
       const text = typeof d === "object" && d !== null && e.name !== undefined ? `${e.name}: ${e.message}` : String(d);
       // quickjs-emscripten's QuickJS records columns; the engine's (2021) only lines.
       // The guest runtime's own frames are the engine's C code on the target: not shown.
-      const stack = elideFrames(
-        (e.stack ?? "")
-          .replace(/(\.js:\d+):\d+/g, "$1")
-          .split("\n")
-          .filter((l) => !l.includes("(tsmetal-sim-runtime.js:"))
-          .join("\n"),
-      );
+      const stack = elideFrames(hideRuntimeFrames((e.stack ?? "").replace(/(\.js:\d+):\d+/g, "$1")));
       this.flushConsole();
       this.emitDiagnostic(`${prefix}${text}\n${stack}`);
       this.exitCode = e.message === "out of memory" ? EXIT_OUT_OF_MEMORY : EXIT_UNCAUGHT;
@@ -386,7 +470,7 @@ class Simulation {
     const tick = () => {
       this.accessNs += ACCESS_NS;
       if (this.accessNs >= 1000) {
-        machine.advance(Math.floor(this.accessNs / 1000));
+        this.advance(Math.floor(this.accessNs / 1000));
         this.accessNs %= 1000;
       }
       return true;

@@ -43,6 +43,7 @@ export const GLYPH_SIZE = 8;
  */
 export const LINE_COORDINATE_LIMIT = 2 ** 24;
 
+/** A software canvas on a display (a Surface): fill, rect, line, blit and text; from board().framebuffer(). */
 export class Canvas {
   readonly surface: Surface;
 

@@ -1,7 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { loadsUnit, networkUnitUsed, optionalUnits, unitsFor, webUnits, webUnitsUsed } from "../../../tools/lib/units.ts";
+import { loadsUnit, namesTls, networkUnitUsed, optionalUnits, unitsFor, usesWebCrypto, WEBCRYPTO_PRELUDE, webCryptoPreludeNeeded, webUnits, webUnitsUsed } from "../../../tools/lib/units.ts";
 import { bundle, bundleUnit } from "../../../tools/lib/bundle.ts";
 import { loadBoard } from "../../../tools/lib/boards.ts";
 import { WEB_GLOBALS } from "../../../runtime/web/web-globals.ts";
@@ -37,6 +37,9 @@ test("the network unit is in a firmware of a family that has one only when its a
     const net = writeIn(dir, "net.js", "const nic = board().network();");
     const microvm = loadBoard("microvm");
     assert.equal(await networkUnitUsed(microvm, hello), []);
+    // esbuild's file marker for the "tsmetal" module is a comment, not a use of the network.
+    const marker = writeIn(dir, "marker.js", '// io/network.ts\nvar network_exports = {};\n// examples/app.ts\nconsole.log("hi");');
+    assert.equal(await networkUnitUsed(microvm, marker), []);
     assert.equal(await networkUnitUsed(microvm, net), [{ name: "network", entry: repoPath("soc/pc/network-unit.ts") }]);
     // A family without soc/<family>/network-unit.ts has none to add.
     assert.equal(await networkUnitUsed(loadBoard("pizero"), net), []);
@@ -74,5 +77,41 @@ test("the network API brings in its units: nothing, fetch(, new TCP(, serve(, ne
   // A family without a NIC unit: "net" still comes, and says there is no network when used.
   assert.equal(await unitsOfApp("pizero", 'import { TCP } from "tsmetal";\nnew TCP({ address: "10.0.2.2", port: 80, onReadable() {} });'), ["net"]);
 });
+
+test("serve({ tls }) brings in the unit tls; plain serve(), a comment or a word in a message does not", async () => {
+  const http = ["abort", "encoding", "http", "net", "network", "url"];
+  assert.equal(await unitsOfApp("microvm", 'import { serve } from "tsmetal";\nserve({ port: 443, tls: { cert: "c", key: "k" } }, () => new Response("hi"));'), [...http, "tls"].sort());
+  assert.equal(await unitsOfApp("microvm", 'import { serve } from "tsmetal";\n// tls later\nserve({ port: 80 }, () => new Response("tlsx"));'), http);
+  assert.ok(await namesTls("const o = { tls: 1 };"));
+  assert.not.ok(await namesTls("/* tls */ const s = \"mtls\";"));
+});
+
+test("serveSsh brings in the unit ssh (and net, network, and encoding for its TextEncoder); the shell's command table alone does not", async () => {
+  assert.equal(await unitsOfApp("microvm", 'import { serveSsh } from "tsmetal";\nserveSsh({ hostKey: "k", authorizedKeys: "", commands: {} });'), ["encoding", "net", "network", "ssh"]);
+  assert.not.ok((await unitsOfApp("microvm", 'import { commandShell } from "tsmetal";\n// serveSsh later\ncommandShell({}).run("ssh", console.log);')).includes("ssh"));
+});
+
+test("crypto.subtle, randomUUID and crypto.seed bring in the unit webcrypto (and abort, for DOMException); getRandomValues and a comment do not", async () => {
+  assert.equal(await unitsOfApp("microvm", "// subtle randomUUID\ncrypto.getRandomValues(new Uint8Array(4));"), []);
+  const webcrypto = ["abort", "webcrypto"];
+  assert.equal(await unitsOfApp("microvm", 'crypto.subtle.digest("SHA-256", new Uint8Array(1));'), webcrypto);
+  assert.equal(await unitsOfApp("microvm", "const { randomUUID } = crypto;\nconsole.log(randomUUID());"), webcrypto);
+  assert.equal(await unitsOfApp("microvm", "crypto.seed(new Uint8Array(32));"), webcrypto);
+  assert.ok(await usesWebCrypto("const s = globalThis.crypto.subtle;"));
+  assert.not.ok(await usesWebCrypto("/* crypto.subtle */ const subtlety = 1; cpu.seedRandom(1, 2);"));
+});
+
+test("the main unit of a firmware with the unit webcrypto is bundled again with the prelude that defines crypto.subtle", () =>
+  inTempDir("tsmetal-units-prelude-", async (dir) => {
+    const b = loadBoard("microvm");
+    const main = writeIn(dir, "main.ts", 'crypto.subtle.digest("SHA-256", new Uint8Array(1));');
+    const bundles = [await bundle(b, main, dir)];
+    bundles.push(...(await optionalUnits(b, bundles, (u) => bundleUnit(b, u.name, u.entry, dir))));
+    assert.ok(await webCryptoPreludeNeeded(bundles));
+    bundles[0] = await bundle(b, main, dir, undefined, [WEBCRYPTO_PRELUDE]);
+    assert.not.ok(await webCryptoPreludeNeeded(bundles));
+    const plain = [await bundle(b, writeIn(dir, "plain.ts", "console.log(1);"), dir)];
+    assert.not.ok(await webCryptoPreludeNeeded(plain));
+  }));
 
 test.run();

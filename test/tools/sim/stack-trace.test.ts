@@ -1,6 +1,6 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
-import { elideFrames } from "../../../tools/sim/stack-trace.ts";
+import { elideFrames, hideRuntimeFrames } from "../../../tools/sim/stack-trace.ts";
 
 // The simulator's stack traces in the target's shape (engine/src/report.c print_stack).
 const test = suite("simulator stack trace elision");
@@ -21,6 +21,19 @@ test("without a trailing newline none is added", () => {
   const out = elideFrames(frames(20).join("\n"));
   assert.ok(!out.endsWith("\n"));
   assert.match(out, /\.\.\. 8 frames elided \.\.\./);
+});
+
+test("the guest runtime's frames are hidden, and the Reflect call through which it called the firmware", () => {
+  const stack = [
+    "    at f (firmware.js:2)",
+    "    at apply (native)",
+    "    at apply (tsmetal-sim-runtime.js:40)",
+    "    at <anonymous> (firmware.js:4)",
+    "    at apply (native)",
+    "    at g (firmware.js:9)",
+    "",
+  ].join("\n");
+  assert.is(hideRuntimeFrames(stack), ["    at f (firmware.js:2)", "    at <anonymous> (firmware.js:4)", "    at apply (native)", "    at g (firmware.js:9)", ""].join("\n"));
 });
 
 test.run();

@@ -10,12 +10,13 @@ import { Timers } from "./timers.ts";
 import { SimIrq } from "./irq.ts";
 import { SimClock, DEFAULT_EPOCH_MS } from "./clock.ts";
 import { installEngineFixes } from "./engine-fixes.ts";
-import { installRejectionTracking, takeUnhandled } from "./rejections.ts";
+import { installAsyncTracking, installRejectionTracking, takeUnhandled } from "./rejections.ts";
 import { WEB_GLOBALS } from "../../../runtime/web/web-globals.ts";
 import { addressArg, integerArg, portArg, valueArg } from "./args.ts";
 
 installEngineFixes();
 installRejectionTracking();
+installAsyncTracking();
 
 /** What turn() tells the host: go on, the loop is done, or sleep (for a while, or until an interrupt). */
 export const TURN_AGAIN = 0;
@@ -212,11 +213,11 @@ function turn(): number {
   if (clock.now() >= next || irq.queued) return TURN_AGAIN;
   return Math.max(1, clock.microsFromTicks(next - clock.now()));
 }
-/** The first rejection of a watched promise, once (the host reports it as the engine does). */
+/** The rejections nobody handled, each once, oldest first (the host reports them all, as the engine does). */
 function takeRejection(): unknown[] {
-  const r = rejection ?? takeUnhandled();
+  const r = rejection;
   rejection = undefined;
-  return r ? [r.reason] : [];
+  return r ? [r.reason, ...takeUnhandled()] : takeUnhandled();
 }
 /** The host's copy of a DMA buffer after a device wrote to it (models/dma.ts). */
 function dmaPut(buffer: ArrayBuffer, bytes: ArrayBuffer): void {

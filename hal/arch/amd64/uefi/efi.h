@@ -1,0 +1,89 @@
+/*
+ * The few UEFI definitions the loader stub (efi-stub.c) uses, from the UEFI Specification 2.10:
+ * 4.3 EFI System Table, 4.4 EFI Boot Services Table, 4.5 EFI Runtime Services Table, 7.2 Memory
+ * Allocation Services (EFI_MEMORY_DESCRIPTOR) and 12.4 Simple Text Output Protocol. Only the
+ * members used are typed; the others keep their slot as a plain pointer.
+ * EFI functions use the Microsoft x64 calling convention (2.3.4.2), hence EFIAPI.
+ */
+#ifndef TSM_EFI_H
+#define TSM_EFI_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#define EFIAPI __attribute__((ms_abi))
+
+typedef uint64_t efi_status;
+typedef void *efi_handle;
+typedef uint16_t char16;
+
+/* Appendix D: the high bit set is an error. */
+#define EFI_SUCCESS 0
+#define EFI_ERROR_BIT (1ull << 63)
+#define EFI_LOAD_ERROR (EFI_ERROR_BIT | 1)
+#define EFI_BUFFER_TOO_SMALL (EFI_ERROR_BIT | 5)
+
+typedef struct {
+    uint64_t signature;
+    uint32_t revision, header_size, crc32, reserved;
+} efi_table_header;
+
+typedef struct efi_simple_text_output {
+    void *reset;
+    efi_status(EFIAPI *output_string)(struct efi_simple_text_output *self, const char16 *s);
+} efi_simple_text_output;
+
+/* 7.2.1 EFI_ALLOCATE_TYPE and 7.2 EFI_MEMORY_TYPE. */
+enum { ALLOCATE_ANY_PAGES, ALLOCATE_MAX_ADDRESS, ALLOCATE_ADDRESS };
+enum {
+    EFI_RESERVED_MEMORY, EFI_LOADER_CODE, EFI_LOADER_DATA, EFI_BOOT_SERVICES_CODE, EFI_BOOT_SERVICES_DATA,
+    EFI_RUNTIME_SERVICES_CODE, EFI_RUNTIME_SERVICES_DATA, EFI_CONVENTIONAL_MEMORY, EFI_UNUSABLE_MEMORY,
+    EFI_ACPI_RECLAIM_MEMORY, EFI_ACPI_MEMORY_NVS,
+};
+
+typedef struct {
+    uint32_t type;
+    uint32_t pad;
+    uint64_t physical_start;
+    uint64_t virtual_start;
+    uint64_t number_of_pages;
+    uint64_t attribute;
+} efi_memory_descriptor;
+
+typedef struct {
+    efi_table_header hdr;
+    void *raise_tpl, *restore_tpl;
+    efi_status(EFIAPI *allocate_pages)(int type, int memory_type, uint64_t pages, uint64_t *memory);
+    void *free_pages;
+    efi_status(EFIAPI *get_memory_map)(uint64_t *size, efi_memory_descriptor *map, uint64_t *key,
+                                       uint64_t *descriptor_size, uint32_t *descriptor_version);
+    void *allocate_pool, *free_pool;
+    void *create_event, *set_timer, *wait_for_event, *signal_event, *close_event, *check_event;
+    void *install_protocol_interface, *reinstall_protocol_interface, *uninstall_protocol_interface;
+    void *handle_protocol, *reserved, *register_protocol_notify, *locate_handle, *locate_device_path;
+    void *install_configuration_table;
+    void *load_image, *start_image, *exit, *unload_image;
+    efi_status(EFIAPI *exit_boot_services)(efi_handle image, uint64_t map_key);
+    void *get_next_monotonic_count, *stall;
+    efi_status(EFIAPI *set_watchdog_timer)(uint64_t timeout, uint64_t code, uint64_t size, const char16 *data);
+    void *connect_controller, *disconnect_controller;
+    void *open_protocol, *close_protocol, *open_protocol_information;
+    void *protocols_per_handle, *locate_handle_buffer;
+    void *locate_protocol;
+} efi_boot_services;
+
+typedef struct {
+    efi_table_header hdr;
+    void *firmware_vendor;
+    uint32_t firmware_revision;
+    efi_handle console_in_handle;
+    void *con_in;
+    efi_handle console_out_handle;
+    efi_simple_text_output *con_out;
+    efi_handle standard_error_handle;
+    efi_simple_text_output *std_err;
+    void *runtime_services;
+    efi_boot_services *boot_services;
+} efi_system_table;
+
+#endif
