@@ -61,6 +61,13 @@ declare module "hal" {
      * it (CPUID says so), an InternalError if it keeps failing. docs/hal.md.
      */
     random32?(): number;
+    /**
+     * Resets the machine, as a power cycle would (amd64: UEFI ResetSystem when BOOTX64.EFI started
+     * the firmware, else the PC's reset control register, the i8042, a triple fault). Under QEMU,
+     * which runs with -no-reboot, the run ends with exit code 6. Only on the amd64 bare-metal
+     * boards. docs/hal.md.
+     */
+    reset?(): never;
   };
 
   /**
@@ -267,5 +274,22 @@ declare module "hal" {
     /** REPL builds only: once interrupt `line` is taken, running JS stops with
         "InternalError: interrupted" (the host's Ctrl-C); -1 stops watching. */
     watchBreak?(line: number): void;
+    /**
+     * REPL and `--updatable` builds only; absent elsewhere. Boots the firmware again without a
+     * power cycle (docs/updates.md, "The soft restart"): every interrupt line is masked, the
+     * engine's state is restored from its snapshot and unit "main" runs again, so nothing the
+     * running code made or registered (objects, globals, timers, interrupt handlers) survives,
+     * except `kept`, which `kept()` returns after the restart. `beforeRestart`, when given, runs
+     * once the checks have passed and before the first interrupt line is masked: the place to
+     * stop devices that write memory on their own (docs/updates.md, "Devices are stopped before
+     * the restart"); if it throws, there is no restart and its error is thrown here. Does not
+     * return; throws a TypeError on a firmware without an engine snapshot (the Linux boards) and
+     * a RangeError when `kept` cannot be held beside the heap's fresh state.
+     */
+    restart?(kept: Uint8Array, beforeRestart?: () => void): never;
+    /** REPL and `--updatable` builds only: the bytes the last `restart()` kept, once (a second call,
+        a cold boot and an empty `kept` give undefined); checked against a checksum taken before the
+        restart (damaged bytes are a console message and undefined). */
+    kept?(): ArrayBuffer | undefined;
   };
 }

@@ -31,6 +31,8 @@ export interface BoardInfo {
   readonly memory?: { readonly base: number; readonly size: number };
   /** Clock rates in Hz by name ("arm", "core", "uart", ...). */
   readonly clocks?: Readonly<Record<string, number>>;
+  /** What feeds crypto.getRandomValues() (PC boards: "rdrand", "efi-rng" or "rdrand+efi-rng"). */
+  readonly random?: string;
 }
 
 /** Options of board().openDigital(): the pin (numbered as the board's page says), its mode, and for inputs the edges to report. */
@@ -55,6 +57,8 @@ export interface BoardServices {
   info?(): BoardInfo;
   /** The board's watchdog, where it has one: a starved watchdog resets the board. */
   readonly watchdog?: Watchdog;
+  /** Resets the board now, as a power cycle would (PC boards; under QEMU the run ends with exit code 6). */
+  reboot?(): never;
   /** A GPIO pin as an ECMA-419 Digital (exclusive until closed). */
   openDigital?(options: OpenDigitalOptions): Digital;
   /** The display, set up on first call; later calls return the same canvas. */

@@ -29,6 +29,8 @@ export interface SimMachine {
    * Absent on machines with nothing that resets them.
    */
   readonly resetRequested?: boolean;
+  /** The boot command line a loader passes (PVH's cmdline: the virtio-mmio devices), on machines booted with one. */
+  readonly commandLine?: string;
   /** DMA memory devices read and write (hal.dma.alloc), on machines with such devices. */
   readonly dma?: SimDma;
   /** The x86 I/O port space (addresses are port numbers), on machines that have one. */

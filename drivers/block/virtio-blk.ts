@@ -30,6 +30,7 @@ import { BlockDeviceError, type BlockDevice } from "./block-device.ts";
 import { checkRead, checkWrite } from "./bounds.ts";
 import { F_VERSION_1_HIGH, VirtioMmio, hex, type FeatureWords } from "../virtio/mmio.ts";
 import { DESC_F, SplitVirtqueue, type Barriers } from "../virtio/virtqueue.ts";
+import { registerBusMaster } from "../interfaces/bus-master.ts";
 
 /** Device ID of a block device (VIRTIO 1.2, 5). */
 export const VIRTIO_ID_BLOCK = 2;
@@ -99,6 +100,8 @@ export class VirtioBlk implements BlockDevice {
   private waiter?: (id: number) => void;
   /** Callers queue here: one request in flight (the data buffer and descriptors are shared). */
   private queueTail: Promise<unknown> = Promise.resolve();
+  /** stop() reset the device: no more requests. */
+  private stopped = false;
 
   constructor(options: VirtioBlkOptions) {
     this.base = options.base;
@@ -122,6 +125,8 @@ export class VirtioBlk implements BlockDevice {
       return { low: device.low & (BLK_F.RO | BLK_F.FLUSH | BLK_F.SIZE_MAX), high: F_VERSION_1_HIGH };
     });
     let q!: SplitVirtqueue;
+    // The queue is the device's from here on: a soft restart stops it first (stop()).
+    registerBusMaster({ name: `VirtioBlk at 0x${hex(this.base)}`, stop: () => this.stop() });
     t.setupQueue(REQUEST_QUEUE, QUEUE_SIZE, () => {
       q = new SplitVirtqueue({ dma: this.dma, barrier: this.barrier, size: QUEUE_SIZE, bufferSize: HEADER_BYTES, deviceWritable: false });
       return q.addresses;
@@ -232,11 +237,22 @@ export class VirtioBlk implements BlockDevice {
     });
   }
 
+  /**
+   * Stops the device for good: a device reset (drivers/virtio/mmio.ts reset(): Status 0, 2.4,
+   * 4.2.2.1), after which it no longer reads the queue nor writes a data buffer; later requests
+   * are EIO. Throws when the device does not reset (its Status does not return to 0).
+   */
+  stop(): void {
+    this.stopped = true;
+    this.transport.reset();
+  }
+
   /** One request, waited for (5.2.6). */
   private async request(type: BLK_T, sector: number, bytes: number): Promise<void> {
     const q = this.queue;
     const data = this.data;
     if (q === undefined || data === undefined) throw new BlockDeviceError("VirtioBlk: init() first", "EIO");
+    if (this.stopped) throw new BlockDeviceError("VirtioBlk: the device was stopped (stop(), before a soft restart)", "EIO");
     const what = `${NAMES[type]} of ${bytes / SECTOR} sectors at ${sector}`;
     const h = q.take(), d = q.take(), s = q.take();
     if (h < 0 || d < 0 || s < 0) throw new BlockDeviceError(`VirtioBlk: ${what}: the device still holds the queue's descriptors (an earlier request timed out)`, "EIO");

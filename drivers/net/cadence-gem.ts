@@ -428,6 +428,24 @@ export class CadenceGem extends DmaNic<CadenceGemRegisters> {
     this.ncr.write(this.ncrRunning());
   }
 
+  /**
+   * For stop(): every interrupt disabled (IDR), then net_ctrl with rx_en and tx_en clear (and the
+   * MDIO port off). UG585 appendix B, net_ctrl: with rx_en clear "frame reception will stop
+   * immediately and the receive pipeline will be cleared"; with tx_en clear "transmission will
+   * stop immediately, the transmit pipeline and control registers will be cleared". Waits,
+   * bounded, until tx_status tx_go ("transmit go", clear once transmission has halted) reads 0.
+   */
+  protected halt(): void {
+    const r = this.registers;
+    r.IDR.write(ALL_INTERRUPTS);
+    this.ncr.write(0);
+    try {
+      r.TSR.waitUntil(TSR.TX_GO, 0, this.wait);
+    } catch (e) {
+      throw this.timeout(e, "transmission did not halt (tx_status tx_go stayed set)");
+    }
+  }
+
   /** Stops receive and transmit, drops what was queued, and starts again on empty lists. */
   protected restart(): void {
     this.ncr.write(NCR.MGMT_PORT_EN);

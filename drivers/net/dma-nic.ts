@@ -17,6 +17,7 @@ import { pollOptions, PollTimeoutError, type PollOptions } from "../../hal/poll.
 import type { NetworkInterface, NetworkInterfaceEvents } from "../interfaces/network-interface.ts";
 import { MDIO_FRAME, MDIO_OP, MiiPhy, findPhy, mdioFrame, type FoundPhy, type LinkMode, type MdioBus } from "./mii-phy.ts";
 import { checkMac, ringSize } from "./nic-options.ts";
+import { registerBusMaster } from "../interfaces/bus-master.ts";
 
 const HEADER_BYTES = 14;
 /** The shortest frame on the wire without its FCS (IEEE 802.3 4.2.3.3); shorter ones are padded with zeros. */
@@ -98,6 +99,8 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
   protected rxFragment = false;
   /** Set by init() once the MAC is programmed. */
   protected initialized = false;
+  /** stop() halted the MAC for good. */
+  protected stopped = false;
   // The rings and their buffers (allocated by the first init()), and where the driver is in them.
   protected rxRingView!: DataView;
   protected txRingView!: DataView;
@@ -179,6 +182,7 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
    */
   pollLink(): boolean {
     this.checked();
+    if (this.stopped) return false;
     let up = this.phy.linkUp();
     let mode: LinkMode | undefined;
     if (up && !this.up) {
@@ -245,6 +249,7 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
    */
   onInterrupt(): void {
     this.checked();
+    if (this.stopped) return;
     if (this.acknowledge()) {
       this.stats.busErrors++;
       this.restart();
@@ -254,6 +259,19 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
     this.receive();
     if (this.txCount !== 0) this.reclaim();
     this.notifyWritable();
+  }
+
+  /**
+   * Stops the MAC for good, before a soft restart (drivers/interfaces/bus-master.ts): it no longer
+   * writes received frames into the receive buffers nor reads the transmit ring. The link is down
+   * and send() refuses frames afterwards; init() would start it again. Throws when the MAC does
+   * not report it stopped within the driver's bounded wait. Afterwards onInterrupt() does
+   * nothing and pollLink() reports the link down: nothing writes the MAC's registers again.
+   */
+  stop(): void {
+    this.up = false;
+    this.stopped = true;
+    if (this.allocated) this.halt(); // else never handed the rings: nothing to stop
   }
 
   mdioRead(phy: number, reg: number): number {
@@ -271,6 +289,11 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
   protected abstract mdioTransfer(frame: number): void;
   /** The management register after a read frame: the data in MDIO_FRAME.DATA. */
   protected abstract mdioData(): number;
+  /**
+   * stop()'s hardware part: receive and transmit DMA off, the MAC's interrupts masked, and a
+   * bounded wait until the MAC reports it stopped; throws (through timeout()) when it does not.
+   */
+  protected abstract halt(): void;
   /** Reads and acknowledges the MAC's interrupt events; true when a DMA bus error stopped the MAC. */
   protected abstract acknowledge(): boolean;
   /** Stops the MAC, drops what was queued (countRestart), and starts it again on empty rings. */
@@ -300,8 +323,13 @@ export abstract class DmaNic<Registers> implements NetworkInterface, MdioBus {
     if (!this.base) throw new Error(`${this.owner}: invalid base address`);
     if (bus === NO_BUS) throw new TypeError(`${this.owner}: no RegisterBus given and none installed`);
     // DMA memory is never freed: a second init() (after a PHY that did not answer) reuses it.
-    if (!this.allocated) this.allocate();
+    if (!this.allocated) {
+      this.allocate();
+      // The rings are the MAC's from here on: a soft restart stops it first (stop()).
+      registerBusMaster({ name: `${this.owner} at 0x${hex(this.base)}`, stop: () => this.stop() });
+    }
     this.up = false;
+    this.stopped = false;
     this.mode = { speed: 100, fullDuplex: true };
   }
 

@@ -370,6 +370,23 @@ export class ImxEnet extends DmaNic<ImxEnetRegisters> {
   }
 
   /**
+   * For stop(): ECR.RESET, which clears ETHEREN ("When this bit is set, it clears the ETHEREN
+   * bit", ENETx_ECR); with ETHEREN clear "the uDMA, buffer descriptor, and FIFO control logic
+   * are reset" and reception and transmission stop. The interrupt mask goes to 0 first. Waits,
+   * bounded, until RESET has cleared itself and ETHEREN reads 0.
+   */
+  protected halt(): void {
+    const r = this.registers;
+    r.EIMR.write(0);
+    r.ECR.write(ECR.RESET);
+    try {
+      r.ECR.waitUntil(ECR.RESET | ECR.ETHEREN, 0, this.wait);
+    } catch (e) {
+      throw this.timeout(e, "the MAC did not stop (ECR.RESET or ETHEREN stayed set)");
+    }
+  }
+
+  /**
    * Stops the MAC (ETHEREN clear, which resets its descriptor pointers to RDSR/TDSR), drops what
    * was queued, programs RCR/TCR for the current mode and starts again with empty rings.
    */

@@ -32,6 +32,7 @@ import type { PolledDeviceOptions } from "../../hal/register.ts";
 import type { NetworkInterface, NetworkInterfaceEvents } from "../interfaces/network-interface.ts";
 import { F_VERSION_1_HIGH, INTERRUPT, STATUS, VirtioMmio, hex, type FeatureWords } from "../virtio/mmio.ts";
 import { SplitVirtqueue, type Barriers, type VirtqueueErrors } from "../virtio/virtqueue.ts";
+import { registerBusMaster } from "../interfaces/bus-master.ts";
 
 /** Device ID of a network card (VIRTIO 1.2, 5). */
 export const VIRTIO_ID_NET = 1;
@@ -163,6 +164,8 @@ export class VirtioNet implements NetworkInterface {
         throw new RangeError(`VirtioNet: no DMA memory for the ${what} queue (${size} buffers of ${BUFFER_BYTES} bytes): ${e instanceof Error ? e.message : String(e)}`);
       }
     };
+    // The queues are the device's from here on: a soft restart stops it first (stop()).
+    registerBusMaster({ name: `VirtioNet at 0x${hex(this.base)}`, stop: () => this.stop() });
     t.setupQueue(RX_QUEUE, this.rxSize, () => (rxq = queue(this.rxSize, true, "receive")).addresses);
     t.setupQueue(TX_QUEUE, this.txSize, () => (txq = queue(this.txSize, false, "transmit")).addresses);
     // The transmit headers are zeros for good (5.1.6.2); the device never writes them.
@@ -186,6 +189,18 @@ export class VirtioNet implements NetworkInterface {
     this.errors.tx = txq.errors;
     t.driverOk();
     if (kick) t.notify(RX_QUEUE);
+  }
+
+  /**
+   * Stops the device for good: a device reset (drivers/virtio/mmio.ts reset(): Status 0, 2.4,
+   * 4.2.2.1), after which it neither receives into the posted buffers nor reads the transmit ring.
+   * The interface is down and send() refuses frames afterwards; the next boot sets it up again.
+   * Throws when the device does not reset (its Status does not return to 0).
+   */
+  stop(): void {
+    this.broken = true;
+    this.up = false;
+    this.transport.reset();
   }
 
   attach(events: NetworkInterfaceEvents): void {

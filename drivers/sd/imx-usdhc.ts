@@ -1,5 +1,5 @@
 /**
- * i.MX Ultra Secured Digital Host Controller (uSDHC) driver, programmed I/O: the i.MX6UL/ULL's
+ * i.MX Ultra Secured Digital Host Controller (uSDHC) driver: the i.MX6UL/ULL's
  * uSDHC1 (0x02190000, the microSD slot of the USB armory Mk II and the EVK) and uSDHC2
  * (0x02194000, the Mk II's eMMC).
  *
@@ -18,13 +18,27 @@
  * responses are at the SDHCI's offsets with its bits; after a clock change the driver waits for
  * PRES_STATE.SDSTB (3, SD clock stable) as the RM asks. QEMU's imx_usdhc (hw/sd/sdhci.c) models
  * the same split and reports SDSTB set.
+ *
+ * DMA (with `dma` given): ADMA2 as the SDHCI's (the same 8-byte descriptors, ADMA_SYS_ADDR 0x58,
+ * ADMA_ERR_STATUS 0x54 with ADMADCE, bit 3, for a descriptor error), selected in PROT_CTRL's
+ * DMASEL (9:8, 10b) instead of Host Control 1; HOST_CTRL_CAP (0x40) has ADMA support in bit 20
+ * (ADMAS; the SDHCI's ADMA1 bit, which Linux's sdhci-esdhc-imx reads as ADMA2 for this reason) and
+ * simple DMA in bit 22 (DMAS); a DMA error is INT_STATUS.DMAE (28). BLK_ATT has no SDMA buffer
+ * boundary field (its block size is bits 12:0). QEMU's model (hw/sd/sdhci.c, usdhc_write) moves
+ * DMASEL to the SDHCI's place, its capabilities are the SDHCI default 0x057834b4 (SDMA, ADMA1 and
+ * ADMA2 bits) and it reports an ADMA error at the SDHCI's bit 25, so both are enabled and read.
  */
+import type { DmaAllocator } from "hal";
 import { defineRegisters, ro, rw, type PolledDeviceOptions } from "../../hal/register.ts";
 import { BlockDeviceError } from "../block/block-device.ts";
-import { ID_CLOCK, Sdhci } from "./sdhci.ts";
+import { CAP, ID_CLOCK, Sdhci, type SdTransferMode } from "./sdhci.ts";
 
 /** PROT_CTRL (58.8.10): DTW data transfer width, EMODE endian mode. */
-export enum PROT_CTRL { DTW = 3 << 1, DTW_4 = 1 << 1, EMODE = 3 << 4, EMODE_LITTLE = 2 << 4 }
+export enum PROT_CTRL { DTW = 3 << 1, DTW_4 = 1 << 1, EMODE = 3 << 4, EMODE_LITTLE = 2 << 4, DMASEL = 3 << 8, DMASEL_SIMPLE = 0, DMASEL_ADMA2 = 2 << 8 }
+/** HOST_CTRL_CAP: ADMAS (ADMA2 support), DMAS (simple DMA support). */
+export enum HOST_CTRL_CAP { ADMAS = 1 << 20, DMAS = 1 << 22 }
+/** INT_STATUS / INT_STATUS_EN: DMAE, a DMA error (where the SDHCI has vendor-specific bits). */
+export enum USDHC_INT { DMAE = 1 << 28 }
 /** SYS_CTRL (58.8.11). */
 export enum SYS_CTRL { RESERVED_ONES = 0xf, DVS = 0xf << 4, SDCLKFS = 0xff << 8, DTOCV = 0xf << 16, RSTA = 1 << 24, RSTC = 1 << 25, RSTD = 1 << 26, INITA = 1 << 27 }
 /** PRES_STATE (58.8.9): SDSTB, the SD clock is stable. */
@@ -49,6 +63,12 @@ export interface ImxUsdhcOptions extends PolledDeviceOptions {
   readonly rootClockHz?: number;
   readonly busWidth4?: boolean;
   readonly cardDetect?: boolean;
+  /** DMA memory (hal `dma`): ADMA2 (or simple DMA) when HOST_CTRL_CAP offers it; without it, PIO. See SdhciOptions. */
+  readonly dma?: DmaAllocator;
+  /** The bounce buffer's bytes (default 65536). */
+  readonly dmaBufferBytes?: number;
+  /** hal `barrier.dsb` around DMA transfers (SdhciOptions.barrier). */
+  readonly barrier?: () => void;
 }
 
 /** Data timeout: SDCLK x 2^27 (DTOCV 1110b), the largest the RM defines. */
@@ -61,14 +81,17 @@ export class ImxUsdhc extends Sdhci {
   private readonly rootHz: number;
 
   constructor(options: ImxUsdhcOptions) {
-    super({ base: options.base, bus: options.bus, maxPolls: options.maxPolls, busWidth4: options.busWidth4, cardDetect: options.cardDetect }, "ImxUsdhc");
+    super({ base: options.base, bus: options.bus, maxPolls: options.maxPolls, busWidth4: options.busWidth4, cardDetect: options.cardDetect, dma: options.dma, dmaBufferBytes: options.dmaBufferBytes, barrier: options.barrier }, "ImxUsdhc");
     if (options.rootClockHz !== undefined && !(options.rootClockHz > 0)) throw new RangeError(`ImxUsdhc: rootClockHz ${options.rootClockHz} is not positive`);
     this.rootHz = options.rootClockHz ?? 198_000_000;
     this.usdhc = USDHC_REGS.at(options.base, options.bus);
-    this.statusNames = { int: "INT_STATUS", pres: "PRES_STATE" };
+    this.statusNames = { int: "INT_STATUS", pres: "PRES_STATE", adma: "ADMA_ERR_STATUS" };
+    this.dmaErrors |= USDHC_INT.DMAE;
+    this.statusEnable |= USDHC_INT.DMAE;
+    this.sdmaBoundary = 0;
   }
 
-  /** 58.5.x initialisation: RSTA, little-endian PROT_CTRL, watermarks, statuses, card detect, 400 kHz, INITA. */
+  /** 58.5.x initialisation: RSTA, little-endian PROT_CTRL, watermarks, statuses, card detect, DMA or not, 400 kHz, INITA. */
   override reset(): void {
     if (!this.base) throw new Error(`${this.name}: invalid base address`);
     const u = this.usdhc;
@@ -79,6 +102,7 @@ export class ImxUsdhc extends Sdhci {
     u.MIX_CTRL.write(u.MIX_CTRL.read() & ~MIX_CTRL.MODE);
     this.enableStatus();
     this.checkCard();
+    this.chooseTransfer();
     this.setClock(ID_CLOCK);
     u.SYS_CTRL.set(SYS_CTRL.INITA); // 80 SD clocks before CMD0
     this.waitFor(() => u.SYS_CTRL.read() & SYS_CTRL.INITA, 0, "INITA (initialisation clocks)");
@@ -94,6 +118,16 @@ export class ImxUsdhc extends Sdhci {
     const sdclkfs = pre === 1 ? 0 : pre >>> 1;
     u.SYS_CTRL.write(SYS_CTRL.RESERVED_ONES | (sdclkfs << 8) | ((div - 1) << 4) | DTOCV_MAX);
     this.waitFor(() => u.PRES_STATE.read() & PRES_STATE.SDSTB, PRES_STATE.SDSTB, "PRES_STATE.SDSTB (SD clock stable)");
+  }
+
+  /** ADMAS (bit 20) or the SDHCI's ADMA2 bit (19, which QEMU's model checks) for ADMA2; DMAS (22) for simple DMA. */
+  protected override dmaSupport(cap: number): SdTransferMode {
+    return cap & (HOST_CTRL_CAP.ADMAS | CAP.ADMA2) ? "adma2" : cap & HOST_CTRL_CAP.DMAS ? "sdma" : "pio";
+  }
+
+  /** PROT_CTRL.DMASEL: 00b simple DMA, 10b ADMA2. */
+  protected override selectDma(mode: SdTransferMode): void {
+    this.usdhc.PROT_CTRL.modify(PROT_CTRL.DMASEL, mode === "adma2" ? PROT_CTRL.DMASEL_ADMA2 : PROT_CTRL.DMASEL_SIMPLE);
   }
 
   override setBusWidth4(): void {

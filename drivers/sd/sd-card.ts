@@ -36,7 +36,7 @@ export interface SdCardOptions {
   readonly now?: () => number;
   /** Polls of CMD13 after a write before the card counts as stuck (default 100,000). */
   readonly maxBusyPolls?: number;
-  /** Blocks per CMD18/CMD25 at most (default 65535, the SDHCI block counter's limit). */
+  /** Blocks per CMD18/CMD25 at most (default 65535, the SDHCI block counter's limit; less when the host's maxBlocks is less). */
   readonly maxBlocksPerCommand?: number;
 }
 
@@ -74,7 +74,8 @@ export function csdBlocks(csd: ArrayLike<number>): { version: number; blocks: nu
 
 export class SdCard implements BlockDevice {
   readonly blockSize = BLOCK;
-  private readonly host: SdHost;
+  /** The host controller the card is behind (what it chose at reset, e.g. Sdhci.transferMode). */
+  readonly host: SdHost;
   private readonly o: SdCardOptions;
   private card: SdCardInfo | undefined;
   private ro = false;
@@ -166,7 +167,7 @@ export class SdCard implements BlockDevice {
 
   private transfer(write: boolean, lba: number, count: number, buf: Uint8Array): void {
     const h = this.host, card = this.info;
-    const max = this.o.maxBlocksPerCommand ?? 65535;
+    const max = Math.min(this.o.maxBlocksPerCommand ?? 65535, h.maxBlocks ?? 65535);
     for (let done = 0; done < count; ) {
       const n = Math.min(count - done, max);
       const addr = card.highCapacity ? lba + done : (lba + done) * BLOCK; // 4.3.14

@@ -35,6 +35,8 @@ export interface SdHost {
   command(label: string, index: number, arg: number, response: SdResponse, data?: SdData): Uint32Array;
   /** Sets the card clock to at most `hz`. */
   setClock(hz: number): void;
+  /** The most 512-byte blocks one data command may move (a DMA bounce buffer's size); absent: the 65535 of the block counter. Read after reset(). */
+  readonly maxBlocks?: number;
   /** The controller and slot have DAT1-3 (a 4-bit data bus). */
   readonly busWidth4: boolean;
   /** Switches the host to the 4-bit data bus (after ACMD6 switched the card). */

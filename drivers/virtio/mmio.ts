@@ -147,13 +147,7 @@ export class VirtioMmio {
   negotiate(choose: (device: FeatureWords) => FeatureWords): FeatureWords {
     const r = this.registers;
     // 1. Reset the device; wait until Status reads 0 (4.2.3.1.1).
-    r.STATUS.write(0);
-    this.status = 0;
-    try {
-      r.STATUS.waitUntil(0xff as STATUS, 0, this.wait);
-    } catch (e) {
-      throw e instanceof PollTimeoutError ? new Error(`${this.name}: the device at 0x${hex(this.base)} did not reset (${e.message})`) : e;
-    }
+    this.reset();
     // 2. ACKNOWLEDGE: the guest noticed the device. 3. DRIVER: it knows how to drive it.
     this.setStatus(STATUS.ACKNOWLEDGE);
     this.setStatus(STATUS.DRIVER);
@@ -224,6 +218,24 @@ export class VirtioMmio {
     r.QUEUE_DEVICE_HIGH.write(high32(addr.device));
     // 7. Ready.
     r.QUEUE_READY.write(QUEUE_READY.READY);
+  }
+
+  /**
+   * Resets the device and waits, bounded, until Status reads 0: writing 0 to Status is a device
+   * reset (2.1, 2.4; the Status row of 4.2.2), after which the device has cleared QueueReady of
+   * every queue and InterruptStatus (4.2.2.1) and uses no buffer of the old queues any more; the
+   * driver waits for Status to read 0 before it sets the device up again (4.2.3.1.1). Throws when
+   * Status does not return to 0.
+   */
+  reset(): void {
+    const r = this.registers;
+    r.STATUS.write(0);
+    this.status = 0;
+    try {
+      r.STATUS.waitUntil(0xff as STATUS, 0, this.wait);
+    } catch (e) {
+      throw e instanceof PollTimeoutError ? new Error(`${this.name}: the device at 0x${hex(this.base)} did not reset (${e.message})`) : e;
+    }
   }
 
   /** 3.1.1 step 8: DRIVER_OK, the device is live. */

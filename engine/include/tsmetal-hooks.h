@@ -101,11 +101,18 @@ void tsm_arch_out32(uint16_t port, uint32_t v);
    a random number instruction, and one 32-bit number from it (0 when none was ready). */
 int tsm_arch_has_random(void);
 int tsm_arch_random32(uint32_t *out);
+/* Needed there too (hal.cpu.reset; amd64: hal/arch/amd64/efi-handoff.c): resets the machine. */
+void tsm_arch_reset(void) __attribute__((noreturn));
 /* May be absent (weak): the command line the boot loader passed (PVH hvm_start_info.cmdline_paddr
    on amd64), copied at boot into memory the snapshot does not restore. Returns its bytes, *len
    set, NUL-free printable ASCII; NULL when it was longer than the copy holds (nothing is
    truncated silently). hal.cpu.commandLine() (hal/native/hal-module.c) is "" without it. */
 const char *tsm_arch_command_line(size_t *len) __attribute__((weak));
+/* May be absent (weak): takes an interrupt the CPU has not been told of yet. Only the Linux
+   targets have one (hal/arch/linux/registers.c): their interrupt line is news on a pipe, read at
+   register accesses and waits, so engine/src/repl.c polls it for Ctrl-C in a loop that makes
+   neither. On a CPU an interrupt needs no polling. */
+void tsm_arch_poll_irq(void) __attribute__((weak));
 /* Needed where engine/src/libc-musl.c is linked (bare-metal musl): the thread pointer the C
    library's TLS hangs off, for musl's arch_prctl(ARCH_SET_FS / ARCH_GET_FS). */
 void tsm_arch_set_thread_pointer(uintptr_t p);

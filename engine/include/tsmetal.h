@@ -84,6 +84,15 @@ int tsm_budget_set(JSContext *ctx, uint32_t ms, const char *source);
    exception pending in ctx. */
 JSValue tsm_repl_exec(JSContext *ctx, const uint8_t *data, size_t size);
 int tsm_repl_watch_break(JSContext *ctx, int line);
+
+/* The soft restart (engine/src/restart.c, docs/updates.md; the same builds): whether `len` bytes
+   can be kept across a restart (-1 with an exception pending: no engine snapshot, or no room);
+   the restart itself, called by hal.image.restart with interrupts masked at every line the HAL
+   enabled, which boots the image again from the snapshot with `kept` saved; and hal.image.kept(),
+   those bytes as an ArrayBuffer once after a restart, else undefined. */
+int tsm_engine_can_restart(JSContext *ctx, size_t len);
+void tsm_engine_restart(const uint8_t *kept, size_t len) __attribute__((noreturn));
+JSValue tsm_engine_kept(JSContext *ctx);
 #endif
 
 #endif

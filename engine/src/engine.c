@@ -21,6 +21,7 @@
 #include "timers.h"
 #include "crypto.h"
 #include "web-globals.h"
+#include "restart.h"
 
 /* Room the C code below the interpreter needs beyond QuickJS's own stack checks. */
 #define STACK_RESERVE (16 * 1024)
@@ -109,9 +110,15 @@ static JSValue read_unit(JSContext *ctx, int i)
         tsm_exit(TSM_EXIT_BAD_IMAGE);
     }
     /* In place: function bytecode stays in the image (its atoms are relocated there) instead of
-       being copied to the heap. Each unit is read once; the image lies in writable RAM. */
-    JSValue module = JS_ReadObject(ctx, unit.bytecode, unit.length,
-                                   JS_READ_OBJ_BYTECODE | JS_READ_OBJ_IN_PLACE);
+       being copied to the heap. Each unit is read once; the image lies in writable RAM. An engine
+       that can restart (TSM_REPL: engine/src/restart.c) reads the image again after a restart, so
+       it must stay as linked: there units are copied to the heap. */
+#ifdef TSM_REPL
+    const int read_flags = JS_READ_OBJ_BYTECODE;
+#else
+    const int read_flags = JS_READ_OBJ_BYTECODE | JS_READ_OBJ_IN_PLACE;
+#endif
+    JSValue module = JS_ReadObject(ctx, unit.bytecode, unit.length, read_flags);
     if (JS_IsException(module))
         return module;
     if (JS_VALUE_GET_TAG(module) != JS_TAG_MODULE) {
@@ -261,6 +268,14 @@ static void apply_memory_limit(void)
 
 void tsm_engine_boot(void)
 {
+#ifdef TSM_REPL
+    /* hal.image.restart comes back here (engine/src/restart.c): the snapshot restore below then
+       resets the engine and the HAL's state, and the kept bytes are taken over. */
+    void *restart_jump[5];
+    volatile size_t kept = 0;
+    if (__builtin_setjmp(restart_jump))
+        kept = tsm_restart_taken();
+#endif
     if (!tsm_snapshot_restore()) {
         init_engine();
         if (tsm_snapshot_mode())
@@ -268,6 +283,9 @@ void tsm_engine_boot(void)
     }
     apply_stack_limit();
     apply_memory_limit();
+#ifdef TSM_REPL
+    tsm_restart_arm(rt, restart_jump, kept);
+#endif
     int code = run_image(rt, ctx, tsm_bytecode_start,
                          (size_t)(tsm_bytecode_end - tsm_bytecode_start));
     tsm_exit(code);

@@ -14,6 +14,8 @@
  * "stop". The interrupt handler (QuickJS polls it every 10,000 calls and backward jumps, and
  * every 10,000 regexp backtracks with patch 0007) then throws QuickJS's uncatchable
  * "InternalError: interrupted"; tsm_repl_exec makes it catchable again for the REPL agent.
+ * Where the CPU learns of interrupts only at register accesses and waits (the Linux targets), the
+ * handler first lets the arch look (tsm_arch_poll_irq, a weak hook absent elsewhere).
  */
 #ifdef TSM_REPL
 #include <string.h>
@@ -29,6 +31,9 @@ static int break_handler(JSRuntime *rt, void *opaque)
 {
     (void)rt;
     (void)opaque;
+    /* Where interrupts arrive only at register accesses and waits (the Linux targets), look. */
+    if (break_line >= 0 && tsm_arch_poll_irq)
+        tsm_arch_poll_irq();
     if (break_line < 0 || !tsm_irq_line_queued((uint32_t)break_line))
         return 0;
     /* Once: the agent's own handler must be able to run afterwards. */

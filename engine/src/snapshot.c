@@ -97,6 +97,15 @@ int tsm_snapshot_restore(void)
     return 1;
 }
 
+int tsm_snapshot_heap_used(size_t *len)
+{
+    /* The header was checked at boot, before it was restored from. */
+    if ((size_t)(tsm_snapshot_end - tsm_snapshot_start) < sizeof(snapshot_header))
+        return 0;
+    *len = (size_t)((const snapshot_header *)tsm_snapshot_start)->heap_len;
+    return 1;
+}
+
 void tsm_snapshot_save(void)
 {
     snapshot_header h;

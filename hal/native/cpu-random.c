@@ -25,7 +25,16 @@ static JSValue cpu_random32(JSContext *ctx, JSValueConst this_val, int argc, JSV
     return JS_ThrowInternalError(ctx, "cpu.random32: the CPU's random number generator failed %d times", RDRAND_RETRIES);
 }
 
+/* hal.cpu.reset(): the machine's reset (tsm_arch_reset in arch.h; amd64: UEFI ResetSystem under
+   BOOTX64.EFI, else the PC's reset register, the i8042, a triple fault). Beside random32, as the
+   x86 bare-metal boards' other CPU function. */
+static JSValue cpu_reset(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    tsm_arch_reset();
+}
+
 const JSCFunctionListEntry tsm_cpu_extra_funcs[] = {
     JS_CFUNC_DEF("random32", 0, cpu_random32),
+    JS_CFUNC_DEF("reset", 0, cpu_reset),
 };
 const int tsm_cpu_extra_funcs_count = countof(tsm_cpu_extra_funcs);

@@ -170,6 +170,47 @@ static JSValue image_exec(JSContext *ctx, JSValueConst this_val, int argc, JSVal
     return r;
 }
 
+/* image.restart(kept) and image.kept(): the soft restart (engine/src/restart.c). */
+static JSValue image_restart(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    size_t offset, length, elem;
+    JSValue buf = JS_GetTypedArrayBuffer(ctx, argv[0], &offset, &length, &elem);
+    if (JS_IsException(buf))
+        return buf;
+    size_t size;
+    uint8_t *data = JS_GetArrayBuffer(ctx, &size, buf);
+    JS_FreeValue(ctx, buf);
+    if (!data || tsm_engine_can_restart(ctx, length) < 0)
+        return JS_EXCEPTION;
+    /* beforeRestart (the update agent's: drivers/interfaces/bus-master.ts stops every device that
+       does DMA) runs once the restart can happen; if it throws, there is none and the caller hears
+       why. It may have run anything: the kept bytes are looked up again. */
+    if (argc > 1 && !JS_IsUndefined(argv[1])) {
+        if (!JS_IsFunction(ctx, argv[1]))
+            return JS_ThrowTypeError(ctx, "image.restart: beforeRestart is not a function");
+        JSValue r = JS_Call(ctx, argv[1], JS_UNDEFINED, 0, NULL);
+        if (JS_IsException(r))
+            return r;
+        JS_FreeValue(ctx, r);
+        buf = JS_GetTypedArrayBuffer(ctx, argv[0], &offset, &length, &elem);
+        if (JS_IsException(buf))
+            return buf;
+        data = JS_GetArrayBuffer(ctx, &size, buf);
+        JS_FreeValue(ctx, buf);
+        if (!data || tsm_engine_can_restart(ctx, length) < 0)
+            return JS_EXCEPTION;
+    }
+    /* Every line a handler enabled is masked (and a claimed one completed) before the state that
+       knows them is reset: no interrupt of the old firmware reaches the new one. */
+    tsm_irq_quiesce();
+    tsm_engine_restart(data + offset, length);
+}
+
+static JSValue image_kept(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+{
+    return tsm_engine_kept(ctx);
+}
+
 static JSValue image_watch_break(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
 {
     int32_t line;
@@ -229,6 +270,8 @@ static const JSCFunctionListEntry image_funcs[] = {
 #ifdef TSM_REPL
     JS_CFUNC_DEF("exec", 1, image_exec),
     JS_CFUNC_DEF("watchBreak", 1, image_watch_break),
+    JS_CFUNC_DEF("restart", 2, image_restart),
+    JS_CFUNC_DEF("kept", 0, image_kept),
 #endif
 };
 

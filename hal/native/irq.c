@@ -249,6 +249,22 @@ int tsm_irq_dispatch_one(JSContext *ctx)
     return 1;
 }
 
+void tsm_irq_quiesce(void)
+{
+    tsm_arch_irq_disable();
+    for (uint32_t line = 0; line < MAX_LINES; line++) {
+        int b = (line_flags[line] & HAS_HANDLER) ? bank_of(line) : -1;
+        if (b < 0)
+            continue;
+        uint32_t bit = 1u << (line - banks[b].first_line);
+        /* A claimed line must be completed, or the controller never signals it again. */
+        if (claim_reg && ((queued[b] & bit) || in_service == (int)line))
+            release_line(b, bit);
+        queued[b] &= ~bit;
+        set_enabled(b, bit, 0);
+    }
+}
+
 /* Reads the line argument and finds its bank; -1 (with an exception thrown) if no bank holds it. */
 static int line_arg(JSContext *ctx, JSValueConst arg, const char *fn, int32_t *line_out, uint32_t *bit)
 {

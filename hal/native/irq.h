@@ -16,6 +16,11 @@ void tsm_irq_top_half(void);
    line, 0 if not (no vectored controller, or a vector outside its lines). */
 int tsm_irq_top_half_vector(uint32_t vector);
 
+/* Masks every line a handler enabled, completing a claimed one still waiting for its handler,
+   and leaves interrupts masked on the CPU: before a soft restart (hal.image.restart), whose
+   snapshot restore forgets the handlers. */
+void tsm_irq_quiesce(void);
+
 /* What the event loop calls (tsm_irq_queued, tsm_irq_dispatch_one, tsm_irq_keeps_alive) is in the
    contract: engine/include/tsmetal-hooks.h, section 4. */
 

@@ -16,9 +16,9 @@
  */
 import type { TcpListener } from "../../stacks/net/tcp/tcp.ts";
 import type { TcpConnection } from "../../stacks/net/tcp/connection.ts";
-import { checkAddress, checkBoolean, checkCallback, checkKeys, checkPort, optionsObject } from "./check.ts";
+import { checkBoolean, checkCallback, checkKeys, optionsObject } from "./check.ts";
 import type { Network } from "./default-network.ts";
-import { networkFor } from "./provider.ts";
+import { localEnd } from "./provider.ts";
 import { acceptedSocket, type TCP } from "./tcp.ts";
 
 export type ListenerReadableCallback = (this: Listener, count: number) => void;
@@ -59,16 +59,9 @@ export class Listener {
     const proto = Object.getPrototypeOf(this) as { onReadable?: unknown };
     this.onReadableCallback = checkCallback<ListenerReadableCallback>(WHO, "onReadable", o.onReadable ?? proto.onReadable);
     const nodelay = checkBoolean(WHO, "nodelay", o.nodelay) ?? false;
-    if (o.port === undefined) throw new TypeError(`${WHO}: port is required (1..65535)`);
-    const port = checkPort(WHO, "port", o.port, 1);
-    this.network = networkFor(WHO, o.network);
-    if (o.address !== undefined) {
-      const address = checkAddress(WHO, "address", o.address);
-      const own = this.network.stack.ipv4.address;
-      if (address !== 0 && address !== own) {
-        throw new RangeError(`${WHO}: address ${o.address as string} is not this network's (${own === 0 ? "none yet" : this.network.address}); use "0.0.0.0"`);
-      }
-    }
+    // The stack has no dynamic listening ports: the port is required.
+    const { port, network } = localEnd(WHO, o, false);
+    this.network = network;
     this.target = o.target;
     // Throws (an Error) when the port is already listening: ECMA-419's resource in use.
     this.listener = this.network.stack.tcpListen({ port, noDelay: nodelay, onConnection: (conn) => this.accept(conn) });

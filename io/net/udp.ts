@@ -22,7 +22,7 @@ import { formatIpv4, LIMITED_BROADCAST } from "../../stacks/net/address.ts";
 import type { UdpMessage, UdpSocket } from "../../stacks/net/udp.ts";
 import { bytesOf, checkAddress, checkCallback, checkFormat, checkKeys, checkPort, describe, optionsObject } from "./check.ts";
 import type { Network } from "./default-network.ts";
-import { networkFor } from "./provider.ts";
+import { localEnd } from "./provider.ts";
 
 /** A received datagram: its bytes, and its sender. */
 export type UDPPacket = ArrayBuffer & { readonly address: string; readonly port: number };
@@ -67,15 +67,8 @@ export class UDP {
     const proto = Object.getPrototypeOf(this) as { onReadable?: unknown; onError?: unknown };
     this.onReadableCallback = checkCallback<UDPReadableCallback>(WHO, "onReadable", o.onReadable ?? proto.onReadable);
     checkCallback<UDPErrorCallback>(WHO, "onError", o.onError ?? proto.onError);
-    const port = o.port === undefined ? 0 : checkPort(WHO, "port", o.port, 0);
-    this.network = networkFor(WHO, o.network);
-    if (o.address !== undefined) {
-      const address = checkAddress(WHO, "address", o.address);
-      const own = this.network.stack.ipv4.address;
-      if (address !== 0 && address !== own) {
-        throw new RangeError(`${WHO}: address ${o.address as string} is not this network's (${own === 0 ? "none yet" : this.network.address}); use "0.0.0.0"`);
-      }
-    }
+    const { port, network } = localEnd(WHO, o, true);
+    this.network = network;
     this.target = o.target;
     // Throws (an Error) when the port is bound already: ECMA-419's resource in use.
     this.socket = this.network.stack.udpBind({ port, onMessage: (m) => this.receive(m) });

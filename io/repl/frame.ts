@@ -19,6 +19,8 @@
  * again before reading it (engine/src/repl.c).
  */
 
+import { readU32LE, writeU32LE } from "../../runtime/bytes.ts";
+
 /** Starts each line of the agent's answers to the host (ready, done, refused): ASCII RS, which no
     inspect output begins with, then "REPL ". Frames go host to device, these lines back. */
 export const MARKER = "\x1eREPL ";
@@ -49,25 +51,14 @@ export function crc32(data: Uint8Array, start = 0, end = data.length): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-function putU32(out: Uint8Array, at: number, v: number): void {
-  out[at] = v & 0xff;
-  out[at + 1] = (v >>> 8) & 0xff;
-  out[at + 2] = (v >>> 16) & 0xff;
-  out[at + 3] = (v >>> 24) & 0xff;
-}
-
-function getU32(b: Uint8Array, at: number): number {
-  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
-}
-
 /** One frame around `payload`. */
 export function encodeFrame(payload: Uint8Array): Uint8Array {
   if (payload.length > MAX_FRAME_PAYLOAD) throw new RangeError(`REPL frame payload of ${payload.length} bytes exceeds ${MAX_FRAME_PAYLOAD}`);
   const out = new Uint8Array(FRAME_HEADER_SIZE + payload.length);
   out.set(FRAME_MAGIC, 0);
-  putU32(out, 4, payload.length);
-  putU32(out, 8, crc32(payload));
-  putU32(out, 12, crc32(out, 0, 12));
+  writeU32LE(out, 4, payload.length);
+  writeU32LE(out, 8, crc32(payload));
+  writeU32LE(out, 12, crc32(out, 0, 12));
   out.set(payload, FRAME_HEADER_SIZE);
   return out;
 }
@@ -106,14 +97,14 @@ export class FrameDecoder {
         if (b === FRAME_MAGIC[this.len]) this.append(b);
         continue;
       }
-      const want = this.len < FRAME_HEADER_SIZE ? FRAME_HEADER_SIZE : FRAME_HEADER_SIZE + getU32(this.buf, 4);
+      const want = this.len < FRAME_HEADER_SIZE ? FRAME_HEADER_SIZE : FRAME_HEADER_SIZE + readU32LE(this.buf, 4);
       const take = Math.min(want - this.len, data.length - i);
       this.appendRange(data, i, take);
       i += take;
       if (this.len < want) continue;
       if (this.len === FRAME_HEADER_SIZE) {
-        const length = getU32(this.buf, 4);
-        if (crc32(this.buf, 0, 12) !== getU32(this.buf, 12)) {
+        const length = readU32LE(this.buf, 4);
+        if (crc32(this.buf, 0, 12) !== readU32LE(this.buf, 12)) {
           events.push({ kind: "error", message: "frame header check failed (damaged on the line)" });
           this.len = 0;
         } else if (length > this.maxPayload) {
@@ -123,7 +114,7 @@ export class FrameDecoder {
         if (this.len === 0 || length > 0) continue;
       }
       const payload = this.buf.slice(FRAME_HEADER_SIZE, this.len);
-      const ok = crc32(payload) === getU32(this.buf, 8);
+      const ok = crc32(payload) === readU32LE(this.buf, 8);
       this.len = 0;
       events.push(ok ? { kind: "frame", payload } : { kind: "error", message: `frame checksum mismatch (${payload.length} bytes damaged on the line)` });
     }

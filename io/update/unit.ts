@@ -20,6 +20,7 @@
  * changed without the key; the CRCs refuse line damage with a precise message before the
  * (slower) signature check runs.
  */
+import { readU32LE, writeU32LE } from "../../runtime/bytes.ts";
 import { crc32 } from "../repl/frame.ts";
 
 export const UNIT_MAGIC = "TSMA";
@@ -46,17 +47,6 @@ export interface AppUnit extends UnitHeader {
   readonly signedMessage: Uint8Array;
 }
 
-function putU32(out: Uint8Array, at: number, v: number): void {
-  out[at] = v & 0xff;
-  out[at + 1] = (v >>> 8) & 0xff;
-  out[at + 2] = (v >>> 16) & 0xff;
-  out[at + 3] = (v >>> 24) & 0xff;
-}
-
-function getU32(b: Uint8Array, at: number): number {
-  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
-}
-
 /** The message a signer signs: header bytes 0..47 then the body. */
 export function signedMessage(unit: Uint8Array): Uint8Array {
   const body = unit.subarray(UNIT_HEADER_SIZE);
@@ -75,13 +65,13 @@ export function encodeUnit(h: Omit<UnitHeader, "signed"> & { readonly signed?: b
   for (let i = 0; i < 4; i++) out[i] = UNIT_MAGIC.charCodeAt(i);
   out[4] = UNIT_FORMAT;
   out[6] = UNIT_HEADER_SIZE;
-  putU32(out, 8, h.engineFingerprint);
-  putU32(out, 12, h.signed ? FLAG_SIGNED : 0);
+  writeU32LE(out, 8, h.engineFingerprint);
+  writeU32LE(out, 12, h.signed ? FLAG_SIGNED : 0);
   out.set(h.baseFingerprint, 16);
-  putU32(out, 32, h.version);
-  putU32(out, 36, body.length);
-  putU32(out, 40, crc32(body));
-  putU32(out, 44, crc32(out, 0, 44));
+  writeU32LE(out, 32, h.version);
+  writeU32LE(out, 36, body.length);
+  writeU32LE(out, 40, crc32(body));
+  writeU32LE(out, 44, crc32(out, 0, 44));
   out.set(body, UNIT_HEADER_SIZE);
   return out;
 }
@@ -94,30 +84,31 @@ export function attachSignature(unit: Uint8Array, signature: Uint8Array): void {
 
 /** The header's integer fields without checking anything but the size (for progress messages). */
 export function peekBodyLength(header: Uint8Array): number | undefined {
-  return header.length >= 40 ? getU32(header, 36) : undefined;
+  return header.length >= 40 ? readU32LE(header, 36) : undefined;
 }
 
-/** Reads a unit; throws an Error saying what is wrong (a message for both sides of a deploy). */
-export function decodeUnit(unit: Uint8Array): AppUnit {
+/** Reads a unit; throws an Error saying what is wrong (a message for both sides of a deploy).
+    `bodyChecked`: the body's CRC is not computed again (Acceptance.bodyChecked). */
+export function decodeUnit(unit: Uint8Array, bodyChecked = false): AppUnit {
   if (unit.length < UNIT_HEADER_SIZE) throw new Error(`truncated unit: ${unit.length} bytes, a header is ${UNIT_HEADER_SIZE}`);
   for (let i = 0; i < 4; i++) if (unit[i] !== UNIT_MAGIC.charCodeAt(i)) throw new Error("not an app unit (bad magic)");
-  if (crc32(unit, 0, 44) !== getU32(unit, 44)) throw new Error("unit header check failed (damaged)");
+  if (crc32(unit, 0, 44) !== readU32LE(unit, 44)) throw new Error("unit header check failed (damaged)");
   const format = unit[4] | (unit[5] << 8);
   if (format !== UNIT_FORMAT) throw new Error(`unit format ${format}, this base reads ${UNIT_FORMAT}`);
   if ((unit[6] | (unit[7] << 8)) !== UNIT_HEADER_SIZE) throw new Error("unit header size mismatch");
-  const length = getU32(unit, 36);
+  const length = readU32LE(unit, 36);
   if (length > MAX_UNIT_BODY) throw new Error(`unit body of ${length} bytes exceeds ${MAX_UNIT_BODY}`);
   if (unit.length !== UNIT_HEADER_SIZE + length) {
     throw new Error(unit.length < UNIT_HEADER_SIZE + length ? `truncated unit: ${unit.length - UNIT_HEADER_SIZE} of ${length} body bytes` : "unit longer than its header says");
   }
   const body = unit.subarray(UNIT_HEADER_SIZE);
-  if (crc32(body) !== getU32(unit, 40)) throw new Error("unit body checksum mismatch (damaged)");
-  const flags = getU32(unit, 12);
+  if (!bodyChecked && crc32(body) !== readU32LE(unit, 40)) throw new Error("unit body checksum mismatch (damaged)");
+  const flags = readU32LE(unit, 12);
   if (flags & ~FLAG_SIGNED) throw new Error(`unknown unit flags 0x${flags.toString(16)}`);
   return {
-    engineFingerprint: getU32(unit, 8),
+    engineFingerprint: readU32LE(unit, 8),
     baseFingerprint: unit.slice(16, 16 + BASE_FINGERPRINT_SIZE),
-    version: getU32(unit, 32),
+    version: readU32LE(unit, 32),
     signed: (flags & FLAG_SIGNED) !== 0,
     body,
     signature: unit.slice(SIGNED_PART, SIGNED_PART + SIGNATURE_SIZE),
@@ -135,13 +126,16 @@ export interface Acceptance {
   readonly publicKey?: Uint8Array;
   /** Ed25519 verification (io/update/verify.ts on the device, node:crypto or noble on the host). */
   readonly verify: (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+  /** The body's CRC was checked already and the bytes are under a stronger check since: a unit
+      kept across the soft restart (io/update/agent.ts; docs/updates.md, "The soft restart"). */
+  readonly bodyChecked?: boolean;
 }
 
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 
 /** Checks a whole unit against a base; returns it or throws with the reason it is refused. */
 export function acceptUnit(bytes: Uint8Array, a: Acceptance): AppUnit {
-  const u = decodeUnit(bytes);
+  const u = decodeUnit(bytes, a.bodyChecked);
   if (u.engineFingerprint !== a.engineFingerprint) {
     throw new Error(`unit built for engine fingerprint 0x${u.engineFingerprint.toString(16).padStart(8, "0")}, this base runs 0x${a.engineFingerprint.toString(16).padStart(8, "0")}`);
   }

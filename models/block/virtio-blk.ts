@@ -15,16 +15,14 @@
  */
 import type { MemoryBus } from "../memory-bus.ts";
 import type { DmaMemory } from "../mailbox/bcm2835.ts";
-import { DeviceVirtqueue, VirtioGuestError, type Chain } from "../virtio/virtqueue.ts";
-
-const MAGIC_VALUE = 0x000, VERSION = 0x004, DEVICE_ID = 0x008, VENDOR_ID = 0x00c;
-const DEVICE_FEATURES = 0x010, DEVICE_FEATURES_SEL = 0x014, DRIVER_FEATURES = 0x020, DRIVER_FEATURES_SEL = 0x024;
-const QUEUE_SEL = 0x030, QUEUE_NUM_MAX = 0x034, QUEUE_NUM = 0x038, QUEUE_READY = 0x044, QUEUE_NOTIFY = 0x050;
-const INTERRUPT_STATUS = 0x060, INTERRUPT_ACK = 0x064, STATUS = 0x070;
-const QUEUE_DESC_LOW = 0x080, QUEUE_DESC_HIGH = 0x084, QUEUE_DRIVER_LOW = 0x090, QUEUE_DRIVER_HIGH = 0x094;
-const QUEUE_DEVICE_LOW = 0x0a0, QUEUE_DEVICE_HIGH = 0x0a4, CONFIG_GENERATION = 0x0fc, CONFIG = 0x100, WINDOW = 0x200;
-const MAGIC = 0x7472_6976, VENDOR_QEMU = 0x554d_4551;
-const S_FEATURES_OK = 8, S_DRIVER_OK = 4, S_NEEDS_RESET = 64;
+import { VirtioGuestError, type Chain, type DeviceVirtqueue } from "../virtio/virtqueue.ts";
+import {
+  CONFIG, CONFIG_GENERATION, DEVICE_FEATURES, DEVICE_FEATURES_SEL, DEVICE_ID, DRIVER_FEATURES, DRIVER_FEATURES_SEL,
+  INTERRUPT_ACK, INTERRUPT_STATUS, MAGIC, MAGIC_VALUE, QUEUE_DESC_HIGH, QUEUE_DESC_LOW, QUEUE_DEVICE_HIGH,
+  QUEUE_DEVICE_LOW, QUEUE_DRIVER_HIGH, QUEUE_DRIVER_LOW, QUEUE_NOTIFY, QUEUE_NUM, QUEUE_NUM_MAX, QUEUE_READY,
+  QUEUE_SEL, S_DRIVER_OK, S_FEATURES_OK, S_NEEDS_RESET, STATUS, VENDOR_ID, VENDOR_QEMU, VERSION, WINDOW,
+  deviceQueue, emptyQueueRegs, type QueueRegs,
+} from "../virtio/mmio-registers.ts";
 /** Feature bits (5.2.3, 6). */
 export const BLK_FEATURE = { SIZE_MAX: 1, SEG_MAX: 2, RO: 5, BLK_SIZE: 6, FLUSH: 9, VERSION_1: 32 } as const;
 const T_IN = 0, T_OUT = 1, T_FLUSH = 4;
@@ -42,6 +40,8 @@ export interface VirtioBlkModelOptions {
   /** 2 (default) or 1 (legacy). */
   readonly version?: number;
   readonly queueNumMax?: number;
+  /** The interrupt line's output, called when its level changes: asserted while InterruptStatus is nonzero (as QEMU's virtio-mmio). */
+  readonly irq?: (level: boolean) => void;
 }
 
 /** One request the device served. */
@@ -50,15 +50,6 @@ export interface BlkRequest {
   readonly sector: number;
   readonly bytes: number;
   readonly status: number;
-}
-
-interface QueueRegs {
-  num: number;
-  ready: boolean;
-  desc: [number, number];
-  driver: [number, number];
-  device: [number, number];
-  queue?: DeviceVirtqueue;
 }
 
 export class VirtioBlkModel {
@@ -79,12 +70,14 @@ export class VirtioBlkModel {
   private readonly queueNumMax: number;
   private readonly sizeMax: number;
   private readonly readOnly: boolean;
-  private isr = 0;
+  private readonly irqOut?: (level: boolean) => void;
+  private level = false;
+  private isrBits = 0;
   private deviceFeaturesSel = 0;
   private driverFeaturesSel = 0;
   private driverFeatures: [number, number] = [0, 0];
   private queueSel = 0;
-  private q: QueueRegs = { num: 0, ready: false, desc: [0, 0], driver: [0, 0], device: [0, 0] };
+  private q: QueueRegs = emptyQueueRegs();
 
   constructor(bus: MemoryBus, readonly base: number, options: VirtioBlkModelOptions) {
     if (options.disk.length % 512 !== 0) throw new RangeError("VirtioBlkModel: the disk is not a whole number of sectors");
@@ -94,6 +87,7 @@ export class VirtioBlkModel {
     this.version = options.version ?? 2;
     this.queueNumMax = options.queueNumMax ?? 256;
     this.sizeMax = options.sizeMax ?? 0;
+    this.irqOut = options.irq;
     let f = 1n << BigInt(BLK_FEATURE.VERSION_1);
     if (options.flush ?? true) f |= 1n << BigInt(BLK_FEATURE.FLUSH);
     if (this.readOnly) f |= 1n << BigInt(BLK_FEATURE.RO);
@@ -112,6 +106,20 @@ export class VirtioBlkModel {
   /** InterruptStatus: bit 0 after used buffers unless the driver set NO_INTERRUPT. */
   get interruptStatus(): number {
     return this.isr;
+  }
+
+  private get isr(): number {
+    return this.isrBits;
+  }
+
+  /** Every change of InterruptStatus moves the line with it. */
+  private set isr(value: number) {
+    this.isrBits = value;
+    const level = value !== 0;
+    if (level !== this.level) {
+      this.level = level;
+      this.irqOut?.(level);
+    }
   }
 
   /** The config space (5.2.4): capacity le64, size_max le32 (a 32-bit read at each word). */
@@ -162,8 +170,7 @@ export class VirtioBlkModel {
           this.errors.push(`QueueReady on queue ${this.queueSel} with QueueNum ${q.num}`);
           return;
         }
-        const addr = (w: [number, number]) => w[1] * 0x1_0000_0000 + w[0];
-        q.queue = value ? new DeviceVirtqueue(this.dma, { num: q.num, desc: addr(q.desc), driver: addr(q.driver), device: addr(q.device) }) : undefined;
+        q.queue = value ? deviceQueue(this.dma, q) : undefined;
         q.ready = value !== 0;
         return;
       }
@@ -177,7 +184,7 @@ export class VirtioBlkModel {
         }
         this.status = value & 0xff;
         if (this.status === 0) {
-          this.q = { num: 0, ready: false, desc: [0, 0], driver: [0, 0], device: [0, 0] };
+          this.q = emptyQueueRegs();
           this.isr = 0;
           this.negotiated = 0n;
         }

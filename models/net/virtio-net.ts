@@ -41,19 +41,14 @@
  */
 import type { MemoryBus } from "../memory-bus.ts";
 import type { DmaMemory } from "../mailbox/bcm2835.ts";
-import { DeviceVirtqueue, VirtioGuestError } from "../virtio/virtqueue.ts";
-
-// Register offsets (VIRTIO 1.2, 4.2.2).
-const MAGIC_VALUE = 0x000, VERSION = 0x004, DEVICE_ID = 0x008, VENDOR_ID = 0x00c;
-const DEVICE_FEATURES = 0x010, DEVICE_FEATURES_SEL = 0x014, DRIVER_FEATURES = 0x020, DRIVER_FEATURES_SEL = 0x024;
-const QUEUE_SEL = 0x030, QUEUE_NUM_MAX = 0x034, QUEUE_NUM = 0x038, QUEUE_READY = 0x044, QUEUE_NOTIFY = 0x050;
-const INTERRUPT_STATUS = 0x060, INTERRUPT_ACK = 0x064, STATUS = 0x070;
-const QUEUE_DESC_LOW = 0x080, QUEUE_DESC_HIGH = 0x084, QUEUE_DRIVER_LOW = 0x090, QUEUE_DRIVER_HIGH = 0x094;
-const QUEUE_DEVICE_LOW = 0x0a0, QUEUE_DEVICE_HIGH = 0x0a4, CONFIG_GENERATION = 0x0fc, CONFIG = 0x100;
-const WINDOW = 0x200;
-const MAGIC = 0x7472_6976, VENDOR_QEMU = 0x554d_4551;
-// Status bits (2.1).
-const S_FEATURES_OK = 8, S_DRIVER_OK = 4, S_NEEDS_RESET = 64;
+import { VirtioGuestError } from "../virtio/virtqueue.ts";
+import {
+  CONFIG, CONFIG_GENERATION, DEVICE_FEATURES, DEVICE_FEATURES_SEL, DEVICE_ID, DRIVER_FEATURES, DRIVER_FEATURES_SEL,
+  INTERRUPT_ACK, INTERRUPT_STATUS, MAGIC, MAGIC_VALUE, QUEUE_DESC_HIGH, QUEUE_DESC_LOW, QUEUE_DEVICE_HIGH,
+  QUEUE_DEVICE_LOW, QUEUE_DRIVER_HIGH, QUEUE_DRIVER_LOW, QUEUE_NOTIFY, QUEUE_NUM, QUEUE_NUM_MAX, QUEUE_READY,
+  QUEUE_SEL, S_DRIVER_OK, S_FEATURES_OK, S_NEEDS_RESET, STATUS, VENDOR_ID, VENDOR_QEMU, VERSION, WINDOW,
+  deviceQueue, emptyQueueRegs, type QueueRegs,
+} from "../virtio/mmio-registers.ts";
 // InterruptStatus bits (4.2.2).
 const INT_VRING = 1, INT_CONFIG = 2;
 /** QEMU's VIRTIO_QUEUE_MAX: QueueSel values at or above it are ignored. */
@@ -94,15 +89,6 @@ export interface VirtioNetModelOptions {
   readonly linkUp?: boolean;
   /** The interrupt line's output, called when its level changes. */
   readonly irq?: (level: boolean) => void;
-}
-
-interface QueueRegs {
-  num: number;
-  ready: boolean;
-  desc: [number, number];
-  driver: [number, number];
-  device: [number, number];
-  queue?: DeviceVirtqueue;
 }
 
 export interface VirtioNetModelCounters {
@@ -294,7 +280,7 @@ export class VirtioNetModel {
 
   private queue(): QueueRegs {
     let q = this.queues.get(this.queueSel);
-    if (q === undefined) this.queues.set(this.queueSel, (q = { num: 0, ready: false, desc: [0, 0], driver: [0, 0], device: [0, 0] }));
+    if (q === undefined) this.queues.set(this.queueSel, (q = emptyQueueRegs()));
     return q;
   }
 
@@ -310,8 +296,7 @@ export class VirtioNetModel {
       q.ready = true;
       return;
     }
-    const addr = (w: [number, number]) => w[1] * 0x1_0000_0000 + w[0];
-    q.queue = new DeviceVirtqueue(this.dma, { num: q.num, desc: addr(q.desc), driver: addr(q.driver), device: addr(q.device) });
+    q.queue = deviceQueue(this.dma, q);
     q.ready = true;
   }
 

@@ -14,9 +14,13 @@ import { Bcm2835RngModel } from "../rng/bcm2835.ts";
 import { Bcm2835WatchdogModel } from "../watchdog/bcm2835-pm.ts";
 import { Bcm2835MailboxModel, type PropertyValues } from "../mailbox/bcm2835.ts";
 import { SimDma } from "../dma.ts";
+import { SdhciModel } from "../sd/sdhci.ts";
+import { cardInSlot } from "../sd/slot.ts";
 
 // Offsets from the peripheral base (ARM Peripherals: 7.5, 12.1, 13.4, 6.1; PM and RNG: Linux).
 const MAILBOX = 0xb880, IRQ = 0xb200, SYSTIMER = 0x3000, UART0 = 0x20_1000, GPIO = 0x20_0000, RNG = 0x10_4000, PM = 0x10_0000;
+/** The Arasan SDHCI "EMMC" (ARM Peripherals 5.1), where QEMU's raspi machines put -drive if=sd. */
+const EMMC = 0x30_0000;
 /** GPU interrupt lines (7.5): the system timer's channels are lines 0-3, UART0 57, GPIO 49-50. */
 const LINE_UART0 = 57, LINE_GPIO0 = 49;
 /** Where the firmware's DMA region is (any RAM address serves: devices see it through `dma`). */
@@ -33,6 +37,8 @@ export class Bcm2835Machine implements SimMachine {
   readonly rng: Bcm2835RngModel;
   readonly watchdog: Bcm2835WatchdogModel;
   readonly mailbox: Bcm2835MailboxModel;
+  /** The SD slot's controller: a card with --disk, empty without (as QEMU without a drive). */
+  readonly emmc: SdhciModel;
   readonly dma = new SimDma(DMA_START, DMA_SIZE);
   readonly mapped: Array<{ base: number; size: number }>;
   resetRequested = false;
@@ -45,9 +51,10 @@ export class Bcm2835Machine implements SimMachine {
 
   /**
    * `busAlias`: how the VideoCore sees ARM RAM (0x40000000 on BCM2835, 0xC0000000 on BCM2836);
-   * `board`: the mailbox's answers where they differ from QEMU raspi0's.
+   * `board`: the mailbox's answers where they differ from QEMU raspi0's; `disk`: the SD card's
+   * bytes (npm run sim --disk), kept, so writes land in it.
    */
-  constructor(peripheralBase: number, busAlias = 0x4000_0000, board: Partial<PropertyValues> = {}) {
+  constructor(peripheralBase: number, busAlias = 0x4000_0000, board: Partial<PropertyValues> = {}, disk?: Uint8Array) {
     const b = peripheralBase;
     this.mapped = [{ base: b, size: PERIPHERAL_SIZE }];
     this.intc = new Bcm2835IrqModel(this.bus, b + IRQ);
@@ -57,6 +64,8 @@ export class Bcm2835Machine implements SimMachine {
     this.rng = new Bcm2835RngModel(this.bus, b + RNG, { numbersPerStatusRead: 1 });
     this.watchdog = new Bcm2835WatchdogModel(this.bus, b + PM, { onReset: () => { this.resetRequested = true; } });
     this.mailbox = new Bcm2835MailboxModel(this.bus, b + MAILBOX, { dma: this.dma, busAlias, values: board });
+    // QEMU's capabilities (no DMA): the driver moves data by PIO, as under QEMU.
+    this.emmc = new SdhciModel(this.bus, b + EMMC, cardInSlot(disk));
   }
 
   advance(us: number): void {

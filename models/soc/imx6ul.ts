@@ -17,6 +17,8 @@ import { ImxWdogModel } from "../watchdog/imx-wdog.ts";
 import { ImxSnvsModel } from "../rtc/imx-snvs.ts";
 import { ImxOcotpModel } from "../otp/imx-ocotp.ts";
 import { ImxRngbModel } from "../rng/imx-rngb.ts";
+import { SdhciModel } from "../sd/sdhci.ts";
+import { cardInSlot } from "../sd/slot.ts";
 
 const GICD = 0x00a0_1000, GICC = 0x00a0_2000, GIC_LINES = 160;
 /** UART1..UART8 and their interrupts (RM: 26, 27, 28, 29, 30, 17, 39, 40). */
@@ -28,6 +30,8 @@ const GPIO_IRQ_LOW = 66;
 const GPIO_PINS = [32, 22, 29, 29, 12];
 const WDOGS = [0x020b_c000, 0x020c_0000, 0x021e_4000];
 const SNVS_HP = 0x020c_c000, OCOTP = 0x021b_c000, RNGB = 0x0228_4000;
+/** uSDHC1, the Mk II's microSD slot, where QEMU's mcimx6ul-evk puts -drive if=sd,index=0. */
+const USDHC1 = 0x0219_0000;
 /** USB_ANALOG_DIGPROG: major 0x65 (i.MX6ULL / ULZ), minor 0 (silicon rev 1.0). */
 const DIGPROG = 0x020c_8260, DIGPROG_IMX6ULL = 0x65_0000;
 const SYSTEM_COUNTER_HZ = 8_000_000;
@@ -36,6 +40,8 @@ const spi = (n: number): number => 32 + n;
 export interface Imx6ulMachineOptions {
   /** The console's UART number (board.json config.consoleUart, 1-8). */
   readonly consoleUart: number;
+  /** The microSD card's bytes (npm run sim --disk), kept, so writes land in it; none is an empty slot. */
+  readonly disk?: Uint8Array;
 }
 
 export class Imx6ulMachine implements SimMachine {
@@ -47,6 +53,7 @@ export class Imx6ulMachine implements SimMachine {
   readonly snvs: ImxSnvsModel;
   readonly ocotp: ImxOcotpModel;
   readonly rngb: ImxRngbModel;
+  readonly usdhc1: SdhciModel;
   /** The A7 MPCore block (GIC) and AIPS-1 to AIPS-3 (RM, "System memory map"). */
   readonly mapped = [
     { base: 0x00a0_0000, size: 0x10_0000 },
@@ -76,6 +83,8 @@ export class Imx6ulMachine implements SimMachine {
     this.snvs = new ImxSnvsModel(this.bus, SNVS_HP);
     this.ocotp = new ImxOcotpModel(this.bus, OCOTP);
     this.rngb = new ImxRngbModel(this.bus, RNGB);
+    // No DMA memory in this machine: the capabilities offer none and the driver uses PIO.
+    this.usdhc1 = new SdhciModel(this.bus, USDHC1, cardInSlot(options.disk), { variant: "usdhc" });
     this.bus.onRead(DIGPROG, () => DIGPROG_IMX6ULL);
     this.bus.onWrite(DIGPROG, () => {});
     this.pins = {

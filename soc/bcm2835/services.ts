@@ -65,7 +65,7 @@ export function bcm2835Services(name: string, soc: () => Pick<Bcm2835, "uart0">,
     },
     watchdog,
     // The SD card on the Arasan SDHCI (the family's "disk" unit, in firmware that keeps files only).
-    disk: () => (disk ??= loadDiskUnit<typeof DiskUnit>().openDisk(base)),
+    disk: () => (disk ??= loadDiskUnit<typeof DiskUnit>().openDisk(base, o.busAlias)),
     openDigital(options) {
       if (!gpio) {
         gpio = new Bcm2835Gpio({ base: base + GPIO_OFFSET });

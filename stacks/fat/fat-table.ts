@@ -22,6 +22,11 @@ export class FatTable {
   private readonly dirty = new Set<number>();
   /** Where the next free-cluster search starts. */
   private hint = 2;
+  /**
+   * Called after every flush, whoever asked for it: the files layer writes the directory
+   * entries of open files whose new clusters just reached the disk (stacks/fat/files.ts).
+   */
+  onFlushed?: () => Promise<void>;
 
   constructor(private readonly dev: BlockStore, private readonly g: Geometry) {
     this.eoc = g.type === 12 ? 0xff8 : g.type === 16 ? 0xfff8 : 0x0ffffff8;
@@ -182,5 +187,6 @@ export class FatTable {
       for (let c = 0; c < this.g.fatCount; c++) await this.dev.write(this.g.fatStart + c * this.g.fatSectors + i, data);
     }
     this.dirty.clear();
+    if (list.length > 0) await this.onFlushed?.();
   }
 }

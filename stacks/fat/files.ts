@@ -71,8 +71,17 @@ export class Files {
   private readonly dirs = new Map<number, Directory>();
   /** Open handles by "<directory cluster>:<slot>". */
   readonly openHandles = new Map<string, number>();
+  /** Handles whose size or chain changed since their directory entry was last written. */
+  readonly dirtyHandles = new Set<FileHandle>();
 
-  private constructor(readonly volume: FatVolume) {}
+  private constructor(readonly volume: FatVolume) {
+    // The FAT is one table: any operation's flush also writes the clusters an open handle
+    // allocated without sync. Their directory entries follow at once, so that a reset leaves
+    // no lost clusters (a chain no entry points to), only the handle's unsynced tail.
+    volume.fat.onFlushed = async () => {
+      for (const h of [...this.dirtyHandles]) await h.commitEntry();
+    };
+  }
 
   /** Mounts the FAT volume on `dev` (an MBR's first FAT partition or a bare volume). */
   static async mount(dev: BlockStore): Promise<Files> {
@@ -437,7 +446,22 @@ export class FileHandle {
     }
     await vol.writeData(this.chain, at, data);
     if (end > this.entry.size) this.entry.size = end;
+    this.markDirty();
+  }
+
+  private markDirty(): void {
     this.dirty = true;
+    this.files.dirtyHandles.add(this);
+  }
+
+  /** Writes the directory entry (size, first cluster, time): after the FAT it relies on. */
+  async commitEntry(): Promise<void> {
+    const now = dosTime(Date.now());
+    this.entry.time = now.time;
+    this.entry.date = now.date;
+    await this.parent.update(this.entry);
+    this.dirty = false;
+    this.files.dirtyHandles.delete(this);
   }
 
   stat(): Promise<Stats> {
@@ -467,7 +491,7 @@ export class FileHandle {
       if (keep === 0) this.entry.cluster = 0;
     }
     this.entry.size = length;
-    this.dirty = true;
+    this.markDirty();
     if (this.pos > length) this.pos = length;
     await this.syncLocked();
   }
@@ -483,12 +507,10 @@ export class FileHandle {
   private async syncLocked(): Promise<void> {
     const vol = this.files.volume;
     if (this.dirty) {
+      // The flush commits this entry (onFlushed) when it wrote FAT sectors; a change that
+      // touched no FAT sector (a write inside the clusters it had) is committed here.
       await vol.fat.flush();
-      const now = dosTime(Date.now());
-      this.entry.time = now.time;
-      this.entry.date = now.date;
-      await this.parent.update(this.entry);
-      this.dirty = false;
+      if (this.dirty) await this.commitEntry();
     }
     await vol.dev.flush();
   }

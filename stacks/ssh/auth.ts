@@ -9,7 +9,8 @@ import { ed25519 } from "@noble/curves/ed25519.js";
 import { Reason, SshDisconnect, protocolError } from "./errors.ts";
 import { ED25519, type AuthorizedKey } from "./keys.ts";
 import { Msg } from "./messages.ts";
-import { SshReader, SshWriter, equalBytes } from "./wire.ts";
+import { equalBytes } from "../../runtime/bytes.ts";
+import { SshReader, SshWriter } from "./wire.ts";
 
 export const MAX_ATTEMPTS = 6;
 

@@ -8,7 +8,7 @@ import { chacha20orig } from "@noble/ciphers/chacha.js";
 import { poly1305 } from "@noble/ciphers/_poly1305.js";
 import { gcm } from "@noble/ciphers/aes.js";
 import { Reason, SshDisconnect } from "./errors.ts";
-import { equalBytes } from "./wire.ts";
+import { equalBytes, readU32BE, writeU32BE } from "../../runtime/bytes.ts";
 
 export interface PacketCipher {
   /** Alignment of padding_length..padding (and of the length field too for "none"). */
@@ -27,8 +27,9 @@ export interface PacketCipher {
 
 const macError = () => new SshDisconnect(Reason.MAC_ERROR, "corrupt packet: message authentication failed");
 
+/** The packet_length field (RFC 4253 6), in the first four bytes. */
 function readLength(b: Uint8Array): number {
-  return ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
+  return readU32BE(b, 0);
 }
 
 export const noneCipher: PacketCipher = {
@@ -43,10 +44,7 @@ export const noneCipher: PacketCipher = {
 /** The 64-bit nonce of chacha20-poly1305@openssh.com: the packet sequence number, big-endian. */
 function seqNonce(seq: number): Uint8Array {
   const n = new Uint8Array(8);
-  n[4] = seq >>> 24;
-  n[5] = seq >>> 16;
-  n[6] = seq >>> 8;
-  n[7] = seq;
+  writeU32BE(n, 4, seq);
   return n;
 }
 

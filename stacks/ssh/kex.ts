@@ -8,7 +8,8 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { aesGcm, chachaPoly, type PacketCipher } from "./cipher.ts";
 import { Reason, SshDisconnect } from "./errors.ts";
 import { Msg } from "./messages.ts";
-import { SshReader, SshWriter, concatBytes, utf8Bytes } from "./wire.ts";
+import { concatBytes } from "../../runtime/bytes.ts";
+import { SshReader, SshWriter, utf8Bytes } from "./wire.ts";
 
 export const STRICT_KEX_SERVER = "kex-strict-s-v00@openssh.com";
 export const STRICT_KEX_CLIENT = "kex-strict-c-v00@openssh.com";

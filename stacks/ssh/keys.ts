@@ -8,7 +8,8 @@
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
-import { SshReader, SshWriter, equalBytes } from "./wire.ts";
+import { equalBytes } from "../../runtime/bytes.ts";
+import { SshReader, SshWriter } from "./wire.ts";
 
 export const ED25519 = "ssh-ed25519";
 

@@ -5,6 +5,7 @@
  * payloads. Each keeps its own sequence number (6.4: starts at 0, wraps at 2^32, not reset by
  * a key exchange unless strict kex asks for it), and each switches cipher at its NEWKEYS.
  */
+import { writeU32BE } from "../../runtime/bytes.ts";
 import { noneCipher, type PacketCipher } from "./cipher.ts";
 import { protocolError } from "./errors.ts";
 
@@ -81,10 +82,7 @@ export class PacketWriter {
     if (padding < 4) padding += c.blockSize;
     const len = 1 + payload.length + padding;
     const plain = new Uint8Array(4 + len);
-    plain[0] = len >>> 24;
-    plain[1] = len >>> 16;
-    plain[2] = len >>> 8;
-    plain[3] = len;
+    writeU32BE(plain, 0, len);
     plain[4] = padding;
     plain.set(payload, 5);
     plain.set(this.random(padding), 5 + payload.length);

@@ -2,8 +2,10 @@
  * The data types of RFC 4251 5 (byte, boolean, uint32, uint64, string, mpint, name-list), read
  * with a bound check on every field and written into a growing buffer. A read past the end, a
  * length beyond what is left, or a name-list that is not US-ASCII is a PROTOCOL_ERROR
- * (errors.ts), never an exception of another kind.
+ * (errors.ts), never an exception of another kind. The integers, concatenation and comparison are
+ * runtime/bytes.ts's, shared with stacks/tls and the Web Crypto unit.
  */
+import { readU32BE, writeU32BE } from "../../runtime/bytes.ts";
 import { protocolError } from "./errors.ts";
 
 const utf8 = new TextEncoder();
@@ -34,8 +36,7 @@ export class SshReader {
 
   uint32(what = "uint32"): number {
     this.need(4, what);
-    const d = this.data;
-    const v = ((d[this.at] << 24) | (d[this.at + 1] << 16) | (d[this.at + 2] << 8) | d[this.at + 3]) >>> 0;
+    const v = readU32BE(this.data, this.at);
     this.at += 4;
     return v;
   }
@@ -110,11 +111,7 @@ export class SshWriter {
 
   uint32(v: number): this {
     this.room(4);
-    const b = this.buf;
-    b[this.len] = v >>> 24;
-    b[this.len + 1] = v >>> 16;
-    b[this.len + 2] = v >>> 8;
-    b[this.len + 3] = v;
+    writeU32BE(this.buf, this.len, v);
     this.len += 4;
     return this;
   }
@@ -152,24 +149,4 @@ export class SshWriter {
 
 export function utf8Bytes(s: string): Uint8Array {
   return utf8.encode(s);
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Compares without an early exit (a MAC or key comparison must not leak where it differs). */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
 }

@@ -3,8 +3,10 @@
  * integers and vectors with 1-, 2- or 3-byte length prefixes. Every read past the end, and every
  * vector length outside its declared range, is a decode_error (RFC 8446 6.2: "a message could not
  * be decoded because some field was out of the specified range or the length of the message was
- * incorrect").
+ * incorrect"). The integers and concatenation are runtime/bytes.ts's, shared with stacks/ssh and
+ * the Web Crypto unit.
  */
+import { concatBytes, readU16BE, readU24BE, writeU16BE, writeU24BE } from "../../runtime/bytes.ts";
 import { Alert, fail } from "./alert.ts";
 
 export class Reader {
@@ -35,14 +37,14 @@ export class Reader {
 
   u16(field: string): number {
     this.need(2, field);
-    const v = (this.bytes[this.pos] << 8) | this.bytes[this.pos + 1];
+    const v = readU16BE(this.bytes, this.pos);
     this.pos += 2;
     return v;
   }
 
   u24(field: string): number {
     this.need(3, field);
-    const v = (this.bytes[this.pos] << 16) | (this.bytes[this.pos + 1] << 8) | this.bytes[this.pos + 2];
+    const v = readU24BE(this.bytes, this.pos);
     this.pos += 3;
     return v;
   }
@@ -68,25 +70,18 @@ export class Reader {
   }
 }
 
-/** Concatenates byte arrays. */
-export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
+/** A uint16 (RFC 8446 3.3) as its own two bytes. */
+export function u16(v: number): Uint8Array {
+  const out = new Uint8Array(2);
+  writeU16BE(out, 0, v);
   return out;
 }
 
-export function u16(v: number): Uint8Array {
-  return Uint8Array.of(v >>> 8, v & 0xff);
-}
-
+/** A uint24 (RFC 8446 3.3) as its own three bytes. */
 export function u24(v: number): Uint8Array {
-  return Uint8Array.of((v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+  const out = new Uint8Array(3);
+  writeU24BE(out, 0, v);
+  return out;
 }
 
 /** A vector with a `prefix`-byte length. */
@@ -98,12 +93,4 @@ export function vec(prefix: 1 | 2 | 3, body: Uint8Array): Uint8Array {
 /** An extension (RFC 8446 4.2): type, then its data as a 2-byte vector. */
 export function extension(type: number, data: Uint8Array): Uint8Array {
   return concatBytes(u16(type), vec(2, data));
-}
-
-/** Equality in time independent of where the arrays differ (for MACs). */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
-  return d === 0;
 }

@@ -5,6 +5,7 @@
  * RFC 8446 6.2 and 9.2. What the server then chooses is handshake.ts's business.
  */
 import { Alert, fail } from "./alert.ts";
+import { readU16BE } from "../../runtime/bytes.ts";
 import { Reader } from "./bytes.ts";
 
 export const ExtensionType = {
@@ -48,7 +49,7 @@ function u16List(r: Reader, min: number, max: number, field: string): number[] {
   const body = r.vector(2, min, max, field);
   if (body.length % 2 !== 0) fail(Alert.decode_error, `ClientHello: ${field} has an odd length`);
   const out: number[] = [];
-  for (let i = 0; i < body.length; i += 2) out.push((body[i] << 8) | body[i + 1]);
+  for (let i = 0; i < body.length; i += 2) out.push(readU16BE(body, i));
   return out;
 }
 
@@ -61,7 +62,7 @@ export function parseClientHello(body: Uint8Array): ClientHello {
   const suites = r.vector(2, 2, 0xfffe, "cipher_suites");
   if (suites.length % 2 !== 0) fail(Alert.decode_error, "ClientHello: cipher_suites has an odd length");
   const cipherSuites: number[] = [];
-  for (let i = 0; i < suites.length; i += 2) cipherSuites.push((suites[i] << 8) | suites[i + 1]);
+  for (let i = 0; i < suites.length; i += 2) cipherSuites.push(readU16BE(suites, i));
   const compression = r.vector(1, 1, 255, "legacy_compression_methods");
   // A TLS 1.2-or-older ClientHello has no extensions at all: that is the version problem, not a decoding one.
   if (r.remaining === 0) fail(Alert.protocol_version, "ClientHello without extensions (no supported_versions): TLS 1.3 only");
@@ -90,7 +91,7 @@ export function parseClientHello(body: Uint8Array): ClientHello {
         const list = x.vector(1, 2, 254, "versions");
         if (list.length % 2 !== 0) fail(Alert.decode_error, "ClientHello: supported_versions has an odd length");
         versions = [];
-        for (let i = 0; i < list.length; i += 2) versions.push((list[i] << 8) | list[i + 1]);
+        for (let i = 0; i < list.length; i += 2) versions.push(readU16BE(list, i));
         break;
       }
       case ExtensionType.supported_groups:

@@ -7,7 +7,7 @@
  */
 import { ed25519 } from "@noble/curves/ed25519.js";
 import { p256 } from "@noble/curves/nist.js";
-import { equalBytes } from "./bytes.ts";
+import { equalBytes } from "../../runtime/bytes.ts";
 import { DerError, derChildren, derOne, oidText, pemBlocks, TAG, type DerNode } from "./der.ts";
 
 export type KeyMaterial = string | Uint8Array | ArrayBuffer;

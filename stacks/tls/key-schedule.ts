@@ -7,7 +7,8 @@
 import { extract, expand } from "@noble/hashes/hkdf.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { concatBytes, u16, vec } from "./bytes.ts";
+import { concatBytes } from "../../runtime/bytes.ts";
+import { u16, vec } from "./bytes.ts";
 
 export const HASH_LENGTH = 32;
 

@@ -4,7 +4,8 @@
  * (4.4.4), KeyUpdate (4.6.3); and the framing of handshake messages (4: type, 3-byte length).
  */
 import { sha256 } from "@noble/hashes/sha2.js";
-import { concatBytes, extension, u16, u24, vec } from "./bytes.ts";
+import { concatBytes } from "../../runtime/bytes.ts";
+import { extension, u16, u24, vec } from "./bytes.ts";
 import { ExtensionType, GROUP_X25519, TLS13 } from "./client-hello.ts";
 
 export const HandshakeType = {

@@ -5,7 +5,7 @@
  * with its content type and zero padding.
  */
 import { Alert, fail } from "./alert.ts";
-import { concatBytes } from "./bytes.ts";
+import { concatBytes, readU16BE } from "../../runtime/bytes.ts";
 import { TAG_LENGTH, type CipherSuite } from "./cipher-suite.ts";
 import { trafficKeys } from "./key-schedule.ts";
 
@@ -48,7 +48,7 @@ export class RecordReader {
     // legacy_record_version is ignored for all purposes (RFC 8446 5.1), but a major version other
     // than 3 is no TLS record at all (an SSL 2 hello, or another protocol).
     if (b[1] !== 3) fail(Alert.protocol_version, `record version ${b[1]}.${b[2]} is no TLS record`);
-    const length = (b[3] << 8) | b[4];
+    const length = readU16BE(b, 3);
     const max = type === ContentType.application_data ? MAX_CIPHERTEXT : MAX_PLAINTEXT;
     if (length > max) fail(Alert.record_overflow, `a record of type ${type} with ${length} bytes exceeds ${max}`);
     if (b.length < HEADER_LENGTH + length) return null;

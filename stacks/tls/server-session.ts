@@ -11,7 +11,8 @@
  */
 import { x25519 } from "@noble/curves/ed25519.js";
 import { Alert, alertName, fail, TlsAlert } from "./alert.ts";
-import { concatBytes as concat, equalBytes, extension, vec, Reader } from "./bytes.ts";
+import { concatBytes as concat, equalBytes, readU24BE } from "../../runtime/bytes.ts";
+import { extension, vec, Reader } from "./bytes.ts";
 import { CIPHER_SUITES, type CipherSuite } from "./cipher-suite.ts";
 import { ExtensionType, GROUP_X25519, parseClientHello, TLS13, type ClientHello } from "./client-hello.ts";
 import type { Credentials, Signer } from "./credentials.ts";
@@ -225,7 +226,7 @@ export class TlsServerSession {
   private handshakeBytes(fragment: Uint8Array): void {
     this.hsBuf = this.hsBuf.length === 0 ? fragment : concat(this.hsBuf, fragment);
     while (this.hsBuf.length >= 4 && this.st !== "closed") {
-      const length = (this.hsBuf[1] << 16) | (this.hsBuf[2] << 8) | this.hsBuf[3];
+      const length = readU24BE(this.hsBuf, 1);
       if (length > MAX_HANDSHAKE_MESSAGE) fail(Alert.illegal_parameter, `a handshake message of ${length} bytes`);
       if (this.hsBuf.length < 4 + length) return;
       const message = this.hsBuf.slice(0, 4 + length);

@@ -21,8 +21,9 @@ const allowed: Record<string, readonly string[]> = {
   "runtime/web/crypto/": ["runtime/", "hal", "@noble/"],
   "drivers/interfaces/": ["drivers/interfaces/"],
   "drivers/": ["drivers/", "hal/", "runtime/", "hal"],
-  // stacks/tls (and the other secure stacks) also the audited @noble/* cryptography.
-  "stacks/": ["stacks/", "drivers/interfaces/", "@noble/"],
+  // stacks/tls (and the other secure stacks) also the audited @noble/* cryptography; every stack
+  // the byte helpers of runtime/bytes.ts (a leaf: it imports nothing, so no stack reaches the HAL).
+  "stacks/": ["stacks/", "drivers/interfaces/", "@noble/", "runtime/bytes.ts"],
   "io/": ["io/", "drivers/interfaces/", "drivers/video/graphics/", "runtime/", "stacks/", "hal"],
   // The update agent's signature check: Ed25519 from the audited @noble/curves (docs/updates.md).
   "io/update/verify.ts": ["@noble/"],

@@ -128,6 +128,13 @@ for (const servicesBoard of [board, "firecracker"]) {
   });
 }
 
+test("board().reboot() without UEFI (the reset register, the i8042, a triple fault): the board-reset line, exit 6", async () => {
+  const r = await boot(fixture("uefi-services.ts"), { board });
+  assert.is(r.output, "random rdrand true true true\nrebooting\n");
+  assert.match(r.stderr, /the board reset itself/);
+  assert.is(r.code, 6);
+});
+
 test("without RDRAND (-cpu qemu64) crypto.getRandomValues() says the board has no random source", async () => {
   const r = await boot(fixture("fu540-services.ts"), { board, qemuArgs: ["-cpu", "qemu64"] });
   assert.match(r.output, /TypeError crypto\.getRandomValues: this board has no random number source\n$/);

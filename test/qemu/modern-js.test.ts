@@ -7,7 +7,7 @@ import { runLinux } from "../../tools/lib/linux.ts";
 import { loadLineMapper } from "../../tools/lib/source-map.ts";
 
 // ES2021-ES2024 on the target (issue 18, docs/compatibility.md): the library (engine/patches/0016,
-// 0017; runtime/es/), the syntax the build lowers, atob/btoa/structuredClone/WeakRef, top-level
+// 0017, 0019; runtime/es/), the syntax the build lowers, atob/btoa/structuredClone/WeakRef, top-level
 // await, reportError, and the @noble/* packages with their published vectors.
 const test = suite("modern JavaScript prints what Node prints");
 

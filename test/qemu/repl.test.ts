@@ -1,7 +1,8 @@
 // npm run repl: a session scripted over QEMU's serial line through the CLI with piped standard
-// input (declarations persisting, inspect, top-level await, an error's line, Ctrl-C stopping
-// `while (true) {}` with the next input still working, .load, .exit with 0), and a damaged frame
-// refused through the module API (tools/lib/repl-target.ts). docs/repl.md.
+// input (test/support/repl-cli.ts: declarations persisting, inspect, top-level await, an error's
+// line, Ctrl-C stopping `while (true) {}` with the next input still working, .load, .exit with 0,
+// no eval on the device), and a damaged frame refused through the module API
+// (tools/lib/repl-target.ts). docs/repl.md.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
@@ -10,92 +11,17 @@ import { buildReplFirmware, replUnderQemu } from "../../tools/lib/repl-target.ts
 import { encodeFrame } from "../../io/repl/frame.ts";
 import { qemuArgs } from "../../tools/lib/qemu.ts";
 import { requireTool } from "../../tools/lib/toolchain.ts";
+import { assertNoEval, assertSession, NO_EVAL_STEPS, replCli, SESSION_STEPS } from "../support/repl-cli.ts";
 
 const test = suite("repl");
-
-type Step = string | { readonly when: RegExp; readonly delayMs: number; readonly line: string };
-
-/** `npm run repl` with its standard input piped: plain lines are written at once (the CLI queues
-    them); a step with `when` waits until standard output matches it, then `delayMs`. */
-function replCli(board: string, steps: Step[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [repoPath("bin/tsmetal.mjs"), "repl", "--board", board], { stdio: ["pipe", "pipe", "pipe"] });
-    let stdout = "", stderr = "";
-    let next = 0;
-    let waiting = false;
-    const advance = () => {
-      while (next < steps.length && !waiting) {
-        const s = steps[next];
-        if (typeof s === "string") {
-          child.stdin.write(`${s}\n`);
-          next++;
-        } else if (s.when.test(stdout)) {
-          waiting = true;
-          setTimeout(() => {
-            child.stdin.write(`${s.line}\n`);
-            next++;
-            waiting = false;
-            advance();
-          }, s.delayMs);
-        } else return;
-      }
-    };
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-      advance();
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    // A backstop: the test must end even if the CLI does not.
-    const kill = setTimeout(() => child.kill("SIGKILL"), 300_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on("error", () => undefined);
-    advance();
-  });
-}
 
 for (const board of ["pizero", "microvm"]) {
   test(`${board}: a scripted session`, async () => {
     // Built first, so that the CLI's session does not wait on a cold engine build.
     await buildReplFirmware(board);
-    const r = await replCli(board, [
-      "let a = 40",
-      "const o = { list: [1, 2], name: 'tsmetal' }",
-      "a + 2",
-      "o",
-      "await new Promise<number>((resolve) => setTimeout(() => resolve(a * 2), 5))",
-      "",
-      "if (a > 1) { throw new Error('boom') }",
-      "let i = 0; while (true) { i++ }",
-      // Ctrl-C (ETX alone on a line, for piped input) once the loop has been running a while.
-      { when: /Uncaught Error: boom/, delayMs: 3000, line: "\x03" },
-      { when: /interrupted/, delayMs: 0, line: "i > 0 && a === 40" },
-      `.load ${repoPath("test/fixtures/repl/load-me.ts")}`,
-      "replLoaded + replTwice(1)",
-      "replFail()",
-      "missing.property",
-      // The REPL firmware's engine has no eval either: source is never parsed on the device.
-      "(0, eval)('1 + 1')",
-      "new Function('return 2')",
-      ".exit",
-    ]);
-    const all = `${r.stdout}\n--- stderr\n${r.stderr}`;
-    assert.is(r.code, 0, all);
-    assert.match(r.stdout, /^42$/m, all);
-    // The device's inspect: quoted strings, nested arrays.
-    assert.match(r.stdout, /^\{ list: \[ 1, 2 \], name: 'tsmetal' \}$/m, all);
-    assert.match(r.stdout, /^80$/m, all);
-    assert.match(r.stdout, /Uncaught Error: boom\n\s+at <anonymous> \(REPL\d+:1\)/, all);
-    assert.match(r.stdout, /Uncaught InternalError: interrupted/, all);
-    assert.match(r.stdout, /^true$/m, all);
-    assert.match(r.stdout, /^14$/m, all);
-    assert.match(r.stdout, /^9$/m, all);
-    assert.match(r.stdout, /Uncaught RangeError: from the loaded file\n\s+at replFail \(test\/fixtures\/repl\/load-me.ts:9\)/, all);
-    assert.match(r.stdout, /Uncaught ReferenceError: 'missing' is not defined/, all);
-    assert.is(r.stdout.match(/Uncaught TypeError: eval is not supported/g)?.length, 2, all);
+    const r = await replCli(["--board", board], [...SESSION_STEPS, ...NO_EVAL_STEPS, ".exit"]);
+    assertSession(r);
+    assertNoEval(r);
   });
 }
 

@@ -12,7 +12,8 @@ import { hostKey, parseAuthorizedKeys } from "../../stacks/ssh/keys.ts";
 import { Msg } from "../../stacks/ssh/messages.ts";
 import { PacketWriter } from "../../stacks/ssh/packet.ts";
 import { sshConnection } from "../../stacks/ssh/server-connection.ts";
-import { SshWriter, concatBytes, utf8Bytes } from "../../stacks/ssh/wire.ts";
+import { concatBytes } from "../../runtime/bytes.ts";
+import { SshWriter, utf8Bytes } from "../../stacks/ssh/wire.ts";
 
 // The first performance.now() may bring up the clock: not inside the measured span (the last two calls).
 performance.now();

@@ -8,7 +8,8 @@
  */
 import { ed25519, x25519 } from "@noble/curves/ed25519.js";
 import { cpu, mem } from "hal";
-import { concatBytes, extension, u16, vec } from "../../stacks/tls/bytes.ts";
+import { concatBytes } from "../../runtime/bytes.ts";
+import { extension, u16, vec } from "../../stacks/tls/bytes.ts";
 import { TLS_CHACHA20_POLY1305_SHA256 } from "../../stacks/tls/cipher-suite.ts";
 import { deriveSecret, finishedMac, handshakeSecret, masterSecret, Transcript } from "../../stacks/tls/key-schedule.ts";
 import { Protection } from "../../stacks/tls/record.ts";

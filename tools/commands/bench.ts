@@ -41,6 +41,7 @@ import { jsProfileArgs, printProfile } from "../lib/js-profile.ts";
 import { netBench, type NetBenchResult, type NetBenchSizes } from "../lib/net-bench.ts";
 import { sshKexInsns } from "../lib/ssh-bench.ts";
 import { deployFigures } from "../lib/deploy-bench.ts";
+import { deployHttpFigures } from "../lib/deploy-http-bench.ts";
 import { tlsBench, type TlsBenchResult } from "../lib/tls-bench.ts";
 import { storageBench, storageBenchable, type StorageBenchResult } from "../lib/storage-bench.ts";
 
@@ -99,22 +100,24 @@ async function loopFigures(boardName: string, plugin: string, tmp: string): Prom
  * byte it sends and its init only writes, so that is the first byte's THR write.
  */
 export async function bootMark(fw: Firmware): Promise<{ opts: { store?: number; hits?: number[] }; find: (insns: InsnCount) => number | null }> {
-  // A UEFI board counts from the firmware's own entry, not the machine's reset: the UEFI
-  // firmware's start-up and its loader stub are not tsmetal's boot (docs/boards/uefi-x64.md).
-  if (fw.board.qemu.uefi) return fromEntry(await bootMarkFromReset(fw), symbolAddress(await codeSymbols(fw.board, fw.elf), "tsm_pvh_start32"));
+  // A UEFI board counts from the EFI entry point, efi_main of BOOTX64.EFI, not the machine's
+  // reset: the UEFI firmware's own start-up is not tsmetal's boot; the loader is
+  // (docs/boards/uefi-x64.md). OVMF loads the image at its link address (tools/lib/efi-image.ts).
+  if (fw.board.qemu.uefi) return fromEntry(await bootMarkFromReset(fw), symbolAddress(await codeSymbols(fw.board, fw.image), "efi_main"));
   return bootMarkFromReset(fw);
 }
 
 type BootMark = { opts: { store?: number; hits?: number[] }; find: (insns: InsnCount) => number | null };
 
-/** `mark` counted from the first execution of `entry` (the payload's PVH entry). */
+/** `mark` counted from the first execution of `entry` (the EFI entry point). */
 function fromEntry(mark: BootMark, entry: number): BootMark {
   return {
     opts: { ...mark.opts, hits: [...(mark.opts.hits ?? []), entry] },
     find: (insns) => {
       const start = insns.hits.get(entry)?.[0];
+      if (start === undefined) throw new UserError(`bench: the entry point at 0x${entry.toString(16)} never ran: the UEFI firmware loaded BOOTX64.EFI elsewhere than its link address`);
       const at = mark.find(insns);
-      return start === undefined || at === null ? null : at - start;
+      return at === null ? null : at - start;
     },
   };
 }
@@ -197,7 +200,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
   }
   const measured = await bench(values.board, profileTop);
   // deploy_insns on request: it builds an updatable firmware of its own (docs/updates.md).
-  const result = values.deploy ? { ...measured, ...(await deployFigures(values.board)) } : measured;
+  // deploy_http_insns too on a board with a network device (tools/lib/deploy-http-bench.ts).
+  const result = values.deploy ? { ...measured, ...(await deployFigures(values.board)), ...(await deployHttpFigures(values.board)) } : measured;
   if (values.json) {
     console.log(JSON.stringify(result));
   } else {

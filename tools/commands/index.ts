@@ -67,6 +67,10 @@ export const commands: Readonly<Record<string, Command>> = {
       "update-key": "<public.pem>: with --updatable, run only app units signed with this Ed25519 key's pair (npm run deploy -- --keygen)",
       "app-version": "<n>: with --updatable, the built-in app's version (default 1)",
       "confirm-s": "<s>: with --updatable, how long a deployed app has to call update.confirm() (default 10)",
+      "update-http": "<port>[/<path>]: with --updatable, an HTTP endpoint taking PUT <path> (default /update) of app units (docs/updates.md)",
+      "update-ssh": "<port>: with --updatable, an SSH server whose `update` command takes an app unit on standard input (docs/updates.md)",
+      "ssh-host-key": "<file.pem>: with --update-ssh, the host key (default npm run ssh-keys's, ~/.config/tsmetal/ssh/host_ed25519.pem)",
+      "authorized-keys": "<file>: with --update-ssh, the ssh-ed25519 keys that may deploy (default ~/.ssh/*.pub)",
       disk: "<image>: attach a raw disk image (FAT: npm run disk) to the board's card slot: virtio-blk on microvm, the SD card on the Pi, i.MX and sifive_u boards (docs/storage.md)",
       gdb: "<port>: (the port is optional) start halted with QEMU's gdbstub on this port (default 1234), no timeout unless --timeout; prints the gdb-multiarch command (docs/debugging.md)",
     },
@@ -78,6 +82,7 @@ export const commands: Readonly<Record<string, Command>> = {
     help: {
       board: "<name>: the board (default pizero)", app: build.app, timeout: runTimeout, "max-job-ms": build["max-job-ms"], define: build.define,
       pin: "<PIN=LEVEL@TIME,...>: drive GPIO input PIN (the board's numbering) to 0 or 1 at TIME since boot (us, ms or s), e.g. 17=1@500ms,0@900ms (repeatable, one per pin; docs/simulator.md)",
+      disk: "<image>: a raw disk image in the board's card slot (SD on the Pi and i.MX boards, virtio-blk on microvm), written back at the end (docs/storage.md)",
     },
   }),
   linux: command({
@@ -89,7 +94,7 @@ export const commands: Readonly<Record<string, Command>> = {
       board: "<linux-amd64|linux-arm|linux-riscv64>: the board (default linux-amd64)",
       timeout: runTimeout,
       "allow-no-seccomp": "run even if the seccomp filter cannot be installed (else exit 8)",
-      gdb: "<port>: (the port is optional) linux-amd64 only: start halted under gdbserver on this port (default 1234), no timeout unless --timeout; prints the gdb-multiarch command (docs/debugging.md)",
+      gdb: "<port>: (the port is optional) start halted for gdb on this loopback port (default 1234): under gdbserver on linux-amd64, on qemu-user's gdbstub on linux-arm and linux-riscv64; no timeout unless --timeout; prints the gdb-multiarch command (docs/debugging.md)",
     },
   }),
   conformance: command({
@@ -106,9 +111,12 @@ export const commands: Readonly<Record<string, Command>> = {
       ...build,
       to: "<folder|image|/dev/sdX>: where to write",
       firmware: "<dir>: where the Raspberry Pi boot firmware files come from (docs/flashing.md)",
+      files: "<dir>: Raspberry Pi and i.MX boards: copy this folder's tree into the card's FAT partition, where files() reads it (docs/flashing.md)",
       yes: "(-y) do not ask before writing",
       "dry-run": "show the plan and stop",
       usb: "load an i.MX board over USB serial download (imx_usb)",
+      "sign-key": "<key.pem>: UEFI boards: sign BOOTX64.EFI for Secure Boot with this private key (sbsign; with --sign-cert)",
+      "sign-cert": "<cert.pem>: UEFI boards: the X.509 certificate of --sign-key, which the PC's Secure Boot db must trust",
     },
   }),
   repl: command({
@@ -116,14 +124,15 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: "a REPL on the device: inputs compiled here to bytecode and run there, eval still off",
     options: replOptions,
     help: {
-      board: "<name>: the board (default pizero; under QEMU unless --port)",
+      board: "<name>: the board (default pizero; under QEMU, a Linux board as a process, unless --sim or --port)",
+      sim: "run the board's machine in the simulator instead of QEMU (docs/repl.md)",
       port: "<device>: a board running the REPL firmware behind this serial device, e.g. /dev/ttyUSB0",
       baud: "<rate>: the serial device's speed with --port (default 115200)",
     },
   }),
   deploy: command({
     run: deployCommand,
-    summary: "build an app unit for a running updatable firmware, sign it and send it over the console line (docs/updates.md)",
+    summary: "build an app unit for a running updatable firmware, sign it and send it over the console line or the network (docs/updates.md)",
     options: deployOptions,
     help: {
       board: "<name>: the board (default pizero); its last updatable build (build/<board>/update-base.json) is the base",
@@ -135,6 +144,12 @@ export const commands: Readonly<Record<string, Command>> = {
       port: "<device>: a board running the updatable firmware behind this serial device, e.g. /dev/ttyUSB0",
       baud: "<rate>: the serial device's speed with --port (default 115200)",
       socket: "<file>: the console socket of npm run qemu -- --updatable (default build/<board>/console.sock)",
+      to: "<url>: send over the network instead: http://host:port[/path] (PUT, default path /update) or ssh://user@host:port (its update command)",
+      identity: "<file>: with --to ssh://, the private key to log in with (ssh -i)",
+      "known-hosts": "<file>: with --to ssh://, the known_hosts file holding the device's host key (default the user's own)",
+      timeout: "<s>: with --to, how long to wait for the device's answer (default 120)",
+      base: "<update-base.json>: the base's facts to build against (default build/<board>/update-base.json, written by npm run qemu -- --updatable)",
+      "write-unit": "<file>: write the built (and signed) unit to this file and send nothing: for curl -T, ssh … update <, or an offline signer",
     },
   }),
   "ssh-keys": command({

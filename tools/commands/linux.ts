@@ -6,8 +6,7 @@
  * built.
  */
 import { buildFirmware } from "../lib/build.ts";
-import { LINUX_GDB_EMULATED, loadLinuxBoard, runLinux } from "../lib/linux.ts";
-import { UserError } from "../lib/errors.ts";
+import { loadLinuxBoard, runLinux } from "../lib/linux.ts";
 import { gdbBanner, parseGdbPort, withGdbDefault } from "../lib/gdb.ts";
 import { loadLineMapper } from "../lib/source-map.ts";
 import { buildOptions, firmwareOptions } from "./build.ts";
@@ -26,8 +25,6 @@ export async function linuxCommand(argv: string[]): Promise<number> {
   // A firmware waiting for a debugger must not be stopped by the default timeout (docs/debugging.md).
   const timeoutS = gdbPort !== undefined && values.timeout === undefined ? Infinity : parseRunTimeout(values.timeout, process.stdin.isTTY === true);
   const board = loadLinuxBoard(values.board ?? "linux-amd64");
-  const emulator = board.target.linux?.emulator;
-  if (gdbPort !== undefined && emulator) throw new UserError(`--gdb works on linux-amd64 only, not on ${board.name} (under ${emulator.command}): ${LINUX_GDB_EMULATED}`);
   const fw = await buildFirmware(firmwareOptions(board.name, values));
   if (gdbPort !== undefined) process.stderr.write(gdbBanner(fw.elf, gdbPort, "gdb's kill ends the firmware"));
   const r = await runLinux({

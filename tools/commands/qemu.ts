@@ -24,6 +24,10 @@ export const qemuOptions = {
   "update-key": { type: "string" },
   "app-version": { type: "string" },
   "confirm-s": { type: "string" },
+  "update-http": { type: "string" },
+  "update-ssh": { type: "string" },
+  "ssh-host-key": { type: "string" },
+  "authorized-keys": { type: "string" },
 } as const;
 
 export async function qemuCommand(argv: string[]): Promise<number> {
@@ -39,7 +43,7 @@ export async function qemuCommand(argv: string[]): Promise<number> {
   if (values.disk !== undefined) diskQemuArgs(loadBoard(board), values.disk);
   if (values.updatable && gdbPort !== undefined) throw new UserError("--gdb does not combine with --updatable: debug the firmware without it");
   if (values.updatable) return qemuUpdatable(board, values, timeoutS, forwards);
-  for (const o of ["update-key", "app-version", "confirm-s"] as const) if (values[o] !== undefined) throw new UserError(`--${o} is for --updatable`);
+  for (const o of ["update-key", "app-version", "confirm-s", "update-http", "update-ssh", "ssh-host-key", "authorized-keys"] as const) if (values[o] !== undefined) throw new UserError(`--${o} is for --updatable`);
   const fw = await buildFirmware(firmwareOptions(board, values));
   if (gdbPort !== undefined) process.stderr.write(gdbBanner(fw.elf, gdbPort, "Ctrl-C ends QEMU, as does gdb's kill", fw.board.qemu.gdbInferior));
   const debug = gdbPort === undefined ? [] : gdbQemuArgs(gdbPort);

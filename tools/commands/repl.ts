@@ -1,5 +1,5 @@
 /**
- * npm run repl -- [--board pizero] [--port /dev/ttyUSB0 --baud 115200]: a REPL on the device with
+ * npm run repl -- [--board pizero] [--sim | --port /dev/ttyUSB0 --baud 115200]: a REPL on the device with
  * eval still off (docs/repl.md). The host transpiles and compiles each input to bytecode
  * (tools/lib/repl-compile.ts) and sends it in a frame; the REPL firmware's agent checks and runs
  * it (io/repl/agent.ts, engine/src/repl.c). Commands: .load <file.ts>, .help, .exit; Ctrl-C stops
@@ -14,12 +14,15 @@ import { parseOptions } from "../lib/options.ts";
 import { UserError } from "../lib/errors.ts";
 import { displayPath } from "../lib/paths.ts";
 import { isIncomplete } from "../lib/repl-compile.ts";
-import { buildReplFirmware, replOverPort, replUnderQemu, type ReplTarget } from "../lib/repl-target.ts";
+import { buildReplFirmware, replOverPort, replUnderLinux, replUnderQemu, type ReplTarget } from "../lib/repl-target.ts";
+import { replUnderSim } from "../sim/repl.ts";
+import { simMachineFor } from "../sim/run.ts";
 
 export const replOptions = {
   board: { type: "string" },
   port: { type: "string" },
   baud: { type: "string" },
+  sim: { type: "boolean", default: false },
 } as const;
 
 export const REPL_HELP = [
@@ -52,29 +55,42 @@ export async function replCommand(argv: string[]): Promise<number> {
   const boardName = values.board ?? DEFAULT_BOARD;
   const board = loadBoard(boardName);
   const baud = parseBaud(values.baud, values.port);
-  if (values.port === undefined && board.target.linux) {
-    throw new UserError(`the REPL does not run on the Linux board '${boardName}' yet (its console input is not a stream); use a QEMU board or --port`);
-  }
   // Checked before anything is built, as every option.
+  if (values.port !== undefined && board.target.linux) throw new UserError(`--port is for a board on a serial line; '${boardName}' is a Linux userspace board, run here as a process (npm run repl -- --board ${boardName})`);
   if (values.port !== undefined && !existsSync(values.port)) throw new UserError(`--port ${values.port}: no such device`);
-  const fw = await buildReplFirmware(boardName, (l) => void process.stderr.write(`${l}\n`));
+  if (values.sim && values.port !== undefined) throw new UserError("--sim runs the board's machine here, --port talks to a real board: give one of them");
+  if (values.sim && board.target.linux) {
+    throw new UserError(`--sim: '${boardName}' is a Linux userspace board, which the simulator does not run (its register space is served to the real executable by npm run linux); npm run repl -- --board ${boardName} runs its REPL as a process`);
+  }
+  // The simulator's own refusal of a board with no machine, before anything is built.
+  if (values.sim) await simMachineFor(board);
   const print = (t: string) => void process.stdout.write(t);
+  const fw = values.sim ? undefined : await buildReplFirmware(boardName, (l) => void process.stderr.write(`${l}\n`));
   let target: ReplTarget;
-  if (values.port !== undefined) {
+  if (fw === undefined) {
+    target = await replUnderSim(boardName, print);
+    console.error(`tsmetal: REPL on ${boardName} in the simulator (.help for help)`);
+    const first = await Promise.race([target.session.ready().then(() => "ready" as const), target.ended.then(() => "ended" as const)]);
+    if (first === "ended") return endedBeforeReady(target);
+  } else if (values.port !== undefined) {
     console.error(`tsmetal: the board must run the REPL firmware ${displayPath(fw.image)} (this build)`);
     target = replOverPort(values.port, baud, print);
   } else {
-    target = await replUnderQemu(fw, print);
-    console.error(`tsmetal: REPL on ${boardName} under QEMU (.help for help)`);
+    const linux = board.target.linux;
+    target = linux ? await replUnderLinux(fw, print) : await replUnderQemu(fw, print);
+    const where = !linux ? "under QEMU" : linux.emulator ? `as a process under ${linux.emulator.command}` : "as a process";
+    console.error(`tsmetal: REPL on ${boardName} ${where} (.help for help)`);
     const first = await Promise.race([target.session.ready().then(() => "ready" as const), target.ended.then(() => "ended" as const)]);
-    if (first === "ended") {
-      const r = await target.ended;
-      if (r?.stderr.trim()) process.stderr.write(r.stderr);
-      console.error("tsmetal: the REPL firmware ended before it was ready");
-      return r?.code || 1;
-    }
+    if (first === "ended") return endedBeforeReady(target);
   }
   return interact(target);
+}
+
+async function endedBeforeReady(target: ReplTarget): Promise<number> {
+  const r = await target.ended;
+  if (r?.stderr.trim()) process.stderr.write(r.stderr);
+  console.error("tsmetal: the REPL firmware ended before it was ready");
+  return r?.code || 1;
 }
 
 /** Reads inputs from standard input (a terminal or a pipe) until .exit or its end. */

@@ -9,6 +9,7 @@ import { isatty } from "node:tty";
 import { text } from "node:stream/consumers";
 import { runSim } from "../sim/run.ts";
 import { parsePinSpecs } from "../sim/pin-schedule.ts";
+import { checkSimDisk } from "../sim/disk.ts";
 import { TerminalInput } from "../sim/terminal.ts";
 import { parseMaxJobMs } from "../lib/job-budget.ts";
 import { EXIT_RESET } from "../lib/qemu-reset.ts";
@@ -24,6 +25,7 @@ export const simOptions = {
   "max-job-ms": { type: "string" },
   define: { type: "string", multiple: true },
   pin: { type: "string", multiple: true },
+  disk: { type: "string" },
 } as const;
 
 export async function simCommand(argv: string[]): Promise<number> {
@@ -31,7 +33,9 @@ export async function simCommand(argv: string[]): Promise<number> {
   // isatty, not process.stdin.isTTY: a terminal is read through a descriptor of the simulator's own.
   const tty = isatty(0);
   const timeoutS = parseRunTimeout(values.timeout, tty);
-  loadBoard(values.board);
+  const board = loadBoard(values.board);
+  // Before the build and before reading input: a bad --disk is refused at once.
+  if (values.disk !== undefined) checkSimDisk(board, values.disk);
   if (values.app !== undefined) checkAppFile(values.app);
   const maxJobMs = parseMaxJobMs(values["max-job-ms"]);
   const defines = parseDefines(values.define ?? []);
@@ -39,7 +43,7 @@ export async function simCommand(argv: string[]): Promise<number> {
   const input = tty ? undefined : await text(process.stdin);
   const terminal = tty ? TerminalInput.open() : undefined;
   try {
-    const r = await runSim({ board: values.board, app: values.app, timeoutS, input, maxJobMs, defines, pins, terminal });
+    const r = await runSim({ board: values.board, app: values.app, timeoutS, input, maxJobMs, defines, pins, terminal, disk: values.disk });
     if (r.code === EXIT_RESET) process.stderr.write(r.stderr);
     if (r.timedOut) console.error(`tsmetal: the simulation did not finish within ${timeoutS} s (--timeout), or waited for input that never came`);
     return r.code;

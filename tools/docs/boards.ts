@@ -1,6 +1,6 @@
 /**
  * The generated part of each board's page, docs/boards/<board>.md: its facts from
- * boards/<board>/board.json (description, arch, QEMU machine and network, boot image, and "pins":
+ * boards/<board>/board.json (description, arch, QEMU machine, network and disk slot, boot image, and "pins":
  * console, LEDs, buttons, what the pad mux needs on real hardware, what QEMU covers), the services
  * its SoC family's board() offers (read from soc/<family>/services.ts) and whether `npm run sim`
  * has its family (models/machines.ts). The section sits between two marker
@@ -72,6 +72,13 @@ const simFamilies = (): string[] => [...readFileSync(repoPath("models/machines.t
 const pinList = (pins: BoardPins["leds"]): string =>
   pins.length ? pins.map((l) => `${l.name}: pin ${l.pin}, ${l.activeLow ? "active low" : "active high"}`).join("; ") : "none";
 
+/** What board.json's qemu.disk gives `--disk` (tools/lib/disk.ts). */
+const diskSlot: Readonly<Record<NonNullable<Board["qemu"]["disk"]> | "none", string>> = {
+  "virtio-mmio": "disk with `--disk` (virtio-blk on virtio-mmio)",
+  sd: "disk with `--disk` (SD card, `-drive if=sd`)",
+  none: "no disk slot under QEMU",
+};
+
 /** The generated section of `name`'s page, markers included. */
 export function boardFacts(name: string): string {
   const board = loadBoard(name);
@@ -79,7 +86,7 @@ export function boardFacts(name: string): string {
   const services = boardServices(board);
   const qemu = board.target.linux
     ? "none: a Linux process (`npm run linux`; ARM and RISC-V under qemu-user)"
-    : `\`-M ${board.qemu.machine}\`${board.qemu.network ? `; network with \`--forward\` (\`${board.qemu.network.args.filter((a) => a.includes("netdev=")).join(" ")}\`)` : "; no network device"}`;
+    : `\`-M ${board.qemu.machine}\`${board.qemu.network ? `; network with \`--forward\` (\`${board.qemu.network.args.filter((a) => a.includes("netdev=")).join(" ")}\`)` : "; no network device"}; ${diskSlot[board.qemu.disk ?? "none"]}`;
   const rows: Array<[string, string]> = [
     ["board", `${board.description}`],
     ["arch, SoC, family", `\`${board.arch}\`, ${board.soc}, [\`soc/${board.family}/\`](../../soc/${board.family}/)`],

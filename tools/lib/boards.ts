@@ -43,8 +43,9 @@ export interface Board {
   /** consoleSerial: which of the machine's serial ports is the console (QEMU numbers them in
       -serial order; default 0). The ports before it get `-serial null`. gdbInferior: the gdb
       inferior (QEMU CPU cluster) the firmware runs on when it is not the first (sifive_u: the
-      U54s after the E51; tools/lib/gdb.ts). */
-  qemu: { machine: string; args?: string[]; consoleSerial?: number; network?: QemuNetwork; gdbInferior?: number; uefi?: QemuUefi };
+      U54s after the E51; tools/lib/gdb.ts). disk: the card slot `--disk` attaches an image to
+      (tools/lib/disk.ts); noDisk: why a board without one has none, for --disk's refusal. */
+  qemu: { machine: string; args?: string[]; consoleSerial?: number; network?: QemuNetwork; gdbInferior?: number; uefi?: QemuUefi; disk?: QemuDisk; noDisk?: string };
   /** "binary": the raw memory image from loadAddress (objcopy -O binary); "elf": the ELF itself,
       debug info stripped, for loaders that read program headers and notes (PVH VMMs); "efi": a
       PE32+ EFI application carrying the ELF (tools/lib/efi-image.ts). */
@@ -70,12 +71,41 @@ export interface Board {
 
 /** A board QEMU boots through UEFI firmware (uefi-x64): the firmware's code and variable store
     (pflash images from the Debian package named), and the machine that boots the same ELF through
-    its PVH note when there is no boot disk beside it (the engine snapshot maker, tools/lib/qemu.ts). */
+    its PVH note when there is no boot disk beside it (the engine snapshot maker, tools/lib/qemu.ts);
+    `args` are QEMU options for the UEFI boot only (devices the firmware finds through UEFI, such
+    as a display for the GOP or an RNG for EFI_RNG_PROTOCOL, which the pvhMachine may not take). */
 export interface QemuUefi {
   code: string;
   vars: string;
   debianPackage: string;
   pvhMachine: string;
+  args?: string[];
+}
+
+/**
+ * The card slot a board's disk sits in under QEMU (docs/storage.md): "virtio-mmio", a
+ * virtio-blk-device on QEMU microvm's virtio-mmio bus (the board's firmware must map QEMU's
+ * transports, config.virtioMmioBase 0xfeb00000); "sd", QEMU's `-drive if=sd` (the Raspberry Pi
+ * machines' SD controller, the i.MX6UL EVK's uSDHC, sifive_u's SD card on SPI2).
+ */
+export type QemuDisk = "virtio-mmio" | "sd";
+
+/** QEMU microvm's virtio-mmio transports (QEMU's include/hw/i386/microvm.h: VIRTIO_MMIO_BASE). */
+export const QEMU_MICROVM_VIRTIO_MMIO_BASE = 0xfeb0_0000;
+
+/** board.json's qemu.disk and qemu.noDisk, checked: a slot kind tools/lib/disk.ts knows, on a machine that has it. */
+export function parseQemuDisk(board: string, qemu: { machine?: unknown; disk?: unknown; noDisk?: unknown }, config: Board["config"]): Pick<Board["qemu"], "disk" | "noDisk"> {
+  const where = `boards/${board}/board.json`;
+  const { disk, noDisk } = qemu;
+  if (noDisk !== undefined && (typeof noDisk !== "string" || noDisk.length === 0)) throw new Error(`${where}: qemu.noDisk must be a non-empty string (why the board has no disk slot)`);
+  if (disk === undefined) return { noDisk };
+  if (disk !== "virtio-mmio" && disk !== "sd") throw new Error(`${where}: qemu.disk must be "virtio-mmio" or "sd", got ${JSON.stringify(disk)}`);
+  if (noDisk !== undefined) throw new Error(`${where}: qemu.disk and qemu.noDisk exclude each other`);
+  if (disk === "virtio-mmio") {
+    if (typeof qemu.machine !== "string" || qemu.machine.split(",")[0] !== "microvm") throw new Error(`${where}: qemu.disk "virtio-mmio" is QEMU microvm's bus, not ${JSON.stringify(qemu.machine)}'s`);
+    if (Number(config.virtioMmioBase) !== QEMU_MICROVM_VIRTIO_MMIO_BASE) throw new Error(`${where}: qemu.disk "virtio-mmio" needs config.virtioMmioBase 0xfeb00000, where QEMU's microvm puts its transports (got ${String(config.virtioMmioBase)})`);
+  }
+  return { disk };
 }
 
 /** How the board's NIC is attached under QEMU (`npm run qemu -- --forward`, tools/lib/forward.ts). */
@@ -203,6 +233,7 @@ export function loadBoard(name: string): Board {
   const j = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> &
     Omit<Board, "loadAddress" | "imageMax" | "ramEnd" | "memoryMap" | "family" | "config" | "dmaSize"> & { dmaSize?: unknown };
   const family = parseFamily(name, j.family);
+  const config = parseConfig(name, j.config);
   const module = boardOrFamilyFile(name, family, "board.ts", "board.ts");
   if (!module) throw new Error(`boards/${name}: no board module (boards/${name}/board.ts or soc/${family}/board.ts)`);
   const board: Board = {
@@ -216,7 +247,8 @@ export function loadBoard(name: string): Board {
     memoryMap: parseMemoryMap(name, j.memoryMap),
     maxJobMs: j.maxJobMs === undefined ? undefined : checkMaxJobMs(j.maxJobMs, `boards/${name}/board.json maxJobMs`),
     family,
-    config: parseConfig(name, j.config),
+    config,
+    qemu: { ...j.qemu, ...parseQemuDisk(name, j.qemu ?? {}, config) },
     module,
     loopModule: boardOrFamilyFile(name, family, "loop.ts", "loop-unit.ts"),
     target: targetFor(j.arch),

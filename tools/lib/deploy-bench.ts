@@ -37,7 +37,7 @@ export function transferFrames(unit: Uint8Array): Buffer {
 }
 
 /** A unit of the deployed bench app whose body (its bytecode image) is exactly `bytes` long. */
-async function appUnitOf(bytes: number, base: Parameters<typeof wrapAppImage>[1]): Promise<Uint8Array> {
+export async function appUnitOf(bytes: number, base: Parameters<typeof wrapAppImage>[1]): Promise<Uint8Array> {
   const js = await bundleAppScript(repoPath("tools/bench/deploy-app.ts"));
   const image = (pad: number) => compileScript(`var PAYLOAD = ${JSON.stringify("x".repeat(pad))};\n${js}`, "deploy-app.js");
   const small = (await image(0)).length;

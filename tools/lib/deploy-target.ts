@@ -2,50 +2,25 @@
  * Where `npm run deploy` reaches a running updatable firmware (docs/updates.md): QEMU started by
  * this process (tests, bench), QEMU started by `npm run qemu -- --updatable` (its console on the
  * unix socket build/<board>/console.sock), or a board behind a serial device (--port, as the REPL:
- * tools/lib/serial-line.ts).
+ * tools/lib/serial-line.ts), the first and last through tools/lib/agent-target.ts as the REPL's.
+ * Over the network a deploy needs no target: tools/lib/deploy-http.ts, tools/lib/deploy-ssh.ts.
  */
 import { createConnection } from "node:net";
-import { PassThrough } from "node:stream";
-import { runQemu, type QemuResult } from "./qemu.ts";
+import { runQemu } from "./qemu.ts";
 import { loadLineMapper } from "./source-map.ts";
 import { DeploySession } from "./deploy-session.ts";
-import { openSerialLine } from "./serial-line.ts";
 import { UserError } from "./errors.ts";
 import type { Firmware } from "./build.ts";
+import type { Forward } from "./forward.ts";
+import { agentOnPipes, agentOverPort, type AgentTarget } from "./agent-target.ts";
 
-export interface DeployTarget {
-  session: DeploySession;
-  stop(): Promise<QemuResult | undefined>;
-  ended: Promise<QemuResult | undefined>;
-}
+export type DeployTarget = AgentTarget<DeploySession>;
 
-/** Boots an updatable firmware under QEMU with its console on this process's pipes. */
-export function updatableUnderQemu(fw: Firmware, print: (text: string) => void, timeoutS = Infinity, extraArgs: string[] = []): DeployTarget {
-  const input = new PassThrough();
-  const abort = new AbortController();
-  const session = new DeploySession({ write: (d) => input.write(d), print });
-  const ended = runQemu({
-    board: fw.board,
-    elf: fw.elf,
-    timeoutS,
-    mapLine: loadLineMapper(fw.bundles),
-    input,
-    // Frames wait until the agent is listening (the UART is programmed by then).
-    inputAfter: "\x1eUPDATE ready",
-    onOutput: (text) => session.feed(text),
-    signal: abort.signal,
-    extraArgs,
-  });
-  ended.catch(() => undefined);
-  return {
-    session,
-    ended,
-    stop: async () => {
-      abort.abort();
-      input.end();
-      return ended;
-    },
-  };
+/** Boots an updatable firmware under QEMU with its console on this process's pipes (and its NIC on user networking with `forwards`, a disk image in its card slot with `disk`). */
+export function updatableUnderQemu(fw: Firmware, print: (text: string) => void, timeoutS = Infinity, extraArgs: string[] = [], forwards?: readonly Forward[], disk?: string): DeployTarget {
+  return agentOnPipes((line) => new DeploySession(line), print, "\x1eUPDATE ready", (piped) =>
+    runQemu({ board: fw.board, elf: fw.elf, timeoutS, mapLine: loadLineMapper(fw.bundles), extraArgs, forwards, disk, ...piped }),
+  );
 }
 
 /** A running QEMU's console on a unix socket (npm run qemu -- --updatable). */
@@ -74,8 +49,5 @@ export function deployOverSocket(file: string, print: (text: string) => void): P
 
 /** A board running an updatable firmware behind a serial device. */
 export function deployOverPort(port: string, baud: number, print: (text: string) => void): DeployTarget {
-  let session: DeploySession | undefined;
-  const line = openSerialLine(port, baud, (t) => session?.feed(t), print);
-  session = new DeploySession({ write: (d) => line.write(d), print });
-  return { session, ended: line.ended, stop: line.stop };
+  return agentOverPort((line) => new DeploySession(line), port, baud, print);
 }

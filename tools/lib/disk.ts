@@ -1,10 +1,11 @@
 /**
  * `--disk <image>`: the QEMU arguments that attach a raw disk image to a board's card slot
- * (docs/storage.md). By QEMU machine: microvm's virtio-mmio bus gets a virtio-blk-device (modern
- * interface, announced on the kernel command line, which needs acpi=off, as the network's);
- * the Raspberry Pi machines (raspi0/1ap/2b: their SD controller), the i.MX6UL EVK (uSDHC) and
- * sifive_u (the SD card on SPI2, hw/riscv/sifive_u.c) take `-drive if=sd`. Checked before the
- * build: a missing image or a board without a slot is a UserError naming the boards that have one.
+ * (docs/storage.md), as board.json's qemu.disk names it (tools/lib/boards.ts QemuDisk):
+ * "virtio-mmio" gets a virtio-blk-device on QEMU microvm's virtio-mmio bus (modern interface,
+ * announced on the kernel command line, which needs acpi=off, as the network's); "sd" is
+ * `-drive if=sd` (the Raspberry Pi machines' SD controller, the i.MX6UL EVK's uSDHC, sifive_u's SD
+ * card on SPI2, hw/riscv/sifive_u.c). Checked before the build: a missing image or a board without
+ * a slot is a UserError naming the boards that have one, and why this one has none (qemu.noDisk).
  */
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
@@ -23,22 +24,18 @@ const MICROVM_DISK_BUS = "virtio-mmio-bus.1";
 /** How board `board` attaches a disk under QEMU, or why it cannot. */
 function slot(board: Board): ((file: string) => DiskArgs) | string {
   if (board.target.linux) return "a Linux userspace board has no card slot";
-  const config = (board.config ?? {}) as Record<string, unknown>;
-  const machine = board.qemu.machine.split(",")[0];
-  if (machine === "microvm") {
-    if (config.noNetwork !== undefined) return "its VMM has no virtio-mmio transport (virtio-blk there is a PCI device)";
-    // QEMU's microvm puts its transports at 0xfeb00000; a board mapping another window (Firecracker's) cannot see them.
-    if (Number(config.virtioMmioBase) !== 0xfeb0_0000) return `QEMU's microvm transports sit at 0xfeb00000, outside this board's virtio-mmio window (${String(config.virtioMmioBase)}); give its VMM a drive instead (docs/storage.md)`;
-    const opts = board.qemu.machine.split(",").slice(1).filter((o) => !o.startsWith("acpi="));
-    return (file) => ({
-      machine: ["microvm", ...opts, "acpi=off"].join(","),
-      args: ["-global", "virtio-mmio.force-legacy=false", "-drive", `if=none,id=disk0,format=raw,file=${file}`, "-device", `virtio-blk-device,drive=disk0,bus=${MICROVM_DISK_BUS}`],
-    });
+  const [machine, ...opts] = board.qemu.machine.split(",");
+  switch (board.qemu.disk) {
+    case "virtio-mmio":
+      return (file) => ({
+        machine: [machine, ...opts.filter((o) => !o.startsWith("acpi=")), "acpi=off"].join(","),
+        args: ["-global", "virtio-mmio.force-legacy=false", "-drive", `if=none,id=disk0,format=raw,file=${file}`, "-device", `virtio-blk-device,drive=disk0,bus=${MICROVM_DISK_BUS}`],
+      });
+    case "sd":
+      return (file) => ({ args: ["-drive", `if=sd,format=raw,file=${file}`] });
+    case undefined:
+      return board.qemu.noDisk ?? `its board.json names no card slot (qemu.disk) on QEMU's ${machine} machine`;
   }
-  if (/^raspi/.test(machine) || machine === "mcimx6ul-evk" || machine === "sifive_u") {
-    return (file) => ({ args: ["-drive", `if=sd,format=raw,file=${file}`] });
-  }
-  return `QEMU's ${machine} machine has no card slot tsmetal knows`;
 }
 
 /** Whether `name` has a slot under QEMU. */

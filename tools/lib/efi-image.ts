@@ -19,6 +19,16 @@ import { gptDisk } from "./gpt.ts";
 const mtool = (command: string) => ({ command, debianPackage: "mtools" });
 const binutilsLd = { command: "ld", debianPackage: "binutils" };
 
+/**
+ * BOOTX64.EFI's link address (PE ImageBase). The image runs anywhere (it needs no relocations),
+ * but EDK2 firmware, OVMF among them, loads an image at its ImageBase when those pages are free
+ * (MdeModulePkg/Core/Dxe/Image/Image.c, CoreLoadPeImage: AllocateAddress first), so under QEMU
+ * efi_main's address is known before it runs and the bench counts boot_insns from there. 256 MiB:
+ * free in OVMF's map with the board's 512 MiB, above the board's own range (32 to 160 MiB) and
+ * OVMF's PEI data (9 to 21 MiB). ld's default for PE32+ (0x140000000) lies above the RAM.
+ */
+export const EFI_IMAGE_BASE = 0x1000_0000;
+
 /** The ESP's FAT file system: 8 MiB holds the image (about 1 MB) with room to spare. */
 export const ESP_BYTES = 8 * 1024 * 1024;
 /** The disk QEMU boots beside the image (tools/lib/qemu.ts), the one `npm run flash` writes. */
@@ -113,7 +123,7 @@ export async function makeEfiImage(board: Board, elf: string, outDir: string): P
   const image = path.join(outDir, board.image.name);
   // --subsystem 10: EFI application (PE format, Windows subsystem values); no timestamp, so the
   // same inputs give the same bytes. ld writes the base relocation table the PE loader applies.
-  await run(ld, ["-m", "i386pep", "--subsystem", "10", "-e", "efi_main", "--no-insert-timestamp", "-nostdlib", "-o", image, ...objects], "linking BOOTX64.EFI");
+  await run(ld, ["-m", "i386pep", "--subsystem", "10", "-e", "efi_main", "--image-base", `0x${EFI_IMAGE_BASE.toString(16)}`, "--no-insert-timestamp", "-nostdlib", "-o", image, ...objects], "linking BOOTX64.EFI");
   await makeEfiDisk(image, path.join(outDir, EFI_DISK_NAME));
   return image;
 }

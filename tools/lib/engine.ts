@@ -38,6 +38,7 @@ const targetOnlySources = [
   "engine/src/crypto.c",
   "engine/src/web-globals.c",
   "engine/src/repl.c",
+  "engine/src/restart.c",
   "hal/native/hal-module.c",
   "hal/native/irq.c",
   "hal/native/clock.c",

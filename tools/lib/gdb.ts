@@ -4,6 +4,9 @@
  * gdb-multiarch line that attaches to it with our helper script (tools/gdb/tsmetal.py, JS frames
  * mapped to .ts lines; docs/debugging.md).
  */
+import { existsSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
+import type { Readable, Writable } from "node:stream";
 import path from "node:path";
 import { repoPath } from "./paths.ts";
 import { UserError } from "./errors.ts";
@@ -86,10 +89,21 @@ export function gdbBanner(elf: string, port: number, how: string, inferior = 1):
  */
 export const gdbserverTool: Tool = { command: "gdbserver", debianPackage: "gdbserver" };
 
-/** gdbserver starting `executable args` stopped at its first instruction, waiting on the loopback
-    port; without a shell in between, so the process gets exactly our descriptors and arguments. */
-export function gdbserverArgs(port: number, executable: string, args: readonly string[]): string[] {
-  return ["--once", "--no-startup-with-shell", `127.0.0.1:${port}`, executable, ...args];
+/**
+ * gdbserver starting `executable args` stopped at its first instruction, speaking the remote
+ * protocol on its standard input and output (`stdio`): gdbserver 13.1 ignores the host part of
+ * `127.0.0.1:PORT` and would listen on every interface, so `loopbackBridge` offers it on the
+ * loopback port instead. gdbserver then gives the firmware /dev/null as standard input and its own
+ * standard error as standard output (the console arrives there, with gdbserver's own lines:
+ * isGdbserverLine). No shell in between, so the process gets exactly our descriptors and arguments.
+ */
+export function gdbserverArgs(executable: string, args: readonly string[]): string[] {
+  return ["--once", "--no-startup-with-shell", "stdio", executable, ...args];
+}
+
+/** gdbserver's own lines on its standard error (13.1's words), not the firmware's console. */
+export function isGdbserverLine(line: string): boolean {
+  return /^(stdin\/stdout redirected|Process \S+ created; pid = \d+|Remote debugging using stdio|Child exited with status \d+|Child terminated with signal = |Killing process\(es\): |Detaching from process \d+|Remote side has terminated connection|GDBserver exiting|Exiting$)/.test(line);
 }
 
 /** How the debugged process ended, from gdbserver's report on its standard error (gdbserver's own
@@ -99,4 +113,76 @@ export function gdbserverChildExit(stderr: string): { code: number | null; signa
   if (exited) return { code: Number(exited[1]), signal: null };
   const killed = /^Child terminated with signal = (0x[0-9a-f]+|\d+)/m.exec(stderr);
   return killed ? { code: null, signal: Number(killed[1]) } : undefined;
+}
+
+/**
+ * `npm run linux --gdb` on the boards under qemu-user (linux-arm, linux-riscv64): the emulator's
+ * own gdbstub (`-g`), which halts the process before its first instruction until gdb attaches.
+ * qemu-user 7.2 would listen on every interface for `-g PORT` (INADDR_ANY), so the stub gets a
+ * Unix socket in a private folder instead and `gdbBridge` offers it on the loopback port only.
+ *
+ * The stub's sockets are descriptors of the emulator, in the one process it shares with the
+ * firmware, which otherwise closes everything above fd 5 at boot (hal/arch/linux/boot.c) and so
+ * would close them. Here a shell (bash(1), for descriptors above 9) closes every descriptor above 5
+ * that the launcher inherited before it becomes the emulator, and the firmware is told so
+ * (INHERITED_CLOSED_ARG) and skips its close: what is open above 5 is then the stub's alone.
+ */
+export const INHERITED_CLOSED_ARG = "--tsm-inherited-closed";
+
+/** The command and arguments: bash closing fds above 5, then exec'ing the emulator with its stub on `socket`. */
+export function qemuUserGdbCommand(emulator: string, socket: string, executable: string, args: readonly string[]): [string, string[]] {
+  const script = 'for f in /proc/$$/fd/*; do n=${f##*/}; if [ "$n" -gt 5 ]; then eval "exec $n>&-"; fi; done; exec "$@"';
+  return ["bash", ["-c", script, "tsmetal-gdb", emulator, "-g", socket, executable, ...args, INHERITED_CLOSED_ARG]];
+}
+
+/**
+ * Listens on 127.0.0.1:`port` and joins a connection to the stub's Unix `socket` once it exists
+ * (one at a time: the stub takes one). Resolves when listening; `exited` says the emulator ended
+ * before its socket appeared.
+ */
+export async function gdbBridge(port: number, socket: string, exited: () => boolean): Promise<{ close(): void }> {
+  for (const end = Date.now() + 30_000; !existsSync(socket); ) {
+    if (exited()) throw new UserError("the emulator ended before its gdbstub was ready");
+    if (Date.now() > end) throw new UserError(`the emulator's gdbstub socket ${socket} did not appear within 30 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return loopbackBridge(port, (client) => {
+    const stub = connect(socket);
+    client.pipe(stub).pipe(client);
+    const drop = () => {
+      client.destroy();
+      stub.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    stub.on("error", drop).on("close", drop);
+  });
+}
+
+/** gdbserver's protocol on its standard input and output (gdbserverArgs), offered on the loopback port. */
+export function stdioBridge(port: number, toStub: Writable, fromStub: Readable): Promise<{ close(): void }> {
+  return loopbackBridge(port, (client) => {
+    client.pipe(toStub, { end: false });
+    const forward = (d: Buffer) => client.write(d);
+    fromStub.on("data", forward);
+    client.on("error", () => client.destroy());
+    // --once: the session is over when gdb leaves, and gdbserver ends when its input does.
+    client.on("close", () => {
+      client.unpipe(toStub);
+      fromStub.off("data", forward);
+      toStub.end();
+    });
+  });
+}
+
+/** A TCP server on 127.0.0.1:`port` only, one connection at a time (a stub takes one). */
+async function loopbackBridge(port: number, join: (client: Socket) => void): Promise<{ close(): void }> {
+  const server = createServer(join);
+  server.maxConnections = 1;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (e: NodeJS.ErrnoException) =>
+      reject(e.code === "EADDRINUSE" ? new UserError(`--gdb ${port}: the port is in use on 127.0.0.1; give another`) : e),
+    );
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  return { close: () => server.close() };
 }

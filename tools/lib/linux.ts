@@ -9,13 +9,16 @@
  * to the register space's UART, which the firmware reads through board().openSerial().
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Duplex } from "node:stream";
 import { constants } from "node:os";
 import { requireTool } from "./toolchain.ts";
 import { EXIT_TIMEOUT, type QemuResult } from "./qemu.ts";
 import { UserError } from "./errors.ts";
 import { endWithCli, stoppingSignal } from "./child-signals.ts";
-import { gdbserverArgs, gdbserverChildExit, gdbserverTool } from "./gdb.ts";
+import { gdbBridge, gdbserverArgs, gdbserverChildExit, gdbserverTool, isGdbserverLine, qemuUserGdbCommand, stdioBridge } from "./gdb.ts";
 import { boardNames, loadBoard, type Board } from "./boards.ts";
 import type { LineMapper } from "./source-map.ts";
 import { ConsoleStream } from "./console-stream.ts";
@@ -37,8 +40,9 @@ export interface LinuxRun {
   mapLine?: LineMapper;
   /** Receives console output (mapped); defaults to process.stdout. */
   onOutput?: (text: string) => void;
-  /** Console input for the simulated UART; absent: our standard input is. */
-  input?: string | Buffer;
+  /** Console input for the simulated UART (a stream: passed on as it comes, `npm run repl`'s
+      frames); absent: our standard input is. */
+  input?: string | Buffer | NodeJS.ReadableStream;
   /** Offer `input` only once the console output contains this (the firmware then sleeps, and the
       input's interrupt has to wake it), as QEMU runs' inputAfter. */
   inputAfter?: string;
@@ -46,16 +50,12 @@ export interface LinuxRun {
       without it such a firmware refuses to run, exit 8 (hal/arch/linux/boot.c). Always so under
       qemu-user, which refuses every guest filter (docs/boards/linux.md). */
   allowNoSeccomp?: boolean;
-  /** Start it halted under gdbserver on this loopback port (`npm run linux --gdb`; not under
-      qemu-user: LINUX_GDB_EMULATED says why; docs/debugging.md). */
+  /** Start it halted for gdb on this loopback port (`npm run linux --gdb`): under gdbserver natively,
+      under qemu-user with the emulator's own gdbstub (tools/lib/gdb.ts; docs/debugging.md). */
   gdbPort?: number;
+  /** Ends the firmware when aborted (the REPL leaving): the result has `stopped`. */
+  signal?: AbortSignal;
 }
-
-/** Why --gdb is refused on the Linux boards that run under qemu-user. */
-export const LINUX_GDB_EMULATED =
-  "qemu-user's gdbstub (-g) is a descriptor of the emulator's own in the same process as the firmware, " +
-  "and the firmware's boot closes every descriptor above 5 (close_range(2), hal/arch/linux/boot.c), that one too, " +
-  "so the first breakpoint would kill it with SIGTRAP; the firmware cannot tell the emulator's descriptor from an inherited one (docs/debugging.md)";
 
 /** hal/arch/linux/boot.c's ALLOW_NO_SECCOMP_ARG. */
 export const ALLOW_NO_SECCOMP_ARG = "--tsm-allow-no-seccomp";
@@ -88,14 +88,21 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
   checkElf(r.board, r.executable);
   const emulator = r.board.target.linux?.emulator;
   const flags = emulator || r.allowNoSeccomp ? [REGISTERS_ARG, ALLOW_NO_SECCOMP_ARG] : [REGISTERS_ARG];
-  if (r.gdbPort !== undefined && emulator) throw new UserError(`--gdb works on linux-amd64 only, not under ${emulator.command}: ${LINUX_GDB_EMULATED}`);
-  const [command, args] = emulator
-    ? [await requireTool(emulator), [r.executable, ...flags]]
+  const emulatorPath = emulator ? await requireTool(emulator) : undefined;
+  // The emulator's gdbstub listens on a Unix socket in a folder of our own (tools/lib/gdb.ts).
+  const gdbDir = emulatorPath && r.gdbPort !== undefined ? mkdtempSync(path.join(os.tmpdir(), "tsmetal-gdb-")) : undefined;
+  const gdbSocket = gdbDir && path.join(gdbDir, "gdbstub");
+  const [command, args] = emulatorPath
+    ? gdbSocket
+      ? qemuUserGdbCommand(emulatorPath, gdbSocket, r.executable, flags)
+      : [emulatorPath, [r.executable, ...flags]]
     : r.gdbPort !== undefined
-      ? [await requireTool(gdbserverTool), gdbserverArgs(r.gdbPort, r.executable, flags)]
+      ? [await requireTool(gdbserverTool), gdbserverArgs(r.executable, flags)]
       : [r.executable, flags];
+  // gdbserver speaks the remote protocol on its standard input and output (tools/lib/gdb.ts).
+  const gdbserverStdio = !emulatorPath && r.gdbPort !== undefined;
   const machine = await registerMachineFor(r.board);
-  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe", "pipe", "pipe", "pipe"], env: {}, cwd: "/" });
+  const child = spawn(command, args, { stdio: [gdbserverStdio ? "pipe" : "ignore", "pipe", "pipe", "pipe", "pipe", "pipe"], env: {}, cwd: "/" });
   // A signal to the CLI ends the firmware (or its qemu-user) too (tools/lib/child-signals.ts).
   endWithCli(child);
   const shown = new ConsoleStream(r.mapLine, r.onOutput);
@@ -107,16 +114,37 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
     if (inputOffered || r.input === undefined || !server) return;
     if (r.inputAfter !== undefined && !shown.output.includes(r.inputAfter)) return;
     inputOffered = true;
-    const bytes = typeof r.input === "string" ? Buffer.from(r.input) : r.input;
+    const input = r.input;
+    const give = () => {
+      if (typeof input === "string" || Buffer.isBuffer(input)) server?.addInput(typeof input === "string" ? Buffer.from(input) : input);
+      else input.on("data", (c: string | Buffer) => server?.addInput(typeof c === "string" ? Buffer.from(c) : c));
+    };
     // After the output that asked for it has been served: the firmware is back in its loop.
-    if (r.inputAfter !== undefined) setTimeout(() => server?.addInput(bytes), 50);
-    else server.addInput(bytes);
+    if (r.inputAfter !== undefined) setTimeout(give, 50);
+    else give();
   };
-  child.stdout!.setEncoding("utf8").on("data", (c: string) => {
+  const consoleOutput = (c: string) => {
     shown.add(c);
     offerInput();
-  });
-  child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+  };
+  if (!gdbserverStdio) {
+    child.stdout!.setEncoding("utf8").on("data", consoleOutput);
+    child.stderr!.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+  } else {
+    // The console comes on gdbserver's standard error, with gdbserver's own lines, which are not the firmware's.
+    let partial = "";
+    child.stderr!.setEncoding("utf8").on("data", (c: string) => {
+      partial += c;
+      const cut = partial.lastIndexOf("\n") + 1;
+      const lines = partial.slice(0, cut).split(/(?<=\n)/);
+      partial = partial.slice(cut);
+      for (const l of lines) {
+        if (isGdbserverLine(l.replace(/\r?\n$/, ""))) stderr += l;
+        else consoleOutput(l);
+      }
+    });
+    child.stderr!.on("end", () => partial && consoleOutput(partial));
+  }
   // Node types stdio as five entries; fds 3-5 are sockets like the others (net.Socket, a Duplex).
   const fd = (n: number) => (child.stdio as readonly unknown[])[n] as Duplex;
   const [requests, answers, notify] = [fd(3), fd(4), fd(5)];
@@ -149,11 +177,32 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
     timedOut = true;
     child.kill("SIGKILL");
   }, r.timeoutS * 1000) : undefined;
+  let exited = false;
+  child.on("close", () => (exited = true));
+  const bridge = gdbSocket || gdbserverStdio
+    ? (gdbSocket ? gdbBridge(r.gdbPort as number, gdbSocket, () => exited) : stdioBridge(r.gdbPort as number, child.stdin!, child.stdout!)).catch((e: Error) => {
+        stderr += `tsmetal: ${e.message}\n`;
+        child.kill("SIGKILL");
+        return undefined;
+      })
+    : undefined;
+  let stopped = false;
+  const onAbort = () => {
+    stopped = true;
+    child.kill("SIGKILL");
+  };
+  if (r.signal?.aborted) onAbort();
+  else r.signal?.addEventListener("abort", onAbort, { once: true });
   const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal }));
   });
   clearTimeout(timer);
+  (await bridge)?.close();
+  if (gdbDir) rmSync(gdbDir, { recursive: true, force: true });
+  r.signal?.removeEventListener("abort", onAbort);
+  // A piped stream is let go, so Node does not wait on it.
+  if (r.input !== undefined && typeof r.input === "object" && !Buffer.isBuffer(r.input)) r.input.removeAllListeners("data");
   if (r.input === undefined) {
     process.stdin.off("data", onStdin);
     if (tty) process.stdin.setRawMode(false);
@@ -163,7 +212,7 @@ export async function runLinux(r: LinuxRun): Promise<QemuResult> {
   const output = shown.output;
   if (timedOut) return { code: EXIT_TIMEOUT, timedOut, output, stderr };
   // Ended with the CLI (a signal to it): not the firmware's fault.
-  if (stoppingSignal() !== undefined) return { code: ended.code ?? 1, timedOut, stopped: true, output, stderr };
+  if (stopped || stoppingSignal() !== undefined) return { code: ended.code ?? 1, timedOut, stopped: true, output, stderr };
   // Under gdbserver the firmware's own end is in gdbserver's report, not its exit status.
   const debugged = r.gdbPort === undefined ? undefined : gdbserverChildExit(stderr);
   const signalName = (n: number) => (Object.keys(constants.signals) as NodeJS.Signals[]).find((k) => constants.signals[k] === n) ?? null;

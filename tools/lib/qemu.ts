@@ -69,6 +69,7 @@ function uefiBoot(board: Board, elf: string): { machine?: string; args: string[]
       "-drive", `if=pflash,format=raw,unit=0,readonly=on,file=${uefi.code}`,
       "-drive", `if=pflash,format=raw,unit=1,snapshot=on,file=${uefi.vars}`,
       "-drive", `format=raw,snapshot=on,file=${disk}`,
+      ...(uefi.args ?? []),
     ],
   };
 }

@@ -16,6 +16,9 @@ export interface ReplSessionOptions {
   write: (data: Uint8Array) => void;
   /** Shows the device's output (the input's own and its result), stack frames mapped. */
   print: (text: string) => void;
+  /** The frame's payload for a rewritten input script: by default tsmc's one-unit image
+      (compileScript); the simulator takes the script itself (tools/sim/repl-host.ts). */
+  compile?: (js: string, scriptName: string) => Promise<Uint8Array>;
 }
 
 /** A stack frame of the wrapper's call (`<eval>`) or the agent's (tools/lib/repl-compile.ts, io/repl/agent.ts). */
@@ -71,7 +74,7 @@ export class ReplSession {
     const shownName = name ?? `REPL${n}`;
     const script = await transformInput(source, shownName);
     this.inputs = n;
-    const image = await compileScript(script.js, `repl-input-${n}.js`);
+    const image = await (this.opts.compile ?? compileScript)(script.js, `repl-input-${n}.js`);
     this.scripts.set(n, { shownName, script });
     return this.send(encodeFrame(image));
   }

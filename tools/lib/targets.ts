@@ -200,6 +200,7 @@ const targets: Record<string, Target> = {
       "hal/arch/amd64/interrupt.c",
       "hal/arch/amd64/cpu-timer.c",
       "hal/arch/amd64/exit.c",
+      "hal/arch/amd64/efi-handoff.c",
       "hal/native/port-io.c",
       "hal/native/cpu-random.c",
       "engine/src/libc-musl.c",

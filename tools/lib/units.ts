@@ -31,7 +31,19 @@ export const lazyUnits: LazyUnit[] = [
  * used (docs/event-loop.md).
  */
 export function unitsFor(board: Board): LazyUnit[] {
-  return board.loopModule ? [...lazyUnits, { name: "loop", entry: board.loopModule }] : lazyUnits;
+  const loop = board.loopModule ? [{ name: "loop", entry: board.loopModule }] : [];
+  const efi = familyEfiEntry(board);
+  return [...lazyUnits, ...loop, ...(efi ? [{ name: "efi", entry: efi }] : [])];
+}
+
+/**
+ * The family's "efi" unit (soc/<family>/efi-unit.ts: the UEFI loader's facts and seed) on a board
+ * that boots through UEFI firmware (board.json qemu.uefi); the family's other boards carry none.
+ */
+function familyEfiEntry(board: Board): string | undefined {
+  if (!board.qemu.uefi) return undefined;
+  const entry = repoPath(path.join("soc", board.family, "efi-unit.ts"));
+  return existsSync(entry) ? entry : undefined;
 }
 
 /**
@@ -82,6 +94,21 @@ export async function networkUnitUsed(board: Board, mainJs: string): Promise<Laz
   // Outside comments: esbuild's `// io/network.ts` file marker is in every bundle that imports "tsmetal".
   const { code } = await transform(await readFile(mainJs, "utf8"), { format: "esm", minifyWhitespace: true, legalComments: "none", logLevel: "silent" });
   return /\bnetwork\b/.test(code) ? [{ name: "network", entry }] : [];
+}
+
+/**
+ * The family's display unit (soc/<family>/display-unit.ts: the Canvas on a display found at boot,
+ * the PC boards' UEFI GOP framebuffer), for a firmware whose unit "main" names `framebuffer`
+ * outside comments, as for the network unit.
+ */
+function familyDisplayEntry(board: Board): string | undefined {
+  const entry = repoPath(path.join("soc", board.family, "display-unit.ts"));
+  return existsSync(entry) ? entry : undefined;
+}
+
+async function namesFramebuffer(js: string): Promise<boolean> {
+  const { code } = await transform(js, { format: "esm", minifyWhitespace: true, legalComments: "none", logLevel: "silent" });
+  return /\bframebuffer\b/.test(code);
 }
 
 function familyNetworkEntry(board: Board): string | undefined {
@@ -166,7 +193,8 @@ export function loadsUnit(js: string, name: string): boolean {
  * - "tls" when "http" is in and unit "main" names `tls` (serve's option; namesTls);
  * - "webcrypto" when code uses crypto.subtle, randomUUID or seed (usesWebCrypto) or loads it;
  * - the family's "network" unit (board().network()) when unit "main" names `network` or "net" is in:
- *   the net unit takes its NIC from there.
+ *   the net unit takes its NIC from there;
+ * - the family's "display" unit (board().framebuffer()) when unit "main" names `framebuffer`.
  */
 export async function unitsWanted(board: Board, js: readonly { unit: string; js: string }[]): Promise<LazyUnit[]> {
   const texts = await Promise.all(js.map((b) => readFile(b.js, "utf8")));
@@ -183,7 +211,9 @@ export async function unitsWanted(board: Board, js: readonly { unit: string; js:
   const webCrypto = texts.some((t) => loadsUnit(t, webCryptoUnit.name)) || (await Promise.all(texts.map(usesWebCrypto))).some(Boolean);
   const storage = texts.some((t) => loadsUnit(t, storageUnit.name));
   const familyDisk = storage ? familyDiskEntry(board) : undefined;
-  return [...web, ...(webCrypto ? [webCryptoUnit] : []), ...(net ? [netUnit] : []), ...(ssh ? [sshUnit] : []), ...(tls ? [tlsUnit] : []), ...(network && familyNetwork ? [{ name: "network", entry: familyNetwork }] : []), ...(storage ? [storageUnit] : []), ...(familyDisk ? [{ name: "disk", entry: familyDisk }] : [])];
+  const familyDisplay = familyDisplayEntry(board);
+  const display = familyDisplay !== undefined && (await namesFramebuffer(mainText)) ? [{ name: "display", entry: familyDisplay }] : [];
+  return [...display, ...web, ...(webCrypto ? [webCryptoUnit] : []), ...(net ? [netUnit] : []), ...(ssh ? [sshUnit] : []), ...(tls ? [tlsUnit] : []), ...(network && familyNetwork ? [{ name: "network", entry: familyNetwork }] : []), ...(storage ? [storageUnit] : []), ...(familyDisk ? [{ name: "disk", entry: familyDisk }] : [])];
 }
 
 /**

@@ -23,12 +23,14 @@ import { EXIT_RESET } from "../lib/qemu-reset.ts";
 import { UserError } from "../lib/errors.ts";
 import type { SimMachine } from "../../models/machine.ts";
 import { receiveConsoleInput, takeConsoleOutput } from "../../models/uart/console.ts";
-import { machineFor } from "../../models/machines.ts";
+import { machineFor, type MachineOptions } from "../../models/machines.ts";
+import { loadSimDisk } from "./disk.ts";
 import { newCappedQuickJSModule } from "./wasm-memory.ts";
 import { elideFrames, hideRuntimeFrames } from "./stack-trace.ts";
 import { checkPins, type PinEvent } from "./pin-schedule.ts";
 import { trackAsync } from "./async-tracking.ts";
-import { EXIT_TERMINAL_QUIT, type TerminalInput } from "./terminal.ts";
+import { EXIT_TERMINAL_QUIT, type LiveInput } from "./terminal.ts";
+import { installReplHost, type ReplHost } from "./repl-host.ts";
 
 /** Exit codes as the engine's (engine/include/tsmetal.h). */
 const EXIT_UNCAUGHT = 1, EXIT_OUT_OF_MEMORY = 3, EXIT_FAULT = 4, EXIT_JOB_BUDGET = 7;
@@ -64,14 +66,18 @@ export interface SimRun {
    * attached, machine time follows the host's when the firmware sleeps (a person is typing), and
    * waiting for input is not the end of the run.
    */
-  terminal?: TerminalInput;
+  terminal?: LiveInput;
+  /** The REPL's part of hal.image, exec and watchBreak (tools/sim/repl-host.ts; npm run repl --sim only). */
+  repl?: boolean;
   onOutput?: (text: string) => void;
+  /** A disk image in the machine's card slot (--disk, tools/sim/disk.ts), written back at the end. */
+  disk?: string;
 }
 
-export async function simMachineFor(board: Board): Promise<SimMachine> {
+export async function simMachineFor(board: Board, options: MachineOptions = {}): Promise<SimMachine> {
   // A Linux board's machine is the register space npm run linux serves; its console is native.
   if (board.target.linux) throw new UserError(`board '${board.name}' is a Linux userspace board; run it with npm run linux`);
-  const machine = machineFor(board.family, board.config);
+  const machine = machineFor(board.family, board.config, options);
   if (!machine) {
     throw new UserError(`board '${board.name}' has no simulator machine (no model of the SoC family '${board.family}' in models/machines.ts); use npm run qemu`);
   }
@@ -82,7 +88,8 @@ const guestRuntimeSource = (): Promise<string> => scriptBundle("tools/sim/guest/
 
 export async function runSim(o: SimRun): Promise<QemuResult> {
   const board = loadBoard(o.board);
-  const machine = await simMachineFor(board);
+  const disk = o.disk === undefined ? undefined : await loadSimDisk(board, o.disk);
+  const machine = await simMachineFor(board, { disk: disk?.bytes });
   checkPins(board.name, o.pins ?? [], machine.pins);
   const app = path.resolve(o.app ?? defaultApp());
   const outDir = defaultOutDir(`${board.name}-sim`, app);
@@ -104,7 +111,11 @@ export async function runSim(o: SimRun): Promise<QemuResult> {
   const simulation = new Simulation(wasm.module.newRuntime(), machine, bundles, sources, o, await guestRuntimeSource());
   // The limit is the firmware's alone (tools/sim/wasm-memory.ts).
   wasm.takeFreeMemory();
-  return simulation.run();
+  try {
+    return await simulation.run();
+  } finally {
+    await disk?.save();
+  }
 }
 
 /** `source` with its promises tracked; as it is, and a warning, if the TypeScript compiler cannot read it (a syntax error, or the compiler's API failed). */
@@ -150,6 +161,8 @@ class Simulation {
   private overran = false;
   /** Image units being evaluated: not timed. */
   private unitDepth = 0;
+  /** The REPL's exec and Ctrl-C (SimRun.repl). */
+  private replHost?: ReplHost;
 
   constructor(
     private readonly rt: QuickJSRuntime,
@@ -166,7 +179,8 @@ class Simulation {
     this.limit = o.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
     rt.setMemoryLimit(this.limit);
     rt.setMaxStackSize(STACK_LIMIT);
-    const maxJobMs = o.maxJobMs ?? loadBoard(o.board).maxJobMs;
+    // The REPL's Ctrl-C needs the interrupt handler, which a budget would own (engine/src/repl.c).
+    const maxJobMs = o.repl ? o.maxJobMs : (o.maxJobMs ?? loadBoard(o.board).maxJobMs);
     if (maxJobMs) this.budget = { ms: maxJobMs, source: "--max-job-ms" };
     rt.setInterruptHandler(() => {
       if (this.exitCode !== undefined || this.fault !== undefined || this.overran) return true;
@@ -174,6 +188,8 @@ class Simulation {
         this.quitByTerminal();
         return true;
       }
+      // Ctrl-C for the REPL: the console took a byte while an input runs (tools/sim/repl-host.ts).
+      if (this.replHost?.breakRequested(() => this.feedInput())) return true;
       if (Date.now() > this.wallDeadline) return (this.timedOut = true);
       if (this.budget && this.jobStart !== undefined && this.unitDepth === 0 && performance.now() - this.jobStart > this.budget.ms) return (this.overran = true);
       return false;
@@ -366,7 +382,7 @@ class Simulation {
    * moves machine time on by what passed, less if a key came first.
    */
   private async sleep(us: number): Promise<void> {
-    const terminal = this.o.terminal as TerminalInput;
+    const terminal = this.o.terminal as LiveInput;
     const started = performance.now();
     await terminal.wait(Math.min(us / 1000, this.wallDeadline - Date.now()));
     if (terminal.quit) return this.quitByTerminal();
@@ -531,6 +547,12 @@ class Simulation {
       for (const [k, v] of [["used", used], ["peak", this.peak], ["limit", this.limit]] as const) ctx.newNumber(v).consume((h) => ctx.setProp(o, k, h));
       return o;
     });
+    if (this.o.repl) {
+      this.replHost = installReplHost(ctx, host, {
+        budget: () => this.budget !== undefined,
+        afterEval: () => this.flushConsole(),
+      });
+    }
     ctx.setProp(ctx.global, "__host", host);
     host.dispose();
   }
@@ -540,6 +562,8 @@ class Simulation {
     const ctx = this.ctx;
     const dma = this.machine.dma;
     ctx.newFunction("hasDma", () => (dma ? ctx.true : ctx.false)).consume((h) => ctx.setProp(host, "hasDma", h));
+    // The boot command line a loader would pass (the PC family's virtio-mmio devices); else none.
+    ctx.newFunction("commandLine", () => ctx.newString(this.machine.commandLine ?? "")).consume((h) => ctx.setProp(host, "commandLine", h));
     if (!dma) return;
     ctx.newFunction("dmaAlloc", (size, align) => ctx.newNumber(dma.alloc(ctx.getNumber(size), ctx.getNumber(align)))).consume((h) => ctx.setProp(host, "dmaAlloc", h));
     ctx.newFunction("dmaAttach", (addr, buffer) => void this.dmaBuffers.set(ctx.getNumber(addr), buffer.dup())).consume((h) => ctx.setProp(host, "dmaAttach", h));

@@ -28,7 +28,20 @@ function stty(args: string[]): string {
   return r.stdout.trim();
 }
 
-export class TerminalInput {
+/** Live console input as the simulator reads it (tools/sim/run.ts): a terminal, or the REPL's
+    frames from another thread (tools/sim/shared-input.ts). */
+export interface LiveInput {
+  /** Whether the run should end (Ctrl-A x, or the REPL leaving). */
+  readonly quit: boolean;
+  /** `quit`, cheap enough for QuickJS's interrupt handler. */
+  quitRequested(): boolean;
+  /** The bytes for the firmware since the last call. */
+  take(): Uint8Array;
+  /** Resolves after `ms` (host time), or sooner once input or a quit arrives. */
+  wait(ms: number): Promise<void>;
+}
+
+export class TerminalInput implements LiveInput {
   /** Set once Ctrl-A x was typed. */
   quit = false;
   private pending: number[] = [];

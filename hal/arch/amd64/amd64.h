@@ -19,6 +19,14 @@ void tsm_pvh_check_memory(uint32_t start_info);
    overwrite the memory the VMM put it in. */
 void tsm_pvh_save_command_line(uint32_t start_info);
 
+/* pvh.c: keeps the UEFI loader's handoff, the start info's one module (efi-handoff.c). */
+void tsm_pvh_save_modules(uint32_t start_info);
+
+/* efi-handoff.c: keeps the handoff (uefi/efi-handoff.h) for this boot if `module` is one, and calls
+   `map` for each region it names (mmu.c, after the board's own regions). */
+void tsm_efi_keep_handoff(const void *module, uint64_t size);
+void tsm_efi_map_regions(void (*map)(uint64_t base, uint64_t size, int executable, int uncached));
+
 /* descriptors.c: TSS with the IST stacks, IDT, and the MSRs behind `syscall`. */
 void tsm_descriptors_init(void);
 

@@ -106,6 +106,9 @@ static inline int tsm_arch_random32(uint32_t *out)
     return ok;
 }
 
+/* Resets the machine (hal.cpu.reset(); efi-handoff.c: UEFI ResetSystem, then the PC's ways). */
+void tsm_arch_reset(void) __attribute__((noreturn));
+
 /* Model-specific registers (SDM vol. 4). */
 static inline uint64_t tsm_arch_rdmsr(uint32_t msr)
 {

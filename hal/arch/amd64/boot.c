@@ -14,6 +14,7 @@ void tsm_amd64_boot(uint32_t start_info)
 {
     tsm_pvh_check_memory(start_info);
     tsm_pvh_save_command_line(start_info);
+    tsm_pvh_save_modules(start_info);
     tsm_descriptors_init();
     tsm_mmu_init();
 }

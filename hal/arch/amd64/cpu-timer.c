@@ -446,8 +446,12 @@ void tsm_arch_cpu_timer_arm(uint64_t deadline)
     lapic[LAPIC_TIMER_INITIAL / 4] = count ? (uint32_t)count : 1u;
 }
 
-/* The timer's interrupt: end it at the APIC (11.8.5); the loop looks at the clock itself. */
+/* The timer's interrupt: end it at the APIC (11.8.5); the loop looks at the clock itself. After a
+   soft restart (engine/src/restart.c) the old boot's one-shot count may still fire before this
+   boot's tsm_arch_cpu_timer_start: `lapic` is then 0 again (the snapshot restored .bss), so the
+   APIC is found from its MSR for that end of interrupt. */
 void tsm_amd64_timer_interrupt(void)
 {
-    lapic[LAPIC_EOI / 4] = 0;
+    volatile uint32_t *apic = lapic ? lapic : lapic_reg(0);
+    apic[LAPIC_EOI / 4] = 0;
 }

@@ -99,6 +99,24 @@ static void map_region(const region *r, uint64_t nx)
     }
 }
 
+/* A region the UEFI loader names (efi-handoff.c): its 2 MiB pages that the board's map left
+   unmapped, executable only for runtime services code. Above 4 GiB it cannot be mapped; the loader
+   reports no framebuffer there, and runtime services there fail (the reset falls back). */
+static TSM_ARCH_STATE uint64_t extra_nx;
+
+static void map_extra_region(uint64_t base, uint64_t size, int executable, int uncached)
+{
+    uint64_t end = base + size;
+    if (size == 0 || end > MAPPED_GIB * GIB || end < base)
+        return;
+    uint64_t attrs = PTE_P | PTE_W | PTE_PS | (uncached ? PTE_PCD | PTE_PWT : 0) | (executable ? 0 : extra_nx);
+    for (uint64_t a = base & ~(PAGE_2M - 1); a < end; a += PAGE_2M) {
+        uint64_t *pde = &pd[a / GIB][(a % GIB) / PAGE_2M];
+        if (!(*pde & PTE_P))
+            *pde = a | attrs;
+    }
+}
+
 void tsm_mmu_init(void)
 {
     uint64_t nx = tsm_arch_rdmsr(MSR_EFER) & EFER_NXE ? PTE_NX : 0;
@@ -108,6 +126,8 @@ void tsm_mmu_init(void)
     memset(low_pt, 0, sizeof low_pt);
     for (unsigned i = 0; i < sizeof regions / sizeof regions[0]; i++)
         map_region(&regions[i], nx);
+    extra_nx = nx;
+    tsm_efi_map_regions(map_extra_region);
     split_low_page(nx);
     unmap_stack_guard();
     for (int g = 0; g < MAPPED_GIB; g++)

@@ -99,6 +99,29 @@ void tsm_pvh_save_command_line(uint32_t start_info)
     command_line_len = n > COMMAND_LINE_MAX ? COMMAND_LINE_MAX : n;
 }
 
+/*
+ * The start info's modules (struct hvm_modlist_entry): BOOTX64.EFI passes one, its handoff
+ * (uefi/efi-handoff.h), which efi-handoff.c checks and keeps; other loaders pass none or a
+ * kernel's initrd, which that check refuses. Read from the first GiB only, as the command line.
+ */
+struct hvm_modlist_entry {
+    uint64_t paddr;
+    uint64_t size;
+    uint64_t cmdline_paddr;
+    uint64_t reserved;
+};
+
+void tsm_pvh_save_modules(uint32_t start_info)
+{
+    const struct hvm_start_info *si = (const struct hvm_start_info *)(uintptr_t)start_info;
+    tsm_efi_keep_handoff(NULL, 0);
+    if (si->nr_modules != 1 || si->modlist_paddr == 0 || si->modlist_paddr >= BOOT_MAPPED_END - sizeof(struct hvm_modlist_entry))
+        return;
+    const struct hvm_modlist_entry *m = (const struct hvm_modlist_entry *)(uintptr_t)si->modlist_paddr;
+    if (m->paddr != 0 && m->paddr < BOOT_MAPPED_END && m->size < BOOT_MAPPED_END - m->paddr)
+        tsm_efi_keep_handoff((const void *)(uintptr_t)m->paddr, m->size);
+}
+
 const char *tsm_arch_command_line(size_t *len)
 {
     if (command_line_too_long)

@@ -3,7 +3,8 @@
  * inherited beyond standard input, output and error, and the register space's pipes (fds 3-5)
  * when `npm run linux` says it passed them (argument REGISTERS_ARG): every other descriptor is
  * closed before any JavaScript runs (close_range(2), Linux 5.9; a kernel or emulator without it
- * answers ENOSYS and `npm run linux` passes no others anyway); CPU faults are caught (fault.c),
+ * answers ENOSYS and `npm run linux` passes no others anyway; under `--gdb` on qemu-user the
+ * launcher closes them instead, INHERITED_CLOSED_ARG); CPU faults are caught (fault.c),
  * then a seccomp filter allows only the few system calls the firmware makes (seccomp.c): where it
  * cannot be installed the firmware says so on standard error and exits 8, unless asked to run
  * without one. The command line is not given to the firmware: the bundle runs unchanged, as on a
@@ -19,6 +20,10 @@
 /* Run on when the seccomp filter cannot be installed (npm run linux --allow-no-seccomp, and
    always under qemu-user, which refuses guest filters): without it the firmware refuses to run. */
 #define ALLOW_NO_SECCOMP_ARG "--tsm-allow-no-seccomp"
+/* npm run linux --gdb under qemu-user (tools/lib/gdb.ts INHERITED_CLOSED_ARG): the launcher closed
+   every inherited descriptor above 5 before it became the emulator, so what is open above 5 is the
+   emulator's gdbstub, in this same process: closing it would end the debug session. */
+#define INHERITED_CLOSED_ARG "--tsm-inherited-closed"
 
 static int is_arg(const char *a, const char *want)
 {
@@ -68,14 +73,16 @@ static void restrict_syscalls(int allow_none)
 
 void tsm_linux_boot(int argc, char **argv)
 {
-    int registers = 0, allow_no_seccomp = 0;
+    int registers = 0, allow_no_seccomp = 0, inherited_closed = 0;
     for (int i = 1; i < argc; i++) {
         registers |= is_arg(argv[i], REGISTERS_ARG);
         allow_no_seccomp |= is_arg(argv[i], ALLOW_NO_SECCOMP_ARG);
+        inherited_closed |= is_arg(argv[i], INHERITED_CLOSED_ARG);
     }
     if (registers)
         tsm_linux_registers_open();
-    tsm_linux_syscall(TSM_SYS_CLOSE_RANGE, registers ? 6 : 3, (long)~0u, 0, 0);
+    if (!(inherited_closed && registers))
+        tsm_linux_syscall(TSM_SYS_CLOSE_RANGE, registers ? 6 : 3, (long)~0u, 0, 0);
     tsm_linux_catch_faults();
     restrict_syscalls(allow_no_seccomp);
     tsm_engine_boot();

@@ -122,6 +122,21 @@ void tsm_linux_take_irq(void)
     tsm_linux_irq_masked = 0;
 }
 
+/* tsm_arch_poll_irq (engine/include/tsmetal-hooks.h): a notification that came while the CPU ran
+   without touching a register (a JS loop) raises the line now, and is taken if unmasked, as a
+   CPU would have taken it. A zero-timeout ppoll, which the seccomp filter already allows. */
+void tsm_arch_poll_irq(void)
+{
+    /* Writable: ppoll(2) writes the time left back, and qemu-user fails the call (EFAULT) where
+       it cannot, though the kernel ignores that. */
+    struct tsm_linux_timespec now = { 0, 0 };
+    if (!has_registers || tsm_linux_irq_line)
+        return;
+    tsm_linux_wait_irq(&now);
+    if (tsm_linux_irq_line && !tsm_linux_irq_masked)
+        tsm_linux_take_irq();
+}
+
 void tsm_linux_wait_irq(const struct tsm_linux_timespec *timeout)
 {
     /* The line is already up (taken when interrupts are unmasked): no sleep, as WFI. */

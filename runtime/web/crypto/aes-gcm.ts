@@ -7,7 +7,8 @@
  */
 import { gcm } from "@noble/ciphers/aes.js";
 import { checkJwk, checkUsages, integer, jwkCommon, required, unsupportedFormat, type JsonWebKey, type Params, type Provider } from "./algorithm.ts";
-import { base64url, copyBytes, equalBytes, fromBase64url } from "./bytes.ts";
+import { equalBytes } from "../../bytes.ts";
+import { base64url, copyBytes, fromBase64url } from "./bytes.ts";
 import { fail } from "./errors.ts";
 import { keyMaterial, makeKey, type CryptoKey, type KeyUsage } from "./key.ts";
 

@@ -7,7 +7,7 @@
  */
 import { checkJwk, checkUsages, jwkCommon, unsupportedFormat, type CryptoKeyPair, type JsonWebKey, type Params, type Provider, type RandomBytes } from "./algorithm.ts";
 import { decodePkcs8, decodeSpki, encodePkcs8, encodeSpki } from "./der.ts";
-import { equalBytes } from "./bytes.ts";
+import { equalBytes } from "../../bytes.ts";
 import { fail } from "./errors.ts";
 import { keyMaterial, makeKey, type CryptoKey, type KeyAlgorithm, type KeyUsage } from "./key.ts";
 

@@ -2,7 +2,8 @@
  * Byte helpers of the Web Crypto unit: BufferSource arguments (Web IDL § 3.2.8: an ArrayBuffer or
  * an ArrayBufferView; the algorithms work on "a copy of the bytes held by" it, so a caller changing
  * its buffer afterwards changes nothing), base64url (RFC 4648 § 5, unpadded, as JWK uses it,
- * RFC 7515 § 2) and comparison in constant time.
+ * RFC 7515 § 2). Concatenation and comparison in constant time are runtime/bytes.ts's, shared with
+ * the protocol stacks.
  */
 import { fail } from "./errors.ts";
 
@@ -16,24 +17,6 @@ export function copyBytes(value: unknown, what: string): Uint8Array {
 /** `bytes` as a fresh ArrayBuffer of its own (what the API's promises resolve to). */
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Whether `a` and `b` are equal, in time that depends on their lengths only. */
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
 }
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -4,7 +4,7 @@
  * algorithm identifiers of RFC 8410 (Ed25519, X25519) and RFC 5480 (P-256), and the ECPrivateKey
  * of RFC 5915 inside. Just those fixed shapes: anything else is a DataError.
  */
-import { concat } from "./bytes.ts";
+import { concatBytes } from "../../bytes.ts";
 import { fail } from "./errors.ts";
 
 export const SEQUENCE = 0x30, INTEGER = 0x02, OCTET_STRING = 0x04, BIT_STRING = 0x03, OID = 0x06;
@@ -16,10 +16,10 @@ export interface Tlv {
 }
 
 export function encode(tag: number, ...content: readonly Uint8Array[]): Uint8Array {
-  const body = concat(...content);
+  const body = concatBytes(...content);
   const n = body.length;
   const length = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : [0x82, n >> 8, n & 0xff];
-  return concat(Uint8Array.of(tag, ...length), body);
+  return concatBytes(Uint8Array.of(tag, ...length), body);
 }
 
 /** The values one after another in `bytes` (the content of a SEQUENCE), each checked to be well formed and minimally encoded. */

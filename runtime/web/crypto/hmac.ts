@@ -1,7 +1,8 @@
 /** HMAC (RFC 2104; Web Cryptography API § 29) over SHA-1/256/384/512. */
 import { hmac } from "@noble/hashes/hmac.js";
 import { checkJwk, checkUsages, hashName, integer, jwkCommon, required, unsupportedFormat, type HashName, type JsonWebKey, type Params, type Provider } from "./algorithm.ts";
-import { base64url, equalBytes, fromBase64url } from "./bytes.ts";
+import { equalBytes } from "../../bytes.ts";
+import { base64url, fromBase64url } from "./bytes.ts";
 import { fail } from "./errors.ts";
 import { keyMaterial, makeKey, type CryptoKey, type KeyUsage } from "./key.ts";
 import { BLOCK_BITS, HASH } from "./sha.ts";

@@ -8,7 +8,8 @@
 import { p256 } from "@noble/curves/nist.js";
 import { hashName, required, type JsonWebKey, type Params, type Provider } from "./algorithm.ts";
 import { keyPairOps, type Curve } from "./asymmetric.ts";
-import { base64url, concat, equalBytes, fromBase64url } from "./bytes.ts";
+import { concatBytes, equalBytes } from "../../bytes.ts";
+import { base64url, fromBase64url } from "./bytes.ts";
 import { BIT_STRING, decodeAll, decodeOne, encode, INTEGER, OCTET_STRING, OID, SEQUENCE } from "./der.ts";
 import { peerKey, truncateBits } from "./ec-derive.ts";
 import { fail } from "./errors.ts";
@@ -62,7 +63,7 @@ const curve: Curve = {
     if (jwk.crv !== "P-256") fail("DataError", `${what}: the JWK's crv must be "P-256", not ${JSON.stringify(jwk.crv)}`);
     const x = fromBase64url(jwk.x, `${what}: the JWK's x`), y = fromBase64url(jwk.y, `${what}: the JWK's y`);
     if (x.length !== 32 || y.length !== 32) fail("DataError", `${what}: the JWK's x and y must be 32 bytes each`);
-    const pub = curve.checkPublic(concat(Uint8Array.of(4), x, y), what);
+    const pub = curve.checkPublic(concatBytes(Uint8Array.of(4), x, y), what);
     if (jwk.d === undefined) return { pub };
     const d = fromBase64url(jwk.d, `${what}: the JWK's d`);
     if (d.length !== 32) fail("DataError", `${what}: the JWK's d must be 32 bytes`);

@@ -12,7 +12,7 @@
  * board with a source mixes the bytes in as well; it never replaces the hardware entropy.
  */
 import { HmacDrbg, MAX_REQUEST_BYTES } from "./hmac-drbg.ts";
-import { concat } from "./bytes.ts";
+import { concatBytes } from "../../bytes.ts";
 import { fail } from "./errors.ts";
 
 /** Fills `bytes` from the hardware; throws if the board has no random source. */
@@ -52,7 +52,7 @@ export class RandomGenerator {
   seed(bytes: Uint8Array): void {
     if (bytes.length < MIN_SEED_BYTES) throw new RangeError(`crypto.seed: at least ${MIN_SEED_BYTES} bytes of secret entropy are needed, not ${bytes.length}`);
     const hw = this.entropy();
-    const material = hw ? concat(hw, bytes) : bytes;
+    const material = hw ? concatBytes(hw, bytes) : bytes;
     if (this.drbg) this.drbg.reseed(material);
     else this.drbg = new HmacDrbg(material);
     this.bytesSinceSeed = 0;

@@ -174,4 +174,32 @@ test("a transport with another device or the legacy interface is refused", () =>
   assert.throws(() => new VirtioBlk({ base: BASE, bus, dma }).init(), /legacy interface/);
 });
 
+
+test("stop(): a device reset; a request the device still held is never served, no DMA byte changes; later requests are EIO", async () => {
+  const timers = manualTimers();
+  const bus = new MemoryBus();
+  const dma = new FakeDma(0x0800_0000, 0x40_0000);
+  const disk = new Uint8Array(64 * 512).map((_, i) => (i * 31) >>> 3);
+  const dev = new VirtioBlkModel(bus, BASE, { dma, disk });
+  const blk = new VirtioBlk({ base: BASE, bus, dma, maxPolls: 1000, timers });
+  blk.init();
+  dev.silent = true; // the device has taken the request and would answer later
+  const pending = blk.read(0, 8);
+  pending.catch(() => undefined);
+  await Promise.resolve();
+  await Promise.resolve();
+  blk.stop();
+  assert.is(dev.status, 0, "reset");
+  const memory = dma.allocations.map((a) => [...new Uint8Array(a.buffer)]);
+  dev.silent = false;
+  dev.process(); // what the device would do now: nothing, its queue is gone (4.2.2.1)
+  assert.is(dev.requests.length, 0, "the held request was not served");
+  assert.equal(dma.allocations.map((a) => [...new Uint8Array(a.buffer)]), memory, "no byte of the queue or the data buffer changed");
+  timers.fire();
+  assert.is((await failure(pending)).code, "ETIMEDOUT");
+  const e = await failure(blk.read(0, 1));
+  assert.is(e.code, "EIO");
+  assert.match(e.message, /stopped/);
+});
+
 test.run();

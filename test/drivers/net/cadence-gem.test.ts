@@ -186,6 +186,10 @@ test("ordering: data, barrier, USED cleared, barrier, TSTART; ownership seen, ba
 dmaNicTests({
   setup,
   frame,
+  stuck: ({ bus }) => {
+    bus.onRead(BASE + 0x014, () => 1 << 3); // tx_status tx_go stays set
+    return /CadenceGem: transmission did not halt \(tx_status tx_go stayed set\)/;
+  },
   tooFastClock: 1e9,
   phy: { address: 0, id: 0x0141_0cc2, anarAfter: 0x0061 },
   halfDuplex: {

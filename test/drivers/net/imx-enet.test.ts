@@ -169,6 +169,10 @@ test("ordering: descriptor bytes, barrier, ownership, barrier, doorbell; ownersh
 dmaNicTests({
   setup,
   frame,
+  stuck: ({ bus }) => {
+    bus.onRead(ECR, () => 0xf000_0002); // ETHEREN stays set
+    return /ImxEnet: the MAC did not stop \(ECR.RESET or ETHEREN stayed set\)/;
+  },
   tooFastClock: 1e6,
   // ANAR: QEMU keeps 0x2d7f of a write and adds 0x80.
   phy: { address: 2, id: 0x0007_c0d1, anarAfter: 0x00e1 },

@@ -404,4 +404,32 @@ test("with the simulator's DMA memory (models/dma.ts): bytes reach the guest aft
   assert.equal(model.errors, []);
 });
 
+
+/** Every byte of the driver's DMA memory, to see that nothing writes it any more. */
+const dmaBytes = (dma: FakeDma) => dma.allocations.map((a) => [...new Uint8Array(a.buffer)]);
+
+test("stop(): a device reset (Status 0, waited for); a frame injected after it lands nowhere", () => {
+  const { bus, dma, model, nic, received, service } = setup();
+  model.inject(frame(100, 1));
+  service();
+  assert.is(received.length, 1);
+  bus.clearLog();
+  nic.stop();
+  assert.equal(accesses(bus), ["w Status 0", "r Status 0"]);
+  const memory = dmaBytes(dma);
+  assert.is(model.inject(frame(200, 2)), true, "the device holds it back (no queue is ready)");
+  assert.is(model.irqLevel, false);
+  nic.onInterrupt();
+  assert.equal(dmaBytes(dma), memory, "no byte of the rings or buffers changed");
+  assert.is(received.length, 1, "nothing more reached the stack");
+  assert.is(nic.linkUp, false);
+  assert.is(nic.send(frame(60)), false, "send() refuses after stop()");
+});
+
+test("stop(): a device whose Status does not return to 0 is an error naming it", () => {
+  const { bus, nic } = setup({ driver: { maxPolls: 5 } });
+  bus.onRead(BASE + 0x070, () => DRIVER_OK | FEATURES_OK | DRIVER | ACKNOWLEDGE);
+  assert.throws(() => nic.stop(), (e: Error) => /VirtioNet: the device at 0xfeb00000 did not reset/.test(e.message));
+});
+
 test.run();

@@ -87,4 +87,15 @@ test("bad arguments to the encoder are refused", () => {
   assert.throws(() => attachSignature(encodeUnit(header, body), new Uint8Array(10)), /64 bytes/);
 });
 
+test("bodyChecked skips the body's CRC only: a header or fingerprint fault is still refused", () => {
+  const u = encodeUnit(header, body);
+  u[UNIT_HEADER_SIZE + 5] ^= 1;
+  assert.throws(() => decodeUnit(u), /body checksum mismatch/);
+  assert.is(decodeUnit(u, true).version, 5);
+  const h = u.slice();
+  h[33] ^= 1;
+  assert.throws(() => decodeUnit(h, true), /header check failed/);
+  assert.throws(() => acceptUnit(u, acceptance({ engineFingerprint: 1, bodyChecked: true })), /engine fingerprint/);
+});
+
 test.run();

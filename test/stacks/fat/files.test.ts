@@ -237,6 +237,41 @@ test("a FAT volume inside an MBR partition is found and written", () =>
     assert.is(mget(vol, "/from-firmware.txt").toString(), "ok");
   }));
 
+for (const { type, kib } of TYPES) {
+  test(`FAT${type}: a reset while a handle has unsynced writes leaves a clean volume, whatever ran in between`, () =>
+    inTempDir("fat-reset-", async (dir) => {
+      const img = mkfs(path.join(dir, "card.img"), type, kib);
+      const first = pattern(10_000, 1), second = pattern(9_000, 2);
+      const disk = new RamDisk(bytesOf(img));
+      const files = await Files.mount(disk);
+      // The disk's bytes at a reset: what the device holds then, nothing of the cache.
+      const resetNow = (name: string) => {
+        const copy = path.join(dir, name);
+        save(copy, disk.bytes.slice());
+        return copy;
+      };
+      const h = await files.open("/log.bin", "w");
+      await h.write(first);
+      const quiet = resetNow("quiet.img"); // nothing flushed the FAT: the clusters are still free
+      // Another file's write flushes the FAT, with log.bin's new clusters in it: log.bin's
+      // directory entry must be written with them, or they are lost clusters.
+      await files.writeFile("/other.txt", "synced");
+      await h.write(second);
+      const between = resetNow("between.img");
+      for (const [copy, log] of [[quiet, new Uint8Array(0)], [between, first]] as const) {
+        const verdict = fsck(copy);
+        assert.ok(verdict.clean, `${path.basename(copy)}: ${verdict.output}`);
+        const after = await Files.mount(new RamDisk(bytesOf(copy)));
+        assert.is(sha(await after.readFile("/log.bin")), sha(log), path.basename(copy));
+      }
+      assert.is(mget(between, "/other.txt").toString(), "synced");
+      await h.close();
+      save(img, disk.bytes);
+      assert.ok(fsck(img).clean);
+      assert.is(sha(mget(img, "/log.bin")), sha(new Uint8Array([...first, ...second])));
+    }));
+}
+
 test("corrupt volumes are clear EIO errors: a FAT loop, a cluster out of range, a bad boot sector", () =>
   inTempDir("fat-corrupt-", async (dir) => {
     const img = mkfs(path.join(dir, "card.img"), 16, 16384);

@@ -6,7 +6,7 @@
 import { x25519 } from "@noble/curves/ed25519.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { concatBytes } from "../../../stacks/tls/bytes.ts";
+import { concatBytes } from "../../../runtime/bytes.ts";
 import { TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256 } from "../../../stacks/tls/cipher-suite.ts";
 import { deriveSecret, expandLabel, finishedMac, handshakeSecret, masterSecret, nextTrafficSecret, Transcript } from "../../../stacks/tls/key-schedule.ts";
 import { HRR_RANDOM } from "../../../stacks/tls/messages.ts";

@@ -211,6 +211,8 @@ export interface DmaNicHarness<R extends Rig = Rig> {
   halfDuplex: { what: string; check(r: R): void };
   /** What hands sent descriptors back (for the test's name), and the check of the bus log of 40 frames sent one by one. */
   transmit: { what: string; check(r: R): void };
+  /** Makes the MAC of `r` never report it stopped (a register hook); returns what stop()'s error must match. */
+  stuck(r: R): RegExp;
   /** The check that the descriptor a throwing listener got went back to the MAC (the bus log from the interrupt on). */
   handedBack(r: R): void;
   /** The bus error's event (for the test's name), and the check of the restart (the bus log from the error on). */
@@ -425,6 +427,37 @@ export function dmaNicTests<R extends Rig>(h: DmaNicHarness<R>): void {
     }
     assert.is(nic.stats.rxUnclaimed, 20);
     assert.is(model.queued, 0);
+  });
+
+  test("stop(): the MAC halted; a frame injected after it lands nowhere, a held transmit is not sent; no register written after", () => {
+    const s = up();
+    const { nic, model, heard, service, dma, bus } = s;
+    model.inject(frame(100, 1));
+    service();
+    assert.is(heard.frames.length, 1);
+    model.holdTransmit = true;
+    assert.ok(nic.send(frame(80, 2)));
+    nic.stop();
+    assert.is(model.irq, false, "the MAC's interrupts are off");
+    const memory = dma.allocations.map((a) => [...new Uint8Array(a.buffer)]);
+    model.inject(frame(120, 3));
+    model.inject(frame(130, 4));
+    model.releaseTransmit();
+    assert.equal(dma.allocations.map((a) => [...new Uint8Array(a.buffer)]), memory, "no byte of the rings or buffers changed");
+    assert.is(model.transmitted.length, 0, "the frame queued before the stop did not go out");
+    bus.clearLog();
+    nic.onInterrupt();
+    assert.is(nic.pollLink(), false, "down for good");
+    assert.is(nic.send(frame(60)), false);
+    assert.equal(bus.log.filter((a) => a.kind === "write"), [], "nothing wrote the MAC again");
+    assert.is(heard.frames.length, 1, "nothing more reached the stack");
+    assert.equal(model.guestErrors, []);
+  });
+
+  test("stop(): a MAC that does not report it stopped is an error naming the driver", () => {
+    const s = up();
+    const stuck = h.stuck(s);
+    assert.throws(() => s.nic.stop(), (e: Error) => stuck.test(e.message));
   });
 
   test("init again (after an error) starts over without taking more DMA memory", () => {

@@ -3,7 +3,8 @@
  * ClientHellos field by field (so that each can be broken on its own).
  */
 import { Alert } from "../../../stacks/tls/alert.ts";
-import { concatBytes, extension, u16, vec } from "../../../stacks/tls/bytes.ts";
+import { concatBytes } from "../../../runtime/bytes.ts";
+import { extension, u16, vec } from "../../../stacks/tls/bytes.ts";
 import type { Credentials } from "../../../stacks/tls/credentials.ts";
 import { TlsServerSession, type TlsServerConfig } from "../../../stacks/tls/server-session.ts";
 

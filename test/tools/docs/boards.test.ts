@@ -1,6 +1,6 @@
 // Every board has its page under docs/boards/, and the page's facts section is what
 // tools/docs/boards.ts makes from the board's definition now: board.json (pins, QEMU machine,
-// image) and its family's board() services. A board.json without "pins" is refused by name.
+// disk slot, image) and its family's board() services. A board.json without "pins" is refused by name.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, readFileSync } from "node:fs";
@@ -22,6 +22,7 @@ for (const name of boardNames()) {
     for (const led of pins.leds) assert.ok(section.includes(`${led.name}: pin ${led.pin}, ${led.activeLow ? "active low" : "active high"}`), led.name);
     assert.ok(section.includes(pins.console) && section.includes(pins.padMux) && section.includes(pins.qemu));
     if (!board.target.linux) assert.ok(section.includes(`\`-M ${board.qemu.machine}\``));
+    if (!board.target.linux) assert.ok(section.includes(board.qemu.disk ? "; disk with `--disk` (" : "; no disk slot under QEMU"), "the disk slot (board.json qemu.disk)");
   });
 }
 

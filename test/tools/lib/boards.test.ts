@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { DEFAULT_DMA_SIZE, boardNames, loadBoard, parseConfig, parseDmaSize, parseFamily } from "../../../tools/lib/boards.ts";
+import { DEFAULT_DMA_SIZE, boardNames, loadBoard, parseConfig, parseDmaSize, parseFamily, parseQemuDisk } from "../../../tools/lib/boards.ts";
 import { repoPath } from "../../../tools/lib/paths.ts";
 import { UserError } from "../../../tools/lib/errors.ts";
 
@@ -55,6 +55,31 @@ test("family must name a folder of soc/; config values are strings or finite num
   for (const bad of [[], "x", null, { a: true }, { a: Infinity }, { "a-b": 1 }, { a: { b: 1 } }]) {
     assert.throws(() => parseConfig("x", bad), /boards\/x\/board\.json: config/, JSON.stringify(bad));
   }
+});
+
+test("qemu.disk: the card slot is a board.json fact (virtio-mmio on microvm, sd on the Pi, i.MX and sifive_u machines), checked", () => {
+  const slots = Object.fromEntries(boardNames().map((n) => [n, loadBoard(n).qemu.disk ?? "none"]));
+  assert.equal(slots, {
+    "cloud-hypervisor": "none", firecracker: "none", "linux-amd64": "none", "linux-arm": "none", "linux-riscv64": "none",
+    microvm: "virtio-mmio", mx6ullevk: "sd", pi1: "sd", pi2: "sd", pizero: "sd", sifive_u: "sd", "uefi-x64": "none",
+    "usbarmory-mk2": "sd", "usbarmory-mk2-lan": "sd",
+  });
+  assert.match(loadBoard("firecracker").qemu.noDisk ?? "", /outside this board's virtio-mmio window/);
+  const microvm = { virtioMmioBase: "0xfeb00000" };
+  assert.equal(parseQemuDisk("x", { machine: "raspi0", disk: "sd" }, {}), { disk: "sd" });
+  assert.equal(parseQemuDisk("x", { machine: "microvm,rtc=off", disk: "virtio-mmio" }, microvm), { disk: "virtio-mmio" });
+  assert.equal(parseQemuDisk("x", { machine: "q35" }, {}), { noDisk: undefined });
+  assert.equal(parseQemuDisk("x", { machine: "q35", noDisk: "why" }, {}), { noDisk: "why" });
+  const bad: Array<[{ machine: string; disk?: unknown; noDisk?: unknown }, Record<string, string>, RegExp]> = [
+    [{ machine: "raspi0", disk: "usb" }, {}, /qemu\.disk must be "virtio-mmio" or "sd", got "usb"/],
+    [{ machine: "raspi0", disk: true }, {}, /qemu\.disk must be/],
+    [{ machine: "q35", disk: "virtio-mmio" }, microvm, /qemu\.disk "virtio-mmio" is QEMU microvm's bus, not "q35"'s/],
+    [{ machine: "microvm", disk: "virtio-mmio" }, { virtioMmioBase: "0xd0000000" }, /needs config\.virtioMmioBase 0xfeb00000.*got 0xd0000000/],
+    [{ machine: "raspi0", disk: "sd", noDisk: "why" }, {}, /qemu\.disk and qemu\.noDisk exclude each other/],
+    [{ machine: "q35", noDisk: "" }, {}, /qemu\.noDisk must be a non-empty string/],
+    [{ machine: "q35", noDisk: 3 }, {}, /qemu\.noDisk must be a non-empty string/],
+  ];
+  for (const [qemu, config, message] of bad) assert.throws(() => parseQemuDisk("x", qemu, config), (e: Error) => e.message.startsWith("boards/x/board.json: ") && message.test(e.message), JSON.stringify(qemu));
 });
 
 test.run();

@@ -1,7 +1,8 @@
-// --disk (tools/lib/disk.ts): the QEMU arguments per board (virtio-blk on microvm's bus 1 beside
-// the network's bus 0, -drive if=sd on the Pi, i.MX and sifive_u machines), clear errors for a
-// board without a slot, a missing or odd-sized image; and through the CLI, refused before any
-// build. `npm run disk` (tools/commands/disk.ts) makes an image mtools reads.
+// --disk (tools/lib/disk.ts): the QEMU arguments per board as board.json's qemu.disk names the slot
+// (virtio-blk on microvm's bus 1 beside the network's bus 0, -drive if=sd on the Pi, i.MX and
+// sifive_u machines), clear errors for a board without a slot, a missing or odd-sized image; and
+// through the CLI, refused before any build. `npm run disk` (tools/commands/disk.ts) makes an
+// image mtools reads.
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -46,6 +47,20 @@ test("boards without a slot, missing and odd-sized images are refused with what 
     const odd = path.join(dir, "odd.img");
     writeFileSync(odd, Buffer.alloc(1000));
     assert.throws(() => diskQemuArgs(loadBoard("microvm"), odd), /1000 bytes is not a whole number of 512-byte blocks/);
+  }));
+
+test("the slot is board.json's qemu.disk, not the QEMU machine's name", () =>
+  inTempDir("disk-fact-", (dir) => {
+    const img = path.join(dir, "card.img");
+    writeFileSync(img, Buffer.alloc(4096));
+    const uefi = loadBoard("uefi-x64");
+    assert.equal(diskQemuArgs({ ...uefi, qemu: { ...uefi.qemu, disk: "sd" } }, img), { args: ["-drive", `if=sd,format=raw,file=${img}`] });
+    const pizero = loadBoard("pizero");
+    assert.throws(() => diskQemuArgs({ ...pizero, qemu: { ...pizero.qemu, disk: undefined } }, img), /board 'pizero' has no disk slot under QEMU: its board\.json names no card slot \(qemu\.disk\) on QEMU's raspi0 machine/);
+    const microvm = loadBoard("microvm");
+    const d = diskQemuArgs({ ...microvm, qemu: { ...microvm.qemu, machine: "microvm,rtc=off,acpi=on" } }, img);
+    assert.is(d.machine, "microvm,rtc=off,acpi=off", "the board's machine options kept, acpi off");
+    assert.throws(() => diskQemuArgs(loadBoard("firecracker"), img), /has no disk slot under QEMU: QEMU's microvm transports sit at 0xfeb00000, outside this board's virtio-mmio window \(0xd0000000\); give its VMM a drive instead/);
   }));
 
 test("the CLI: --disk refused before the build; npm run disk makes an image mtools reads", () =>

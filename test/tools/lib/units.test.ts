@@ -63,6 +63,20 @@ async function unitsOfApp(board: string, app: string): Promise<string[]> {
   });
 }
 
+test("the efi unit (the UEFI loader's facts and seed) is in a UEFI board's image only", () => {
+  const names = (board: string) => unitsFor(loadBoard(board)).map((u) => u.name);
+  assert.ok(names("uefi-x64").includes("efi"));
+  for (const board of ["microvm", "firecracker", "cloud-hypervisor", "pizero"]) assert.not.ok(names(board).includes("efi"), board);
+});
+
+test("the display unit (the PC family's GOP canvas) comes only with an app that names `framebuffer`", async () => {
+  const display = async (board: string, app: string) => (await unitsOfApp(board, app)).includes("display");
+  assert.is(await display("uefi-x64", 'import { board } from "tsmetal";\nconsole.log(board().name); // no framebuffer here'), false);
+  assert.is(await display("uefi-x64", 'import { board } from "tsmetal";\nboard().framebuffer!().fill(0);'), true);
+  // A family without soc/<family>/display-unit.ts draws from its board module (the Pi's).
+  assert.is(await display("pizero", 'import { board } from "tsmetal";\nboard().framebuffer!().fill(0);'), false);
+});
+
 test("the network API brings in its units: nothing, fetch(, new TCP(, serve(, network(", async () => {
   assert.equal(await unitsOfApp("microvm", 'console.log("fetching Responses", x.Headers_);'), []);
   // The http unit loads "net" and names URL, TextEncoder, AbortController...; "net" needs the family's "network".

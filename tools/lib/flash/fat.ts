@@ -157,13 +157,34 @@ export class FatVolume {
     // mdu fails on an empty root directory ('File "::/" not found').
     const du = /^No files$/m.test(summary) ? "" : await this.mtool("mdu", ["-a", "-i", this.drive, "::/"], `measuring ${this.drive}`);
     for (const line of du.split("\n")) {
-      const m = /^::\/([^/]+) (\d+)$/.exec(line.trim());
+      // Every file and folder, nested ones too ("::/data/Long Name.txt 1"): --files replaces those.
+      const m = /^::\/(.+) (\d+)$/.exec(line.trim());
       if (m) used.set(m[1].toLowerCase(), Number(m[2]) * cluster);
     }
     return { free: Number(free[1].replace(/ /g, "")), cluster, used };
   }
 
-  /** Copies a host file into the root directory, replacing a file of that name (-o, no prompt). */
+  /** Every file and folder under the root, as "a/b" paths (mdir -/ lists recursively, folders with a trailing '/'). */
+  async listTree(): Promise<{ files: string[]; dirs: string[] }> {
+    // mdir -/ fails on an empty root directory ('File "::/" not found'), as mdu does.
+    if ((await this.list()).length === 0) return { files: [], dirs: [] };
+    const out = await this.mtool("mdir", ["-/", "-a", "-b", "-i", this.drive, "::/"], `listing ${this.drive}`);
+    const files: string[] = [];
+    const dirs: string[] = [];
+    for (const l of out.split("\n")) {
+      if (!l.startsWith("::/")) continue;
+      if (l.endsWith("/")) dirs.push(l.slice(3, -1));
+      else files.push(l.slice(3));
+    }
+    return { files, dirs };
+  }
+
+  /** Makes folder `name` ("a/b", its parent existing). */
+  async mkdir(name: string): Promise<void> {
+    await this.mtool("mmd", ["-i", this.drive, `::/${name}`], `making folder ${name} in ${this.drive}`);
+  }
+
+  /** Copies a host file to `name` ("a.txt", "data/a.txt"), replacing a file of that name (-o, no prompt). */
   async put(source: string, name: string): Promise<void> {
     await this.mtool("mcopy", ["-o", "-D", "o", "-i", this.drive, source, `::/${name}`], `writing ${name} into ${this.drive}`);
   }

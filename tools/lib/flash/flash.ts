@@ -11,7 +11,8 @@ import { displayPath } from "../paths.ts";
 import { hostRoots, type SystemRoots } from "./block-device.ts";
 import { rpiConfigTxt } from "./config-txt.ts";
 import { openMedium } from "./medium.ts";
-import { checkSpace, firmwareFiles, formatPlan, hostFile, makePlan, type FlashPlan } from "./plan.ts";
+import { checkSpace, firmwareFiles, formatPlan, hostFile, makePlan, RPI_FIRMWARE_FILES, type FlashPlan } from "./plan.ts";
+import { collectFiles, treePlan } from "./files.ts";
 import { checkBootImage } from "../elf-check.ts";
 
 export interface FlashOptions {
@@ -20,6 +21,8 @@ export interface FlashOptions {
   to: string;
   /** --firmware: folder with bootcode.bin, start.elf, fixup.dat. */
   firmwareDir?: string;
+  /** --files: a folder whose tree is copied into the boot partition (tools/lib/flash/files.ts). */
+  files?: string;
   yes?: boolean;
   dryRun?: boolean;
   /** Builds the firmware (after the target checked out): its raw image and a folder for config.txt. */
@@ -83,14 +86,18 @@ export async function flash(o: FlashOptions): Promise<FlashResult> {
   const medium = await openMedium(o.to, o.roots ?? hostRoots);
   const onTarget = await medium.list();
   const firmware = firmwareFiles(o.firmwareDir, onTarget);
+  // Checked before the build, as the target is: a bad --files writes nothing and builds nothing.
+  const tree = o.files === undefined ? undefined : collectFiles(o.files, [...RPI_FIRMWARE_FILES, "kernel.img", "config.txt"]);
+  const treeFiles = tree && o.files !== undefined ? treePlan(tree, o.files, await medium.listTree()) : [];
 
   const built = await o.build();
   checkBootImage(o.board, built.image);
   const config = path.join(built.outDir, "config.txt");
   await writeFile(config, rpiConfigTxt(o.board));
-  // The closed firmware first and config.txt last: an interrupted flash leaves the old
-  // kernel/config pair, or a new kernel the old config still loads.
+  // The app's files, then the closed firmware, and config.txt last: an interrupted flash leaves
+  // the old kernel/config pair, or a new kernel the old config still loads.
   const plan = makePlan(o.board, medium, onTarget, [
+    ...treeFiles,
     ...firmware,
     hostFile("kernel.img", built.image),
     hostFile("config.txt", config, `generated (${displayPath(config)})`),
@@ -112,11 +119,12 @@ export async function flash(o: FlashOptions): Promise<FlashResult> {
 
   medium.recheck();
   for (const f of plan.files) {
+    if (f.action === "mkdir") await medium.mkdir(f.name);
     if (f.action === "keep" || !f.source) continue;
     await medium.put(f.source, f.name);
   }
   await medium.finish();
-  const count = plan.files.filter((f) => f.action !== "keep").length;
+  const count = plan.files.filter((f) => f.action !== "keep" && !f.directory).length;
   const after = {
     directory: "; unmount the partition before removing the card",
     device: " and synced: the card can be removed",

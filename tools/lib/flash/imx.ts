@@ -17,6 +17,9 @@ import { requireTool } from "../toolchain.ts";
 import { checkBlockDevice, hostRoots, kernelName, type SystemRoots } from "./block-device.ts";
 import { isFatBootSector, mbrPartitions } from "./fat.ts";
 import { askOnTerminal } from "./flash.ts";
+import { collectFiles, treePlan } from "./files.ts";
+import { openMedium, type Medium } from "./medium.ts";
+import { checkSpace, formatPlan, type FlashPlan } from "./plan.ts";
 
 export const IMX_IVT_OFFSET = 0x400;
 export const imxUsbTool = { command: "imx_usb", debianPackage: "imx-usb-loader" };
@@ -27,6 +30,8 @@ export interface ImxFlashOptions {
   to?: string;
   /** --usb: load over USB serial download instead. */
   usb?: boolean;
+  /** --files: a folder whose tree goes into the card's first FAT partition (after the image), where files() reads it. */
+  files?: string;
   yes?: boolean;
   dryRun?: boolean;
   /** Builds the firmware (after the target checked out): the i.MX boot image. */
@@ -153,6 +158,16 @@ export async function flashImx(o: ImxFlashOptions): Promise<{ written: boolean; 
     throw new UserError("flash for an i.MX board needs exactly one of --usb (load over USB serial download) or --to <device|image> (write an SD card, eMMC or disk image)");
   }
   const target = o.to !== undefined ? openTarget(o.to, o.roots ?? hostRoots) : undefined;
+  // --files: the card's first FAT partition, the one files() mounts on the board (stacks/fat/
+  // boot-sector.ts); checked, like the target, before the build.
+  let data: { medium: Medium; plan: FlashPlan } | undefined;
+  if (o.files !== undefined) {
+    if (o.to === undefined) throw new UserError("--files needs --to <card|image>: USB serial download writes nothing to storage");
+    if (!existsSync(o.to)) throw new UserError(`--files: ${o.to} does not exist yet, so it has no FAT partition for the files; partition the card or image with a FAT partition after the first 4 MiB (mkfs.vfat it) first`);
+    const tree = collectFiles(o.files, []);
+    const medium = await openMedium(o.to, o.roots ?? hostRoots);
+    data = { medium, plan: { board: o.board, medium, files: treePlan(tree, o.files, await medium.listTree()) } };
+  }
   const loader = o.loadOverUsb ?? (async (image: string) => {
     const r = await $({ nothrow: true, stdio: ["inherit", "inherit", "inherit"] })`${await requireTool(imxUsbTool)} ${image}`;
     if (r.exitCode !== 0) throw new UserError(`imx_usb failed (exit ${r.exitCode}): is the board in serial download mode and connected? (it may need root or a udev rule for the ROM's USB device)`);
@@ -162,11 +177,14 @@ export async function flashImx(o: ImxFlashOptions): Promise<{ written: boolean; 
   const built = await o.build();
   const image = readFileSync(built.imxImage);
   target?.check(image.length);
+  // A FAT filesystem from sector 0 is refused by check(): the files' partition lies after the image.
+  if (data) checkSpace(data.plan, await data.medium.space());
   const what = `${displayPath(built.imxImage)} (${image.length} B, IVT + DCD + firmware)`;
   const plan = target
     ? `Flash ${o.board.name} (${o.board.description}) to ${target.describe(image.length)}:\n  write  ${what} at byte ${IMX_IVT_OFFSET}, where the boot ROM reads the IVT`
     : `Load ${o.board.name} (${o.board.description}) over USB serial download:\n  imx_usb ${what}: the boot ROM copies it to DDR and jumps to it (nothing is written to storage)`;
   print(plan);
+  if (data) print([`and the files into ${data.medium.description}:`, ...formatPlan(data.plan).split("\n").slice(1)].join("\n"));
   if (o.dryRun) {
     print("dry run: nothing written");
     return { written: false, plan };
@@ -174,6 +192,16 @@ export async function flashImx(o: ImxFlashOptions): Promise<{ written: boolean; 
   await confirmed(o, target ? `Write to ${o.to}? [y/N] ` : "Load it now? [y/N] ");
   if (target) {
     target.recheck();
+    // The app's files first, the boot image last: an interrupted flash leaves the old image.
+    if (data) {
+      data.medium.recheck();
+      for (const f of data.plan.files) {
+        if (f.action === "mkdir") await data.medium.mkdir(f.name);
+        else if (f.action !== "keep" && f.source) await data.medium.put(f.source, f.name);
+      }
+      await data.medium.finish();
+      print(`wrote ${data.plan.files.filter((f) => f.action !== "keep" && !f.directory).length} files to ${data.medium.description}`);
+    }
     target.write(image);
     print(`wrote ${image.length} B at byte ${IMX_IVT_OFFSET} of ${o.to}`);
   } else {

@@ -3,7 +3,7 @@
  * an SD card's block device. One interface over the three, so the plan and the writes do not care.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { copyFile, open, statfs } from "node:fs/promises";
+import { copyFile, mkdir, open, statfs } from "node:fs/promises";
 import path from "node:path";
 import { UserError } from "../errors.ts";
 import { requireTool } from "../toolchain.ts";
@@ -22,7 +22,12 @@ export interface Medium {
   destination(name: string): string;
   /** Names in the root directory, as stored. */
   list(): Promise<string[]>;
+  /** Every file and folder on it, as "a/b" paths (--files). */
+  listTree(): Promise<{ files: string[]; dirs: string[] }>;
+  /** Copies a host file to `name` (a root name or an "a/b" path whose folder exists). */
   put(source: string, name: string): Promise<void>;
+  /** Makes folder `name` ("a/b", its parent existing). */
+  mkdir(name: string): Promise<void>;
   /** Free space, checked before anything is written (plan.ts checkSpace). */
   space(): Promise<MediumSpace>;
   /** Repeats the safety checks right before writing: a card may have been automounted meanwhile. */
@@ -36,7 +41,7 @@ export interface MediumSpace {
   free: number;
   /** The allocation unit: every file takes a whole number of them. */
   cluster: number;
-  /** Bytes the root directory's files occupy, by lower-case name (freed when one is replaced). */
+  /** Bytes each file occupies, by lower-case path ("kernel.img", "data/a.txt"; freed when one is replaced). */
   used: Map<string, number>;
 }
 
@@ -58,8 +63,27 @@ function directoryMedium(dir: string, roots: SystemRoots): Medium {
     warnings.push(`${dir} is on ${mount.fsType}, not on a FAT boot partition: the Raspberry Pi boots only from FAT`);
   }
   // FAT names are case-insensitive: replace KERNEL.IMG rather than add kernel.img beside it when
-  // the folder is a copy on a case-sensitive filesystem.
-  const existing = (name: string) => readdirSync(dir).find((e) => e.toLowerCase() === name.toLowerCase()) ?? name;
+  // the folder is a copy on a case-sensitive filesystem; likewise each folder of a --files path.
+  const existing = (name: string) => {
+    let at = "";
+    for (const part of name.split("/")) {
+      const found = existsSync(path.join(dir, at)) ? readdirSync(path.join(dir, at)).find((e) => e.toLowerCase() === part.toLowerCase()) : undefined;
+      at = path.join(at, found ?? part);
+    }
+    return at;
+  };
+  const tree = (rel: string, out: { files: string[]; dirs: string[] }) => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        out.dirs.push(r);
+        tree(r, out);
+      } else {
+        out.files.push(r);
+      }
+    }
+    return out;
+  };
   return {
     kind: "directory",
     path: dir,
@@ -67,7 +91,9 @@ function directoryMedium(dir: string, roots: SystemRoots): Medium {
     warnings,
     destination: (name) => path.join(dir, existing(name)),
     list: async () => readdirSync(dir),
+    listTree: async () => tree("", { files: [], dirs: [] }),
     put: (source, name) => copyDurably(source, path.join(dir, existing(name))),
+    mkdir: (name) => mkdir(path.join(dir, existing(name))).then(() => undefined),
     space: async () => {
       const fs = await statfs(dir);
       const used = new Map<string, number>();
@@ -91,7 +117,9 @@ function fatMedium(kind: "image" | "device", file: string, volume: FatVolume, wh
     warnings: [],
     destination: (name) => `${volume.drive}::/${name}`,
     list: () => volume.list(),
+    listTree: () => volume.listTree(),
     put: (source, name) => volume.put(source, name),
+    mkdir: (name) => volume.mkdir(name),
     space: () => volume.space(),
     recheck,
     finish: async () => {

@@ -14,10 +14,12 @@ export const RPI_FIRMWARE_FILES = ["bootcode.bin", "start.elf", "fixup.dat"];
 export const RPI_FIRMWARE_SOURCE = "the boot/ folder of https://github.com/raspberrypi/firmware";
 
 export interface PlanFile {
-  /** Name in the boot partition's root. */
+  /** Path in the boot partition, from its root ("kernel.img", "data/settings.json": --files). */
   name: string;
-  /** write: new file; replace: overwrites one; keep: already there, left alone. */
-  action: "write" | "replace" | "keep";
+  /** write: new file; replace: overwrites one; keep: already there, left alone; mkdir: a new folder (--files). */
+  action: "write" | "replace" | "keep" | "mkdir";
+  /** A folder (--files), not a file. */
+  directory?: boolean;
   /** Host file to copy (write/replace). */
   source?: string;
   bytes?: number;
@@ -98,21 +100,38 @@ export function formatPlan(plan: FlashPlan): string {
   return lines.join("\n");
 }
 
+/** Bytes of the directory entries a new name takes: its long-name entries and its short one (fatgen103 7: 13 characters per LFN entry). */
+const entryBytes = (name: string) => 32 * (1 + Math.ceil(name.length / 13));
+
 /**
  * Refuses a plan whose files do not fit, before the first write: mcopy would otherwise write the
  * first files and fail on a later one. Each file takes whole clusters; a replaced file's clusters
- * are freed first (mcopy -o deletes it before writing); each new name may need one more cluster
- * for the root directory (FAT32's root directory is a cluster chain that grows).
+ * are freed first (mcopy -o deletes it before writing). Each folder that gets new names may need
+ * clusters for their entries (long names included), one more when it exists (its last cluster
+ * may be full; FAT32's root directory is a cluster chain that grows too), and a new folder's
+ * entries start with "." and "..".
  */
 export function checkSpace(plan: FlashPlan, space: MediumSpace): void {
   const rounded = (n: number) => Math.ceil(n / space.cluster) * space.cluster;
   const writes = plan.files.filter((f) => f.action !== "keep");
-  const needed = writes.reduce((sum, f) => sum + rounded(f.bytes ?? 0), 0) + writes.filter((f) => f.action === "write").length * space.cluster;
+  const newDirs = new Set(writes.filter((f) => f.action === "mkdir").map((f) => f.name.toLowerCase()));
+  const entries = new Map<string, number>();
+  for (const d of newDirs) entries.set(d, 64);
+  for (const f of writes.filter((f) => f.action === "write" || f.action === "mkdir")) {
+    const slash = f.name.lastIndexOf("/");
+    const parent = slash < 0 ? "" : f.name.slice(0, slash).toLowerCase();
+    entries.set(parent, (entries.get(parent) ?? 0) + entryBytes(f.name.slice(slash + 1)));
+  }
+  let dirBytes = 0;
+  for (const [dir, bytes] of entries) dirBytes += rounded(bytes) + (newDirs.has(dir) ? 0 : space.cluster);
+  const needed = writes.reduce((sum, f) => sum + (f.directory ? 0 : rounded(f.bytes ?? 0)), 0) + dirBytes;
   const freed = writes.filter((f) => f.action === "replace").reduce((sum, f) => sum + (space.used.get(f.name.toLowerCase()) ?? 0), 0);
   const available = space.free + freed;
   if (needed > available) {
+    const files = writes.filter((f) => !f.directory);
+    const named = files.length > 8 ? `${files.slice(0, 6).map((f) => f.name).join(", ")} and ${files.length - 6} more files` : files.map((f) => f.name).join(", ");
     throw new UserError(
-      `${plan.medium.path} is too small for this flash: ${writes.map((f) => f.name).join(", ")} need ${needed} bytes ` +
+      `${plan.medium.path} is too small for this flash: ${named} need ${needed} bytes ` +
         `(in ${space.cluster}-byte clusters, with directory entries) but only ${available} bytes are free` +
         `${freed ? ` counting the ${freed} bytes of the files replaced` : ""}; nothing written. ` +
         `Free ${needed - available} bytes on it or use a larger boot partition.`,

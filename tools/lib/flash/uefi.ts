@@ -16,6 +16,7 @@ import { checkBlockDevice, hostRoots, kernelName, type SystemRoots } from "./blo
 import { askOnTerminal } from "./flash.ts";
 import { DISK_GUID, gptPieces, guidBytes, minimumSectors, SECTOR, type GptPieces } from "../gpt.ts";
 import { checkEfiImage, makeEsp } from "../efi-image.ts";
+import { signEfiImage, type EfiSigning } from "../efi-sign.ts";
 
 export interface UefiFlashOptions {
   board: Board;
@@ -25,6 +26,8 @@ export interface UefiFlashOptions {
   dryRun?: boolean;
   /** Builds the firmware (after the target checked out): BOOTX64.EFI and the build folder. */
   build: () => Promise<{ image: string; outDir: string }>;
+  /** --sign-key/--sign-cert: BOOTX64.EFI signed for Secure Boot (tools/lib/efi-sign.ts). */
+  signing?: EfiSigning;
   interactive?: boolean;
   confirm?: (question: string) => Promise<boolean>;
   print?: (text: string) => void;
@@ -115,14 +118,20 @@ export async function flashUefi(o: UefiFlashOptions): Promise<{ written: boolean
   const target = openTarget(o.to, o.roots ?? hostRoots);
   const built = await o.build();
   checkEfiImage(built.image);
+  let image = built.image;
+  if (o.signing) {
+    image = path.join(built.outDir, "BOOTX64.signed.EFI");
+    await signEfiImage(built.image, o.signing, image);
+  }
   const espFile = path.join(built.outDir, "esp.img");
-  await makeEsp(built.image, espFile);
+  await makeEsp(image, espFile);
   const esp = readFileSync(espFile);
   const pieces = target.layout(esp);
   const plan =
     `Flash ${o.board.name} (${o.board.description}) to ${target.describe}:\n` +
     `  write  a GPT (protective MBR, primary and backup headers) with one EFI system partition of ${esp.length} B at 1 MiB\n` +
-    `  holding EFI/BOOT/BOOTX64.EFI = ${displayPath(built.image)} (${statSync(built.image).size} B)`;
+    `  holding EFI/BOOT/BOOTX64.EFI = ${displayPath(image)} (${statSync(image).size} B)` +
+    (o.signing ? `,\n  signed for Secure Boot with ${displayPath(o.signing.key)} (certificate ${displayPath(o.signing.cert)})` : ", unsigned (Secure Boot must be off)");
   print(plan);
   if (o.dryRun) {
     print("dry run: nothing written");

@@ -10,6 +10,8 @@ declare const __host: typeof import("hal").mmio & typeof import("hal").io & {
   hasDma(): boolean;
   dmaAlloc(size: number, align: number): number;
   dmaAttach(addr: number, buffer: ArrayBuffer): void;
+  /** The boot command line the machine's loader would pass ("" for none). */
+  commandLine(): string;
   /** The vector the CPU takes next from a vectored controller, or -1. */
   takeVector(): number;
   /** Whether the interrupt controller's output to the CPU is asserted. */
@@ -23,4 +25,7 @@ declare const __host: typeof import("hal").mmio & typeof import("hal").io & {
   /** Whether the image has a unit `name`. */
   hasUnit(name: string): boolean;
   memStats(): { used: number; peak: number; limit: number };
+  /** A REPL simulation's only (tools/sim/repl-host.ts): runs one input's payload, arms Ctrl-C. */
+  replExec?(payload: ArrayBuffer): [string | undefined, unknown?];
+  replWatchBreak?(line: number): string | undefined;
 };

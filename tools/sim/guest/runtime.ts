@@ -97,8 +97,8 @@ g.__tsmetalHal = {
       startLoop();
       __host.setJobBudget(n);
     },
-    // The simulated machines are booted by no loader: no command line, as on the ARM boards.
-    commandLine: () => "",
+    // What a loader would pass: on the PC family the virtio-mmio devices (models/soc/pc.ts), else nothing.
+    commandLine: () => __host.commandLine(),
   },
   irq: {
     attach: (c: IrqController) => irq.attach(c),
@@ -127,8 +127,30 @@ g.__tsmetalHal = {
     },
   },
   mem: { stats: () => __host.memStats() },
-  image: { load: (name: string) => __host.loadUnit(String(name)) },
+  image: {
+    load: (name: string) => __host.loadUnit(String(name)),
+    // A REPL simulation's only (tools/sim/repl-host.ts), as a REPL engine's (engine/src/repl.c).
+    ...(__host.replExec ? replImage(__host.replExec, __host.replWatchBreak!) : {}),
+  },
 };
+
+/** The host answers [refusal] or [undefined, value], and a refusal string: TypeErrors here, as the engine's. */
+function replImage(exec: (payload: ArrayBuffer) => [string | undefined, unknown?], watchBreak: (line: number) => string | undefined) {
+  return {
+    exec(payload: unknown): unknown {
+      if (!(payload instanceof Uint8Array)) throw new TypeError("image.exec: the payload must be a Uint8Array");
+      const [refusal, value] = exec(payload.slice().buffer);
+      if (refusal !== undefined) throw new TypeError(refusal);
+      return value;
+    },
+    watchBreak(line: unknown): void {
+      const n = Number(line);
+      if (!Number.isInteger(n)) throw new TypeError("image.watchBreak: the line must be an integer (-1: none)");
+      const refusal = watchBreak(n);
+      if (refusal !== undefined) throw new TypeError(refusal);
+    },
+  };
+}
 
 g.setTimeout = (fn: unknown, ms?: unknown, ...args: unknown[]) => timers.set(false, fn, ms, args);
 g.setInterval = (fn: unknown, ms?: unknown, ...args: unknown[]) => timers.set(true, fn, ms, args);

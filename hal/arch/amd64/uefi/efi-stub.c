@@ -5,7 +5,10 @@
  *   1. reserve the board's RAM range [loadAddress, ramEnd) with AllocatePages(AllocateAddress),
  *      so no firmware data can be there, and copy the payload to loadAddress;
  *   2. build a PVH hvm_start_info whose e820 map is the final GetMemoryMap (UEFI 2.10, 7.2.3),
- *      in a page below 1 GiB (start.S's boot page tables map only the first GiB);
+ *      in a page below 1 GiB (start.S's boot page tables map only the first GiB), with one
+ *      module, the handoff (efi-handoff.h: the runtime services and the regions they and the
+ *      GOP framebuffer need mapped), and a command line naming the GOP mode and a seed from
+ *      EFI_RNG_PROTOCOL for the TypeScript side (soc/pc/efi-facts.ts);
  *   3. ExitBootServices (7.4.6), mask the 8259s (the amd64 drivers use the local and I/O APICs),
  *      write the console marker on COM1, and leave long mode for the PVH 32-bit entry
  *      (efi-trampoline.S), EBX = the start info: hal/arch/amd64/start.S takes it from there.
@@ -16,6 +19,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "efi.h"
+#include "efi-handoff.h"
 
 /* Every symbol is this image's own: hidden, so -fpic reaches it RIP-relative instead of through
    a GOT of absolute addresses, which would need base relocations (PE format, .reloc). */
@@ -39,6 +43,10 @@ struct hvm_memmap_entry {
     uint64_t addr, size;
     uint32_t type, reserved;
 };
+/* Xen public/arch-x86/hvm/start_info.h, struct hvm_modlist_entry. */
+struct hvm_modlist_entry {
+    uint64_t paddr, size, cmdline_paddr, reserved;
+};
 /* e820 types (ACPI 6.5, 15.1 Table 15.1) and the UEFI types they come from (ACPI 15.4 Table 15.6). */
 enum { E820_RAM = 1, E820_RESERVED = 2, E820_ACPI = 3, E820_NVS = 4, E820_UNUSABLE = 5 };
 
@@ -47,6 +55,12 @@ enum { E820_RAM = 1, E820_RESERVED = 2, E820_ACPI = 3, E820_NVS = 4, E820_UNUSAB
 /* The start info and its map: one page for the header and up to 340 entries after merging. */
 #define START_INFO_PAGES 2
 #define MAX_E820 ((START_INFO_PAGES * PAGE - sizeof(struct hvm_start_info)) / sizeof(struct hvm_memmap_entry))
+/* The page after them: the module entry, the handoff and the command line (pvh.c copies at most
+   2048 bytes of it). */
+#define HANDOFF_OFFSET 64
+#define CMDLINE_OFFSET 1024
+#define CMDLINE_MAX 1024
+#define RNG_SEED_BYTES 32
 #define COM1 0x3f8
 #define DEBUG_EXIT_PORT 0xf4
 #define EXIT_ENGINE_INIT 5 /* engine/include/tsmetal.h TSM_EXIT_ENGINE_INIT: the image cannot start */
@@ -185,6 +199,156 @@ static void say_conflicts(efi_boot_services *bs, uint64_t start, uint64_t end)
     }
 }
 
+/* A tiny string builder for the command line. */
+struct line {
+    char *p;
+    size_t n;
+};
+
+static void put(struct line *l, const char *s)
+{
+    while (*s && l->n + 1 < CMDLINE_MAX)
+        l->p[l->n++] = *s++;
+    l->p[l->n] = 0;
+}
+
+static void put_hex(struct line *l, uint64_t v)
+{
+    char s[19] = "0x";
+    int i = 2, started = 0;
+    for (int shift = 60; shift >= 0; shift -= 4) {
+        unsigned d = (v >> shift) & 0xf;
+        if (d || started || shift == 0) {
+            s[i++] = "0123456789abcdef"[d];
+            started = 1;
+        }
+    }
+    s[i] = 0;
+    put(l, s);
+}
+
+static void put_dec(struct line *l, uint64_t v)
+{
+    char s[21];
+    int i = 20;
+    s[i] = 0;
+    do
+        s[--i] = (char)('0' + v % 10);
+    while ((v /= 10) && i > 0);
+    put(l, s + i);
+}
+
+/*
+ * The GOP's current mode, kept as the firmware set it (a mode change would clear the screen the
+ * firmware's logo is on, and the mode it picked fits the display): "efi.fb=<base>,<width>,
+ * <height>,<pixels per scan line>,<rgbx|bgrx|mask:<red>:<green>:<blue>>" (12.9.2, EFI_GRAPHICS_
+ * PIXEL_FORMAT), "efi.fb=blt-only" for a mode without a linear framebuffer (PixelBltOnly), nothing
+ * without a GOP. The framebuffer region is added to `h` so the firmware maps it.
+ */
+static void describe_gop(efi_boot_services *bs, struct line *l, struct tsm_efi_handoff *h)
+{
+    static const efi_guid gop_guid = EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID;
+    efi_graphics_output *gop = NULL;
+    if (bs->locate_protocol(&gop_guid, NULL, (void **)&gop) != EFI_SUCCESS || !gop || !gop->mode || !gop->mode->info)
+        return;
+    const efi_gop_mode *m = gop->mode;
+    const efi_gop_mode_info *i = m->info;
+    put(l, " efi.fb=");
+    if (i->pixel_format == PIXEL_BLT_ONLY || m->frame_buffer_base == 0) {
+        put(l, "blt-only");
+        return;
+    }
+    /* The firmware's page tables map the first 4 GiB only (hal/arch/amd64/mmu.c MAPPED_GIB). */
+    if (m->frame_buffer_base + m->frame_buffer_size > 0x100000000ull) {
+        put(l, "above-4gib");
+        return;
+    }
+    put_hex(l, m->frame_buffer_base);
+    put(l, ",");
+    put_dec(l, i->horizontal_resolution);
+    put(l, ",");
+    put_dec(l, i->vertical_resolution);
+    put(l, ",");
+    put_dec(l, i->pixels_per_scan_line);
+    put(l, ",");
+    if (i->pixel_format == PIXEL_RGBX_8BPP)
+        put(l, "rgbx");
+    else if (i->pixel_format == PIXEL_BGRX_8BPP)
+        put(l, "bgrx");
+    else {
+        put(l, "mask:");
+        put_hex(l, i->red_mask);
+        put(l, ":");
+        put_hex(l, i->green_mask);
+        put(l, ":");
+        put_hex(l, i->blue_mask);
+    }
+    put(l, ",");
+    put_dec(l, m->frame_buffer_size);
+    struct tsm_efi_region *r = &h->regions[h->region_count++];
+    r->base = m->frame_buffer_base;
+    r->size = m->frame_buffer_size;
+    r->kind = TSM_EFI_FRAMEBUFFER;
+}
+
+/* RNG_SEED_BYTES from EFI_RNG_PROTOCOL's default algorithm as "efi.rng=<hex>"; nothing when the
+   machine has no such protocol (QEMU: without a virtio-rng device), a line on the console when it
+   has one that fails. */
+static void take_rng_seed(efi_boot_services *bs, struct line *l)
+{
+    static const efi_guid rng_guid = EFI_RNG_PROTOCOL_GUID;
+    efi_rng_protocol *rng = NULL;
+    if (bs->locate_protocol(&rng_guid, NULL, (void **)&rng) != EFI_SUCCESS || !rng)
+        return;
+    uint8_t seed[RNG_SEED_BYTES];
+    efi_status s = rng->get_rng(rng, NULL, sizeof seed, seed);
+    if (s != EFI_SUCCESS) {
+        say("tsmetal: EFI_RNG_PROTOCOL GetRNG failed (EFI status ");
+        say_hex(s);
+        say("); the firmware's randomness comes from RDRAND alone\n");
+        return;
+    }
+    put(l, " efi.rng=");
+    char hex[2 * RNG_SEED_BYTES + 1];
+    for (size_t i = 0; i < sizeof seed; i++) {
+        hex[2 * i] = "0123456789abcdef"[seed[i] >> 4];
+        hex[2 * i + 1] = "0123456789abcdef"[seed[i] & 0xf];
+    }
+    hex[2 * RNG_SEED_BYTES] = 0;
+    put(l, hex);
+    memset(seed, 0, sizeof seed);
+    memset(hex, 0, sizeof hex);
+}
+
+/* The regions the runtime services use (EFI_MEMORY_RUNTIME, 7.2.3), from the final map, after the
+   `fixed` regions already in `h` (the framebuffer); neighbours of one kind merged. Returns 0 when
+   they do not fit, and the firmware then does without the runtime services. */
+static int runtime_regions(const uint8_t *map, uint64_t map_size, uint64_t desc_size, struct tsm_efi_handoff *h, uint32_t fixed)
+{
+    h->region_count = fixed;
+    for (uint64_t off = 0; off + desc_size <= map_size; off += desc_size) {
+        const efi_memory_descriptor *d = (const efi_memory_descriptor *)(map + off);
+        if (!(d->attribute & EFI_MEMORY_RUNTIME))
+            continue;
+        uint32_t kind = d->type == EFI_RUNTIME_SERVICES_CODE ? TSM_EFI_RUNTIME_CODE
+                      : d->type == EFI_MEMORY_MAPPED_IO || d->type == EFI_MEMORY_MAPPED_IO_PORT_SPACE ? TSM_EFI_RUNTIME_MMIO
+                      : TSM_EFI_RUNTIME_DATA;
+        uint64_t base = d->physical_start, size = d->number_of_pages * PAGE;
+        struct tsm_efi_region *last = h->region_count > fixed ? &h->regions[h->region_count - 1] : NULL;
+        if (last && last->kind == kind && last->base + last->size == base) {
+            last->size += size;
+            continue;
+        }
+        if (h->region_count == TSM_EFI_MAX_REGIONS)
+            return 0;
+        h->regions[h->region_count].base = base;
+        h->regions[h->region_count].size = size;
+        h->regions[h->region_count].kind = kind;
+        h->region_count++;
+    }
+    return 1;
+}
+
 EFIAPI efi_status efi_main(efi_handle image, efi_system_table *system_table);
 
 EFIAPI efi_status efi_main(efi_handle image, efi_system_table *system_table)
@@ -210,7 +374,7 @@ EFIAPI efi_status efi_main(efi_handle image, efi_system_table *system_table)
     }
     uint64_t info_at = BOOT_MAPPED_END - 1;
     /* Code: the trampoline runs from the last page (firmwares may map data pages no-execute). */
-    s = bs->allocate_pages(ALLOCATE_MAX_ADDRESS, EFI_LOADER_CODE, START_INFO_PAGES + 1, &info_at);
+    s = bs->allocate_pages(ALLOCATE_MAX_ADDRESS, EFI_LOADER_CODE, START_INFO_PAGES + 2, &info_at);
     if (s != EFI_SUCCESS)
         return fail("no free memory below 1 GiB for the boot information", s);
 
@@ -218,15 +382,31 @@ EFIAPI efi_status efi_main(efi_handle image, efi_system_table *system_table)
     /* What a PVH loader zeroes: the ELF's loadable memory past the file (.arch_state, the boot
        page tables), up to the end of its last PT_LOAD segment. */
     memset((void *)(uintptr_t)(load + payload_len), 0, tsm_efi_load_end - load - payload_len);
-    uint8_t *tramp = (uint8_t *)(uintptr_t)(info_at + START_INFO_PAGES * PAGE);
+    uint8_t *tramp = (uint8_t *)(uintptr_t)(info_at + (START_INFO_PAGES + 1) * PAGE);
     memcpy(tramp, tsm_efi_trampoline, (size_t)(tsm_efi_trampoline_end - tsm_efi_trampoline));
 
     struct hvm_start_info *si = (struct hvm_start_info *)(uintptr_t)info_at;
     struct hvm_memmap_entry *e820 = (struct hvm_memmap_entry *)(si + 1);
-    memset(si, 0, START_INFO_PAGES * PAGE);
+    memset(si, 0, (START_INFO_PAGES + 1) * PAGE);
     si->magic = HVM_START_MAGIC;
     si->version = 1;
     si->memmap_paddr = (uintptr_t)e820;
+
+    uint8_t *handoff_page = (uint8_t *)si + START_INFO_PAGES * PAGE;
+    struct hvm_modlist_entry *module = (struct hvm_modlist_entry *)handoff_page;
+    struct tsm_efi_handoff *handoff = (struct tsm_efi_handoff *)(handoff_page + HANDOFF_OFFSET);
+    struct line cmdline = {(char *)handoff_page + CMDLINE_OFFSET, 0};
+    handoff->magic = TSM_EFI_HANDOFF_MAGIC;
+    handoff->runtime_services = (uintptr_t)st->runtime_services;
+    module->paddr = (uintptr_t)handoff;
+    module->size = sizeof *handoff;
+    si->nr_modules = 1;
+    si->modlist_paddr = (uintptr_t)module;
+    put(&cmdline, "efi");
+    describe_gop(bs, &cmdline, handoff);
+    take_rng_seed(bs, &cmdline);
+    si->cmdline_paddr = (uintptr_t)cmdline.p;
+    uint32_t fixed_regions = handoff->region_count;
 
     /* GetMemoryMap then ExitBootServices with its key; a map changed in between (an event ran)
        gives EFI_INVALID_PARAMETER, and the map is fetched again (7.4.6). No boot service but
@@ -240,6 +420,11 @@ EFIAPI efi_status efi_main(efi_handle image, efi_system_table *system_table)
         si->memmap_entries = to_e820(map_buffer, size, desc_size, e820);
         if (si->memmap_entries == 0)
             return fail("the UEFI memory map has too many entries", EFI_BUFFER_TOO_SMALL);
+        if (!runtime_regions(map_buffer, size, desc_size, handoff, fixed_regions)) {
+            /* Too scattered to map: no ResetSystem, the firmware's reset falls back (efi-handoff.c). */
+            handoff->runtime_services = 0;
+            handoff->region_count = fixed_regions;
+        }
         s = bs->exit_boot_services(image, key);
         if (s == EFI_SUCCESS)
             break;

@@ -1,7 +1,8 @@
 /*
  * The few UEFI definitions the loader stub (efi-stub.c) uses, from the UEFI Specification 2.10:
  * 4.3 EFI System Table, 4.4 EFI Boot Services Table, 4.5 EFI Runtime Services Table, 7.2 Memory
- * Allocation Services (EFI_MEMORY_DESCRIPTOR) and 12.4 Simple Text Output Protocol. Only the
+ * Allocation Services (EFI_MEMORY_DESCRIPTOR), 8.5.1 ResetSystem, 12.4 Simple Text Output Protocol,
+ * 12.9 Graphics Output Protocol and 37.5 EFI RNG Protocol. Only the
  * members used are typed; the others keep their slot as a plain pointer.
  * EFI functions use the Microsoft x64 calling convention (2.3.4.2), hence EFIAPI.
  */
@@ -16,6 +17,11 @@
 typedef uint64_t efi_status;
 typedef void *efi_handle;
 typedef uint16_t char16;
+typedef struct {
+    uint32_t data1;
+    uint16_t data2, data3;
+    uint8_t data4[8];
+} efi_guid;
 
 /* Appendix D: the high bit set is an error. */
 #define EFI_SUCCESS 0
@@ -38,8 +44,10 @@ enum { ALLOCATE_ANY_PAGES, ALLOCATE_MAX_ADDRESS, ALLOCATE_ADDRESS };
 enum {
     EFI_RESERVED_MEMORY, EFI_LOADER_CODE, EFI_LOADER_DATA, EFI_BOOT_SERVICES_CODE, EFI_BOOT_SERVICES_DATA,
     EFI_RUNTIME_SERVICES_CODE, EFI_RUNTIME_SERVICES_DATA, EFI_CONVENTIONAL_MEMORY, EFI_UNUSABLE_MEMORY,
-    EFI_ACPI_RECLAIM_MEMORY, EFI_ACPI_MEMORY_NVS,
+    EFI_ACPI_RECLAIM_MEMORY, EFI_ACPI_MEMORY_NVS, EFI_MEMORY_MAPPED_IO, EFI_MEMORY_MAPPED_IO_PORT_SPACE,
 };
+/* 7.2.3: the region must be mapped for the runtime services to use it. */
+#define EFI_MEMORY_RUNTIME (1ull << 63)
 
 typedef struct {
     uint32_t type;
@@ -69,8 +77,45 @@ typedef struct {
     void *connect_controller, *disconnect_controller;
     void *open_protocol, *close_protocol, *open_protocol_information;
     void *protocols_per_handle, *locate_handle_buffer;
-    void *locate_protocol;
+    efi_status(EFIAPI *locate_protocol)(const efi_guid *protocol, void *registration, void **interface);
 } efi_boot_services;
+
+/* 8.5.1 ResetSystem, EFI_RESET_TYPE. Only the slots before it are named. */
+enum { EFI_RESET_COLD };
+typedef struct {
+    efi_table_header hdr;
+    void *get_time, *set_time, *get_wakeup_time, *set_wakeup_time;
+    void *set_virtual_address_map, *convert_pointer;
+    void *get_variable, *get_next_variable_name, *set_variable;
+    void *get_next_high_monotonic_count;
+    void(EFIAPI *reset_system)(uint32_t type, efi_status status, uint64_t data_size, void *data);
+} efi_runtime_services;
+
+/* 12.9 Graphics Output Protocol. */
+#define EFI_GRAPHICS_OUTPUT_PROTOCOL_GUID {0x9042a9de, 0x23dc, 0x4a38, {0x96, 0xfb, 0x7a, 0xde, 0xd0, 0x80, 0x51, 0x6a}}
+enum { PIXEL_RGBX_8BPP, PIXEL_BGRX_8BPP, PIXEL_BIT_MASK, PIXEL_BLT_ONLY };
+typedef struct {
+    uint32_t version, horizontal_resolution, vertical_resolution, pixel_format;
+    uint32_t red_mask, green_mask, blue_mask, reserved_mask;
+    uint32_t pixels_per_scan_line;
+} efi_gop_mode_info;
+typedef struct {
+    uint32_t max_mode, mode;
+    efi_gop_mode_info *info;
+    uint64_t size_of_info;
+    uint64_t frame_buffer_base, frame_buffer_size;
+} efi_gop_mode;
+typedef struct {
+    void *query_mode, *set_mode, *blt;
+    efi_gop_mode *mode;
+} efi_graphics_output;
+
+/* 37.5 EFI RNG Protocol; a NULL algorithm is the driver's default. */
+#define EFI_RNG_PROTOCOL_GUID {0x3152bca5, 0xeade, 0x433d, {0x86, 0x2e, 0xc0, 0x1c, 0xdc, 0x29, 0x1f, 0x44}}
+typedef struct efi_rng_protocol {
+    void *get_info;
+    efi_status(EFIAPI *get_rng)(struct efi_rng_protocol *self, const void *algorithm, uint64_t length, uint8_t *value);
+} efi_rng_protocol;
 
 typedef struct {
     efi_table_header hdr;
@@ -82,7 +127,7 @@ typedef struct {
     efi_simple_text_output *con_out;
     efi_handle standard_error_handle;
     efi_simple_text_output *std_err;
-    void *runtime_services;
+    efi_runtime_services *runtime_services;
     efi_boot_services *boot_services;
 } efi_system_table;
 
