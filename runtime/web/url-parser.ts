@@ -109,10 +109,14 @@ function continueFromBase(url: UrlRecord, base: UrlRecord, c: string | undefined
 export function basicParse(input: string, base: UrlRecord | null, url?: UrlRecord, override?: number): UrlRecord | null {
   if (!url) {
     url = newRecord();
-    // eslint-disable-next-line no-control-regex
-    input = input.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
+    // Only when there is something to strip: a /g replace reads the RegExp's flags (ECMA-262
+    // 2024, RegExp.prototype[@@replace] step 8), and most URLs have nothing to strip.
+    if (input.charCodeAt(0) <= 0x20 || input.charCodeAt(input.length - 1) <= 0x20) {
+      // eslint-disable-next-line no-control-regex
+      input = input.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
+    }
   }
-  input = input.replace(/[\t\n\r]/g, "");
+  if (input.indexOf("\t") >= 0 || input.indexOf("\n") >= 0 || input.indexOf("\r") >= 0) input = input.replace(/[\t\n\r]/g, "");
   let state = override ?? SCHEME_START;
   let buffer = "";
   let atSignSeen = false, insideBrackets = false, passwordTokenSeen = false;

@@ -11,10 +11,14 @@ import {
   serializeOrigin, serializePath, serializeUrl, stripTrailingSpaces, type UrlRecord,
 } from "./url-parser.ts";
 
+const SURROGATE = /[\ud800-\udfff]/;
+
 /** Web IDL USVString: ToString (a symbol throws), lone surrogates replaced by U+FFFD. */
 function usv(value: unknown): string {
   if (typeof value === "symbol") throw new TypeError("Cannot convert a Symbol value to a string");
-  return String(value).replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
+  const s = String(value);
+  // The replace only for a string with a surrogate: it reads the RegExp's flags on every call.
+  return SURROGATE.test(s) ? s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd") : s;
 }
 
 /** § 6.1 API URL parser: the record, or a TypeError. */

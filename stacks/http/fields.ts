@@ -3,7 +3,7 @@
  * Content-Length (RFC 9110 section 8.6) and Transfer-Encoding (RFC 9112 section 6.1).
  */
 import { HttpParseError } from "./errors.ts";
-import { FIELD_VALUE, TOKEN } from "./syntax.ts";
+import { FIELD_VALUE, TOKEN, trimOws } from "./syntax.ts";
 
 export type Field = readonly [name: string, value: string];
 
@@ -20,7 +20,7 @@ export function parseFieldLine(line: string): Field {
     if (/[\t ]$/.test(name)) throw new HttpParseError(400, `whitespace between header field name and colon (RFC 9112 section 5.1): ${JSON.stringify(name)}`);
     throw new HttpParseError(400, `invalid header field name ${JSON.stringify(name.slice(0, 40))}`);
   }
-  const value = line.slice(colon + 1).replace(/^[\t ]+|[\t ]+$/g, "");
+  const value = trimOws(line.slice(colon + 1));
   if (!FIELD_VALUE.test(value)) throw new HttpParseError(400, `invalid character in the value of header field ${name}`);
   return [name, value];
 }

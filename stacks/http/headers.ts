@@ -4,7 +4,7 @@
  * 6265 section 3; `getSetCookie()`), names and values checked (TypeError for what HTTP cannot
  * carry). No name is forbidden: this runs on servers and devices, as Node's and Deno's do.
  */
-import { FIELD_VALUE, HTTP_WHITESPACE_EDGES, TOKEN } from "./syntax.ts";
+import { FIELD_VALUE, TOKEN, trimHttpWhitespace } from "./syntax.ts";
 
 export type HeadersInit = Headers | Iterable<readonly string[]> | Record<string, string>;
 
@@ -27,7 +27,7 @@ export function headerName(name: unknown): string {
 
 /** The value normalised (Fetch 2.2: HTTP whitespace stripped at both ends) and checked: no NUL, CR or LF. */
 export function headerValue(value: unknown): string {
-  const v = byteString(String(value), "header value").replace(HTTP_WHITESPACE_EDGES, "");
+  const v = trimHttpWhitespace(byteString(String(value), "header value"));
   if (!FIELD_VALUE.test(v)) throw new TypeError(`invalid header value ${JSON.stringify(v)}`);
   return v;
 }
