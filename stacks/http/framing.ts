@@ -16,7 +16,7 @@ export function requestFraming(fields: readonly Field[], minor: number): Framing
     if (length !== null) throw new HttpParseError(400, "both Content-Length and Transfer-Encoding (RFC 9112 section 6.1)");
     if (minor === 0) throw new HttpParseError(400, "Transfer-Encoding in an HTTP/1.0 request (RFC 9112 section 6.1)");
     if (codings.length === 0 || codings[codings.length - 1] !== "chunked") throw new HttpParseError(400, "the final transfer coding is not chunked (RFC 9112 section 6.3)");
-    if (codings.length > 1) throw new HttpParseError(codings.slice(0, -1).includes("chunked") ? 400 : 501, `transfer codings ${codings.join(", ")} are not implemented (only chunked)`);
+    if (codings.length > 1) throw new HttpParseError(codings.slice(0, -1).includes("chunked") ? 400 : 501, `transfer codings ${codings.join(", ")}: this server decodes chunked only (RFC 9112 6.1: 501, or 400 when chunked is not last)`);
     return { kind: "chunked" };
   }
   if (length !== null) return length === 0 ? { kind: "none" } : { kind: "length", length };
@@ -33,7 +33,7 @@ export function responseFraming(fields: readonly Field[], status: number, reques
   const hasTe = fields.some(([n]) => n.toLowerCase() === "transfer-encoding");
   if (hasTe) {
     const codings = transferCodings(fields);
-    if (codings.some((c) => c !== "chunked")) throw new HttpParseError(502, `response transfer codings ${codings.join(", ")} are not implemented (only chunked)`);
+    if (codings.some((c) => c !== "chunked")) throw new HttpParseError(502, `response transfer codings ${codings.join(", ")}: only chunked is decoded (RFC 9112 6.1: 502)`);
     const hasLength = fields.some(([n]) => n.toLowerCase() === "content-length");
     return { framing: codings.length > 0 ? { kind: "chunked" } : { kind: "close" }, mustClose: hasLength };
   }

@@ -12,7 +12,7 @@ export function targetUrl(head: RequestHead, fallbackAuthority: string): string 
   const hosts = fieldValues(head.fields, "host");
   if (hosts.length > 1) throw new HttpParseError(400, "more than one Host header field (RFC 9112 section 3.2)");
   if (head.minor === 1 && hosts.length === 0) throw new HttpParseError(400, "an HTTP/1.1 request without Host (RFC 9112 section 3.2)");
-  if (head.method === "CONNECT") throw new HttpParseError(501, "CONNECT is not implemented");
+  if (head.method === "CONNECT") throw new HttpParseError(501, "CONNECT is a method this server does not offer (RFC 9110 9.3.6, RFC 9110 15.6.2: 501)");
   const t = head.target;
   let url: string;
   if (t.startsWith("/")) url = `http://${hosts[0] ?? fallbackAuthority}${t}`;
